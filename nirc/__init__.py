@@ -1,0 +1,20 @@
+"""nirc: a compiler for the Neuromorphic Intermediate Representation, on xDSL."""
+
+from nirc.api import parse, read, to_text, write
+from nirc.errors import NircError
+from nirc.io.from_dict import NircWarning, module_from_dict
+from nirc.io.reference import from_reference, to_reference
+from nirc.io.to_dict import module_to_dict
+
+__all__ = [
+    "NircError",
+    "NircWarning",
+    "from_reference",
+    "module_from_dict",
+    "module_to_dict",
+    "parse",
+    "read",
+    "to_reference",
+    "to_text",
+    "write",
+]

@@ -1,0 +1,100 @@
+"""The `nir` dialect back to a node dict (the reference package's ``to_dict`` form).
+
+Edges are derived from SSA uses: for every node, one edge per operand.  They are
+listed in the order of the file the module came from (``edge_ids``) where it kept
+one, and in block order otherwise; edges added by passes follow the recorded ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xdsl.dialects.builtin import ModuleOp, StringAttr
+from xdsl.ir import Operation, SSAValue
+
+from nirc.dialects.nir import GraphOp, NodeOp
+from nirc.errors import NircError
+from nirc.ir.dense import DenseAttr
+from nirc.ir.metadata import attr_to_metadata
+
+NodeDict = dict[str, Any]
+
+
+def top_graph(module: Operation) -> GraphOp:
+    """The one top-level ``nir.graph`` of a module."""
+    if isinstance(module, GraphOp):
+        return module
+    graphs = [op for op in module.walk() if isinstance(op, GraphOp) and not isinstance(op.parent_op(), GraphOp)]
+    if len(graphs) != 1:
+        raise NircError(f"expected one top-level nir.graph, found {len(graphs)}", rule="module-structure")
+    others = [op.name for op in module.walk() if op is not module and not isinstance(op, (GraphOp, NodeOp))]
+    if others:
+        raise NircError(
+            f"'{others[0]}' has no NIR equivalent: only the nir dialect can be written as .nir", rule="module-structure"
+        )
+    return graphs[0]
+
+
+def module_to_dict(module: ModuleOp | GraphOp) -> NodeDict:
+    """The node dict of the module's top-level graph."""
+    return _graph_to_dict(top_graph(module))
+
+
+def _source_name(value: SSAValue) -> str:
+    owner = value.owner
+    if isinstance(owner, GraphOp):
+        assert owner.nir_name is not None
+        outs = owner.output_nodes()
+        if len(outs) == 1:
+            return owner.nir_name
+        index = list(owner.outputs).index(value)
+        return f"{owner.nir_name}.{outs[index].nir_name}"
+    if isinstance(owner, NodeOp):
+        return owner.nir_name
+    raise NircError(f"an edge comes from '{getattr(owner, 'name', owner)}', which is not a NIR node", rule="module-structure")
+
+
+def _dest_name(op: Operation, index: int) -> str:
+    if isinstance(op, GraphOp):
+        assert op.nir_name is not None
+        if len(op.input_nodes()) == 1:
+            return op.nir_name
+        return f"{op.nir_name}.{op.port_of_operand(index).nir_name}"
+    assert isinstance(op, NodeOp)
+    return op.nir_name
+
+
+def _graph_to_dict(graph: GraphOp) -> NodeDict:
+    nodes: dict[str, NodeDict] = {}
+    keyed: list[tuple[tuple[int, int], tuple[str, str]]] = []
+    unordered = 0
+    for op in graph.body.block.ops:
+        if isinstance(op, GraphOp):
+            assert op.nir_name is not None
+            nodes[op.nir_name] = _graph_to_dict(op)
+        elif isinstance(op, NodeOp):
+            nodes[op.nir_name] = _node_to_dict(op)
+        else:
+            raise NircError(f"'{op.name}' has no NIR equivalent", rule="module-structure")
+        ids = op.properties.get("edge_ids")
+        ids_arr = ids.array if isinstance(ids, DenseAttr) and ids.array.size == len(op.operands) else None
+        for i, value in enumerate(op.operands):
+            key = (0, int(ids_arr[i])) if ids_arr is not None else (1, unordered)
+            unordered += 1
+            keyed.append((key, (_source_name(value), _dest_name(op, i))))
+    keyed.sort(key=lambda item: item[0])
+    out: NodeDict = {"type": "NIRGraph", "nodes": nodes, "edges": [edge for _, edge in keyed]}
+    out["metadata"] = attr_to_metadata(graph.metadata) if graph.metadata is not None else {}
+    return out
+
+
+def _node_to_dict(op: NodeOp) -> NodeDict:
+    out: NodeDict = {"type": op.NIR_TYPE}
+    for key in (*op.PARAMS, *op.OPTIONAL_PARAMS):
+        attr = op.properties.get(key)
+        if isinstance(attr, DenseAttr):
+            out[key] = attr.array
+        elif isinstance(attr, StringAttr):
+            out[key] = attr.data
+    out["metadata"] = attr_to_metadata(op.metadata) if op.metadata is not None else {}
+    return out

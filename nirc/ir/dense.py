@@ -1,0 +1,262 @@
+"""`#nir.dense`: an immutable, numpy-backed tensor attribute.
+
+Every numeric parameter of every nirc dialect lives in a :class:`DenseAttr`.  The array
+is kept exactly as it was read (dtype, shape, 0-d scalars stay 0-d), is never converted
+to Python lists, and is made read-only so that attributes can be shared and hashed.
+
+Textual forms::
+
+    #nir.dense<f32: 0.5>                      a 0-d scalar
+    #nir.dense<2x2xf32: [1.0, 2.0, 3.0, 4.0]> small tensors inline, flat, row-major
+    #nir.dense<2000x2000xf32: blob "9f2c...">  large tensors as a reference to a blob
+
+Blobs live in a ``{-# dialect_resources: { nir: { key: "0x..." } } #-}`` section at
+the end of the file (MLIR's layout).  Unlike xDSL's builtin ``dense_resource``, blobs
+are resolved while one file is parsed (see :mod:`nirc.io.text`) and the attribute then
+holds the array itself: there is no process-wide blob table.  A blob key is a content
+hash, so identical tensors share one blob and the text is deterministic.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from xdsl.ir import Data
+from xdsl.irdl import irdl_attr_definition
+from xdsl.parser import AttrParser
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import ParseError
+
+#: numpy dtype name <-> MLIR element type spelling.
+_DTYPE_TO_MLIR: dict[str, str] = {
+    "float16": "f16",
+    "float32": "f32",
+    "float64": "f64",
+    "int8": "i8",
+    "int16": "i16",
+    "int32": "i32",
+    "int64": "i64",
+    "uint8": "ui8",
+    "uint16": "ui16",
+    "uint32": "ui32",
+    "uint64": "ui64",
+    "bool": "i1",
+}
+_MLIR_TO_DTYPE = {v: k for k, v in _DTYPE_TO_MLIR.items()}
+
+#: Tensors with more elements than this print as blobs by default.
+DEFAULT_BLOB_THRESHOLD = 64
+
+
+class UnsupportedDtype(ValueError):
+    """A numpy dtype that a ``#nir.dense`` cannot hold (strings, objects, complex)."""
+
+
+def element_type_name(dtype: np.dtype[Any]) -> str:
+    """The MLIR spelling of a numpy dtype (``float32`` -> ``f32``)."""
+    try:
+        return _DTYPE_TO_MLIR[np.dtype(dtype).name]
+    except KeyError:
+        raise UnsupportedDtype(f"unsupported element type {np.dtype(dtype).name}") from None
+
+
+@dataclass(frozen=True, eq=False)
+class Tensor:
+    """A read-only numpy array with value equality and a content hash.
+
+    The array is stored in native byte order and C layout; it is not copied when it
+    already is (a read-only view is taken instead).
+    """
+
+    array: np.ndarray
+
+    def __post_init__(self) -> None:
+        arr = self.array
+        element_type_name(arr.dtype)  # reject unsupported dtypes early
+        if not arr.dtype.isnative:
+            arr = arr.astype(arr.dtype.newbyteorder("="))
+        if not arr.flags.c_contiguous:
+            arr = np.ascontiguousarray(arr)
+        if arr.flags.writeable:
+            arr = arr.view()
+            arr.flags.writeable = False
+        object.__setattr__(self, "array", arr)
+
+    @property
+    def digest(self) -> str:
+        """A hex content hash over dtype, shape and bytes (computed once)."""
+        cached = self.__dict__.get("_digest")
+        if cached is None:
+            h = hashlib.blake2b(digest_size=10)
+            h.update(f"{self.array.dtype.str}{self.array.shape}".encode())
+            h.update(memoryview(self.array).cast("B"))
+            cached = h.hexdigest()
+            object.__setattr__(self, "_digest", cached)
+        return cached
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Tensor):
+            return NotImplemented
+        a, b = self.array, other.array
+        if a is b:
+            return True
+        return (
+            a.dtype == b.dtype
+            and a.shape == b.shape
+            and memoryview(a).cast("B") == memoryview(b).cast("B")
+        )
+
+
+@dataclass
+class BlobTable:
+    """Blobs of one print or one parse: key -> array."""
+
+    threshold: int = DEFAULT_BLOB_THRESHOLD
+    blobs: dict[str, np.ndarray] | None = None
+
+    def __post_init__(self) -> None:
+        if self.blobs is None:
+            self.blobs = {}
+
+
+#: The blob table of the print or parse under way (None: print everything inline).
+current_blobs: contextvars.ContextVar[BlobTable | None] = contextvars.ContextVar(
+    "nirc_current_blobs", default=None
+)
+
+
+def _format_float(value: np.floating[Any]) -> str:
+    """Shortest text that reads back to the same value in its own precision.
+
+    MLIR float literals need a '.', and non-finite values print as their bit pattern
+    in hex (as mlir-opt does)."""
+    if not math.isfinite(float(value)):
+        raw = value.tobytes()[::-1].hex()  # big-endian bit pattern
+        return f"0x{raw.upper()}"
+    text = str(value) if value.dtype != np.float64 else repr(float(value))
+    if "." not in text:
+        mantissa, e, exponent = text.partition("e")
+        text = f"{mantissa}.0{e}{exponent}"
+    return text
+
+
+def _format_elements(arr: np.ndarray) -> str:
+    flat = arr.reshape(-1)
+    if arr.dtype.kind == "f":
+        items = [_format_float(v) for v in flat]
+    elif arr.dtype.kind == "b":
+        items = ["true" if v else "false" for v in flat]
+    else:
+        items = [str(int(v)) for v in flat]
+    return ", ".join(items)
+
+
+def _parse_element(parser: AttrParser, dtype: np.dtype[Any]) -> Any:
+    if dtype.kind == "b":
+        value = parser.parse_optional_boolean()
+        if value is None:
+            parser.raise_error("expected 'true' or 'false'")
+        return value
+    if dtype.kind == "f":
+        pos = parser.pos
+        number = parser.parse_number()
+        if isinstance(number, int):
+            literal = parser.lexer.input.content[pos : parser.pos].strip()
+            if literal.lower().startswith("0x"):
+                raw = number.to_bytes(dtype.itemsize, "big")
+                return np.frombuffer(raw[::-1], dtype=dtype)[0]
+        return number
+    return parser.parse_integer(allow_boolean=False)
+
+
+@irdl_attr_definition
+class DenseAttr(Data[Tensor]):
+    """A numpy-backed tensor constant (``#nir.dense``); see the module docstring."""
+
+    name = "nir.dense"
+
+    @staticmethod
+    def from_array(value: Any, dtype: Any = None) -> DenseAttr:
+        """Wrap an array (or a number, list) without copying it where possible."""
+        arr = np.asarray(value, dtype=dtype)
+        return DenseAttr(Tensor(arr))
+
+    @property
+    def array(self) -> np.ndarray:
+        return self.data.array
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.array.shape
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return self.data.array.dtype
+
+    def __repr__(self) -> str:
+        return f"DenseAttr({self.array.dtype}{list(self.array.shape)})"
+
+    @classmethod
+    def parse_parameter(cls, parser: AttrParser) -> Tensor:
+        with parser.in_angle_brackets():
+            dims, elem = parser.parse_ranked_shape()
+            elem_text = str(elem)
+            dtype_name = _MLIR_TO_DTYPE.get(elem_text)
+            if dtype_name is None:
+                parser.raise_error(f"unsupported element type {elem_text}")
+            dtype = np.dtype(dtype_name)
+            parser.parse_punctuation(":")
+            if parser.parse_optional_keyword("blob") is not None:
+                key = parser.parse_str_literal()
+                table = current_blobs.get()
+                blobs = table.blobs if table is not None else None
+                if blobs is None or key not in blobs:
+                    parser.raise_error(f"unknown blob {key!r}: no such entry in the file's dialect_resources")
+                raw = blobs[key]
+                count = math.prod(dims)
+                if raw.nbytes != count * dtype.itemsize:
+                    parser.raise_error(
+                        f"blob {key!r} holds {raw.nbytes} bytes, "
+                        f"{'x'.join(map(str, dims)) or 'scalar'} {elem_text} needs {count * dtype.itemsize}"
+                    )
+                arr = raw.view(dtype.newbyteorder("<")).reshape(dims)
+                return Tensor(arr)
+            if dims:
+                values = parser.parse_comma_separated_list(
+                    parser.Delimiter.SQUARE, lambda: _parse_element(parser, dtype)
+                )
+            else:
+                values = [_parse_element(parser, dtype)]
+            count = math.prod(dims)
+            if len(values) != count:
+                parser.raise_error(
+                    f"expected {count} elements for shape {dims}, got {len(values)}"
+                )
+            try:
+                arr = np.array(values, dtype=dtype).reshape(dims)
+            except OverflowError as exc:
+                raise ParseError(parser.lexer.current_token.span, str(exc)) from None
+            return Tensor(arr)
+
+    def print_parameter(self, printer: Printer) -> None:
+        arr = self.array
+        elem = element_type_name(arr.dtype)
+        shape = "x".join(str(d) for d in arr.shape)
+        printer.print_string(f"<{shape}x{elem}: " if shape else f"<{elem}: ")
+        table = current_blobs.get()
+        if table is not None and arr.size > table.threshold:
+            key = f"blob_{self.data.digest}"
+            assert table.blobs is not None
+            table.blobs[key] = arr
+            printer.print_string(f'blob "{key}">')
+            return
+        body = _format_elements(arr)
+        printer.print_string(f"[{body}]>" if arr.ndim else f"{body}>")

@@ -1,0 +1,69 @@
+"""What every nirc tool shares: one-line errors, warnings and exit codes.
+
+Exit codes: 0 success, 1 bad input (the model, a file), 2 bad usage (options,
+pass pipelines).  Errors are one line on stderr, ``TOOL: error: FILE: node 'N':
+MESSAGE [RULE]``; no traceback unless ``NIRC_TRACEBACK=1`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+import warnings
+from collections.abc import Callable
+from typing import NoReturn
+
+from xdsl.utils.exceptions import DiagnosticException, ParseError
+
+from nirc.errors import NircError
+from nirc.ir.verify import error_from_verify
+
+#: The file a tool is reading, named in warnings.
+current_input: list[str] = []
+
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad options or arguments (exit code 2)."""
+
+
+def _show_warning(tool: str) -> Callable[..., None]:
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: object = None, line: str | None = None) -> None:
+        where = f"{current_input[-1]}: " if current_input else ""
+        print(f"{tool}: warning: {where}{message}", file=sys.stderr)
+
+    return show
+
+
+def fail(tool: str, message: object, code: int) -> NoReturn:
+    text = str(message).strip().replace("\n", " ")
+    print(f"{tool}: error: {text}", file=sys.stderr)
+    sys.exit(code)
+
+
+def run_tool(tool: str, body: Callable[[], int | None]) -> NoReturn:
+    """Run ``body`` and turn every failure into one line and an exit code."""
+    warnings.showwarning = _show_warning(tool)  # type: ignore[assignment]
+    try:
+        code = body() or 0
+    except NircError as err:
+        fail(tool, err, EXIT_INPUT)
+    except UsageError as err:
+        fail(tool, err, EXIT_USAGE)
+    except ParseError as err:
+        loc = err.span.get_location()
+        fail(tool, f"{loc.file}: line {loc.line}:{loc.col}: {err.msg} [text-syntax]", EXIT_INPUT)
+    except DiagnosticException as err:
+        fail(tool, error_from_verify(err), EXIT_INPUT)
+    except KeyboardInterrupt:
+        fail(tool, "interrupted", 130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug in nirc: still one line, but say so
+        if os.environ.get("NIRC_TRACEBACK"):
+            traceback.print_exc()
+        fail(tool, f"internal error: {type(exc).__name__}: {exc} (please report; NIRC_TRACEBACK=1 shows the traceback)", EXIT_INPUT)
+    sys.exit(code)

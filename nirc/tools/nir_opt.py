@@ -1,0 +1,232 @@
+"""`nir-opt`: parse a model, run passes, print or write it (xDSL's opt driver).
+
+    nir-opt IN [-p PIPELINE | --PASS ...] [-o OUT]
+
+IN and OUT are `.nir` (HDF5) or `.mlir` (text), chosen by extension; without ``-o``
+the text goes to stdout.  Every registered pass is also a flag (``--lower-composites``),
+applied after ``-p`` in command-line order.  The output file is written only when
+everything succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from io import StringIO
+from typing import IO, ClassVar
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass, PassPipeline
+from xdsl.utils.arg_spec import ArgSpecParseError, parse_pipeline
+from xdsl.utils.exceptions import DiagnosticException
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from nirc.api import NIR_SUFFIXES, write
+from nirc.context import make_context
+from nirc.errors import NircError
+from nirc.io.from_dict import module_from_dict
+from nirc.io.hdf5 import read_node_dict
+from nirc.io.text import parse_module, print_module
+from nirc.ir.dense import DEFAULT_BLOB_THRESHOLD
+from nirc.ir.verify import verify_module
+from nirc.registry import available
+from nirc.tools.common import UsageError, current_input, run_tool
+
+TOOL = "nir-opt"
+
+
+def _nirc_version() -> str:
+    try:
+        return version("nirc")
+    except PackageNotFoundError:  # pragma: no cover - source tree
+        return "unknown"
+
+
+class _AppendPass(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
+        flags = list(getattr(namespace, "pass_flags", None) or [])
+        flags.append(self.const if values is None else f"{self.const}{{{values}}}")
+        namespace.pass_flags = flags
+
+
+def build_pipeline(available_passes: dict[str, type[ModulePass]], spec: str) -> tuple[ModulePass, ...]:
+    """Parse a pipeline spec into passes; bad specs raise :class:`UsageError` listing
+    the valid passes or options."""
+    names = ", ".join(sorted(available_passes)) or "(none registered)"
+    try:
+        specs = tuple(parse_pipeline(spec))
+    except ArgSpecParseError as exc:  # a BaseException in xDSL
+        raise UsageError(f"malformed pass pipeline {spec!r}: {str(exc.args[0]).splitlines()[-1] if exc.args else exc}") from None
+    passes = []
+    for pass_spec in specs:
+        cls = available_passes.get(pass_spec.name)
+        if cls is None:
+            raise UsageError(f"unknown pass '{pass_spec.name}'; available passes: {names}")
+        try:
+            passes.append(cls.from_pass_spec(pass_spec))
+        except (ValueError, TypeError) as exc:
+            fields = ", ".join(f.replace("_", "-") for f in getattr(cls, "__dataclass_fields__", {})) or "none"
+            raise UsageError(f"bad options for pass '{pass_spec.name}': {exc} (options: {fields})") from None
+    return tuple(passes)
+
+
+class NirOptMain(xDSLOptMain):
+    """xDSL's opt driver with nirc's dialects, passes, `.nir` I/O and error rules."""
+
+    version_format: ClassVar[str] = f"nir-opt (nirc {_nirc_version()}) built on xDSL {{xdsl_version}}"
+
+    def register_all_dialects(self) -> None:
+        self.ctx = make_context()
+
+    def register_all_passes(self) -> None:
+        for name, factory in available("nirc.passes").items():
+            self.register_pass(name, factory)
+
+    def register_all_targets(self) -> None:
+        self.available_targets["mlir"] = lambda: None  # type: ignore[assignment,return-value]
+
+    def register_all_frontends(self) -> None:
+        self.available_frontends["mlir"] = self._parse_text
+        for suffix in NIR_SUFFIXES:
+            self.available_frontends[suffix.lstrip(".")] = self._read_nir
+
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument(
+            "--blob-threshold",
+            type=int,
+            default=DEFAULT_BLOB_THRESHOLD,
+            help="tensors with more elements print as blobs (default %(default)s; -1: all inline)",
+        )
+        arg_parser.add_argument(
+            "--compression",
+            default="gzip",
+            help="compression of .nir output: gzip (default), lzf, 0-9 (gzip level) or none",
+        )
+        arg_parser.add_argument(
+            "--print-ir-after-all", action="store_true", help="print the IR after every pass"
+        )
+        group = arg_parser.add_argument_group("passes (also usable in -p)")
+        for name, factory in available("nirc.passes").items():
+            group.add_argument(f"--{name}", nargs="?", const=name, action=_AppendPass, metavar="OPTIONS", help=f"run {name}")
+
+    # ---------------------------------------------------------------- frontends
+    def _line_offset(self) -> int:
+        return getattr(self, "_current_offset", 0)
+
+    def _parse_text(self, stream: IO[bytes]) -> ModuleOp:
+        try:
+            text = stream.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise NircError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", rule="file-format") from None
+        return parse_module(text, self.ctx, self.get_input_name(), self._line_offset())
+
+    def _read_nir(self, stream: IO[bytes]) -> ModuleOp:
+        if self.args.input_file is None:
+            raise UsageError("reading .nir needs a file name, not stdin")
+        node, _ = read_node_dict(self.args.input_file)
+        return module_from_dict(node)
+
+    def parse_chunk(self, chunk: IO[bytes], file_extension: str, start_offset: int = 0) -> ModuleOp | None:
+        self._current_offset = start_offset
+        return self.available_frontends[file_extension](chunk)
+
+    # ---------------------------------------------------------------- pipeline
+    def setup_pipeline(self) -> None:
+        spec = self.args.passes
+        flags = getattr(self.args, "pass_flags", None) or []
+        if flags:
+            spec = ",".join([s for s in (spec, *flags) if s])
+        passes = build_pipeline({n: f() for n, f in self.available_passes.items()}, spec) if spec else ()
+        print_after = self.args.print_between_passes or self.args.print_ir_after_all
+
+        def callback(previous: ModulePass | None, module: ModuleOp, following: ModulePass | None) -> None:
+            verify_module(module)
+            if previous is not None and print_after and (following is not None or self.args.print_ir_after_all):
+                print(f"// -----// IR Dump After {previous.name} //----- //", file=sys.stderr)
+                print_module(module, sys.stderr, blob_threshold=self._blob_threshold())
+
+        self.pipeline = PassPipeline(passes, callback)
+
+    def _blob_threshold(self) -> int | None:
+        return None if self.args.blob_threshold < 0 else self.args.blob_threshold
+
+    # ---------------------------------------------------------------- driver
+    def run(self) -> None:  # type: ignore[override]
+        if self.args.input_file is not None and not _exists(self.args.input_file):
+            raise NircError("no such file", rule="file", file=self.args.input_file)
+        current_input.append(self.get_input_name())
+        chunks, extension = self.prepare_input()
+        modules: list[ModuleOp] = []
+        diagnostics = self.args.verify_diagnostics or self.args.parsing_diagnostics
+        for chunk, offset in chunks:
+            try:
+                module = self.parse_chunk(chunk, extension, offset)
+                if module is None:
+                    continue
+                verify_module(module)
+                self.apply_passes(module)
+                modules.append(module)
+            except (NircError, DiagnosticException) as exc:
+                if not diagnostics:
+                    raise _in_file(exc, self.get_input_name()) from None
+                print(exc)
+            finally:
+                chunk.close()
+        self._emit(modules)
+
+    def _emit(self, modules: list[ModuleOp]) -> None:
+        out = self.args.output_file
+        if out is not None and out.lower().endswith(NIR_SUFFIXES):
+            if len(modules) != 1:
+                raise UsageError(f"a .nir output holds one module, got {len(modules)}")
+            write(modules[0], out, compression=_compression(self.args.compression))
+            return
+        buf = StringIO()
+        for i, module in enumerate(modules):
+            if i:
+                buf.write("// -----\n")
+            print_module(module, buf, blob_threshold=self._blob_threshold(), generic=self.args.print_op_generic)
+        if out is None:
+            sys.stdout.write(buf.getvalue())
+        else:
+            from nirc.io.atomic import atomic_text_file
+
+            with atomic_text_file(out) as stream:
+                stream.write(buf.getvalue())
+
+
+def _exists(path: str) -> bool:
+    from pathlib import Path
+
+    return Path(path).is_file()
+
+
+def _in_file(exc: Exception, name: str) -> NircError:
+    from nirc.ir.verify import error_from_verify
+
+    err = exc if isinstance(exc, NircError) else error_from_verify(exc)
+    return err.in_file(name)
+
+
+def _compression(value: str) -> object:
+    if value.lower() == "none":
+        return None
+    if value.isdigit():
+        level = int(value)
+        if not 0 <= level <= 9:
+            raise UsageError(f"gzip level must be 0-9, got {level}")
+        return level
+    if value not in ("gzip", "lzf", "szip"):
+        raise UsageError(f"unknown compression {value!r}; choose gzip, lzf, szip, 0-9 or none")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    run_tool(TOOL, lambda: NirOptMain(description=__doc__.splitlines()[0], args=argv).run())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
