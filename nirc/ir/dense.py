@@ -8,6 +8,7 @@ Textual forms::
 
     #nir.dense<f32: 0.5>                      a 0-d scalar
     #nir.dense<2x2xf32: [1.0, 2.0, 3.0, 4.0]> small tensors inline, flat, row-major
+    #nir.dense<16xf64: 0.005>                 a splat: every element the same (any size)
     #nir.dense<2000x2000xf32: blob "9f2c...">  large tensors as a reference to a blob
 
 Blobs live in a ``{-# dialect_resources: { nir: { key: "0x..." } } #-}`` section at
@@ -159,6 +160,12 @@ def _format_elements(arr: np.ndarray) -> str:
     return ", ".join(items)
 
 
+def _is_splat(arr: np.ndarray) -> bool:
+    """All elements bit-identical (so -0.0 and 0.0, or two NaN payloads, differ)."""
+    rows = arr.reshape(-1).view(np.uint8).reshape(arr.size, arr.dtype.itemsize)
+    return bool((rows == rows[0]).all())
+
+
 def _parse_element(parser: AttrParser, dtype: np.dtype[Any]) -> Any:
     if dtype.kind == "b":
         value = parser.parse_optional_boolean()
@@ -229,13 +236,20 @@ class DenseAttr(Data[Tensor]):
                     )
                 arr = raw.view(dtype.newbyteorder("<")).reshape(dims)
                 return Tensor(arr)
+            count = math.prod(dims)
+            if dims and parser.parse_optional_punctuation("[") is None:
+                # A splat: one value for every element.
+                value = np.array([_parse_element(parser, dtype)], dtype=dtype)
+                return Tensor(np.broadcast_to(value, dims).copy())
             if dims:
-                values = parser.parse_comma_separated_list(
-                    parser.Delimiter.SQUARE, lambda: _parse_element(parser, dtype)
-                )
+                values: list[Any] = []
+                if parser.parse_optional_punctuation("]") is None:
+                    values.append(_parse_element(parser, dtype))
+                    while parser.parse_optional_punctuation(",") is not None:
+                        values.append(_parse_element(parser, dtype))
+                    parser.parse_punctuation("]")
             else:
                 values = [_parse_element(parser, dtype)]
-            count = math.prod(dims)
             if len(values) != count:
                 parser.raise_error(
                     f"expected {count} elements for shape {dims}, got {len(values)}"
@@ -251,6 +265,9 @@ class DenseAttr(Data[Tensor]):
         elem = element_type_name(arr.dtype)
         shape = "x".join(str(d) for d in arr.shape)
         printer.print_string(f"<{shape}x{elem}: " if shape else f"<{elem}: ")
+        if arr.ndim and arr.size > 1 and _is_splat(arr):
+            printer.print_string(f"{_format_elements(arr.reshape(-1)[:1])}>")
+            return
         table = current_blobs.get()
         if table is not None and arr.size > table.threshold:
             key = f"blob_{self.data.digest}"
