@@ -26,11 +26,12 @@ def _require_nir() -> Any:
 
 
 def _plain(meta: Any) -> Any:
-    """0-d arrays back to numpy scalars, as ``nir.read`` returns them."""
+    """0-d arrays back to numpy scalars, as ``nir.read`` returns them; other arrays
+    copied (writeable, independent of the module)."""
     if isinstance(meta, dict):
         return {k: _plain(v) for k, v in meta.items()}
-    if isinstance(meta, np.ndarray) and meta.ndim == 0:
-        return meta[()]
+    if isinstance(meta, np.ndarray):
+        return meta[()] if meta.ndim == 0 else np.array(meta)
     return meta
 
 
@@ -43,7 +44,10 @@ def _to_node(node: NodeDict, nir: Any, type_check: bool) -> Any:
             metadata=_plain(node.get("metadata", {})),
             type_check=type_check,
         )
-    fields = {k: (_plain(v) if k in ("metadata", "groups", "start_dim", "end_dim") else v) for k, v in node.items()}
+    fields = {
+        k: (_plain(v) if k in ("metadata", "groups", "start_dim", "end_dim") else np.array(v) if isinstance(v, np.ndarray) else v)
+        for k, v in node.items()
+    }
     if node["type"] in ("Conv1d", "Conv2d") and "input_shape" not in fields:
         fields["input_shape"] = None
     if node["type"] == "Conv1d" and isinstance(fields.get("input_shape"), np.ndarray):
@@ -52,7 +56,7 @@ def _to_node(node: NodeDict, nir: Any, type_check: bool) -> Any:
 
 
 def to_reference(module: ModuleOp, *, type_check: bool = False) -> nir.NIRGraph:
-    """The module as a ``nir.NIRGraph`` (arrays shared, not copied)."""
+    """The module as a ``nir.NIRGraph``; its arrays are writeable copies."""
     return _to_node(module_to_dict(module), _require_nir(), type_check)
 
 
