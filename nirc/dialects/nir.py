@@ -810,7 +810,7 @@ class GraphOp(IRDLOperation):
         outs = self.output_nodes()
         if len(outs) != len(self.outputs):
             raise NodeError("result-type", f"the graph has {len(outs)} Output nodes but {len(self.outputs)} results")
-        for res, out in zip(self.outputs, outs):
+        for res, out in zip(self.outputs, outs, strict=True):
             want = _shape_param(out.param("shape"))
             if shape_of(res) != want:
                 raise NodeError(
@@ -865,7 +865,7 @@ class GraphOp(IRDLOperation):
             out_types = parser.parse_comma_separated_list(parser.Delimiter.PAREN, parser.parse_type)
             if len(in_types) != len(unresolved):
                 parser.raise_error(f"expected {len(unresolved)} input types, got {len(in_types)}")
-        operands = [parser.resolve_operand(u, t) for u, t in zip(unresolved, in_types)]
+        operands = [parser.resolve_operand(u, t) for u, t in zip(unresolved, in_types, strict=True)]
         region = parser.parse_region()
         return cls.create(
             operands=operands,

@@ -299,14 +299,13 @@ def _build_graph(node: NodeDict, *, path: str, name: str | None) -> GraphOp:
     shapes = graph.infer_shapes()
     # Repair Output nodes whose declared shape disagrees only in singleton axes
     # (e.g. rockpool's [1, 1, 1] for a [1] signal).
-    incoming: dict[str, list[str]] = {}
+    first_in: dict[str, tuple[str, int]] = {}
     for src, index, dst, _ in graph.edges:
-        incoming.setdefault(dst, []).append(src)
+        first_in.setdefault(dst, (src, index))
     for out_name, op in graph.protos.items():
-        if not isinstance(op, OutputOp) or out_name not in incoming:
+        if not isinstance(op, OutputOp) or out_name not in first_in:
             continue
-        src = incoming[out_name][0]
-        index = next(i for s, i, d, _ in graph.edges if s == src and d == out_name)
+        src, index = first_in[out_name]
         got = shapes[src][index]
         declared = op.param("shape")
         if tuple(declared.reshape(-1).tolist()) != got and declared.size and int(np.prod(declared)) == int(np.prod(got, dtype=np.int64)):

@@ -109,7 +109,7 @@ class NirOptMain(xDSLOptMain):
             "--print-ir-after-all", action="store_true", help="print the IR after every pass"
         )
         group = arg_parser.add_argument_group("passes (also usable in -p)")
-        for name, factory in available("nirc.passes").items():
+        for name in available("nirc.passes"):
             group.add_argument(f"--{name}", nargs="?", const=name, action=_AppendPass, metavar="OPTIONS", help=f"run {name}")
 
     # ---------------------------------------------------------------- frontends
