@@ -25,6 +25,7 @@ message, e.g. ``[fan-in-shapes]``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -54,7 +55,7 @@ from xdsl.printer import Printer
 from xdsl.traits import IsolatedFromAbove, NoTerminator
 from xdsl.utils.exceptions import VerifyException
 
-from nirc.ir.dense import DenseAttr
+from nirc.ir.dense import DenseAttr, parse_dense_body
 from nirc.ir.shapes import ShapeError, conv_output_spatial, flatten_output, per_dim
 
 Shape = tuple[int, ...]
@@ -221,12 +222,12 @@ class NodeOp(IRDLOperation):
         in_type: Attribute | None = None
         out_type: Attribute | None = None
         if unresolved:
-            in_type = parser.parse_type()
+            in_type = _parse_signal_type(parser)
             if has_result:
                 parser.parse_punctuation("->")
-                out_type = parser.parse_type()
+                out_type = _parse_signal_type(parser)
         else:
-            out_type = parser.parse_type()
+            out_type = _parse_signal_type(parser)
         operands = [parser.resolve_operand(u, in_type) for u in unresolved]
         return cls.create(
             operands=operands,
@@ -256,11 +257,56 @@ def _print_props(printer: Printer, op: Operation, order: Sequence[str]) -> None:
         printer.print_attr_dict(props)
 
 
+_KEY = re.compile(r"\s*([A-Za-z_][\w$.]*)\s*=\s*")
+_SEP = re.compile(r"\s*([,}])")
+_SIGNAL_TYPE = re.compile(r"tensor<((?:\d+x)*)f32>")
+
+
+def _parse_entries_fast(parser: Parser) -> dict[str, Attribute] | None:
+    """``{key = #nir.dense<...>, ...}`` straight from the text, or None to fall back
+    to xDSL's token parser (which handles every other attribute)."""
+    content = parser.lexer.input.content
+    pos = parser.pos
+    if not isinstance(content, str) or not content.startswith("{", pos):
+        return None
+    entries: dict[str, Attribute] = {}
+    i = pos + 1
+    while True:
+        key = _KEY.match(content, i)
+        if key is None or not content.startswith("#nir.dense<", key.end()):
+            return None
+        parsed = parse_dense_body(content, key.end() + len("#nir.dense"))
+        if parsed is None:
+            return None
+        entries[key.group(1)] = DenseAttr(parsed[0])
+        sep = _SEP.match(content, parsed[1])
+        if sep is None:
+            return None
+        i = sep.end()
+        if sep.group(1) == "}":
+            break
+    parser._resume_from(i)  # pyright: ignore[reportPrivateUsage]
+    return entries
+
+
+def _parse_signal_type(parser: Parser) -> Attribute:
+    """A ``tensor<...xf32>`` type, read directly from the text where possible."""
+    content = parser.lexer.input.content
+    if isinstance(content, str):
+        match = _SIGNAL_TYPE.match(content, parser.pos)
+        if match is not None:
+            dims = match.group(1)
+            parser._resume_from(match.end())  # pyright: ignore[reportPrivateUsage]
+            return signal_type([int(d) for d in dims[:-1].split("x")] if dims else [])
+    return parser.parse_type()
+
+
 def _parse_props(
     parser: Parser, cls: type[IRDLOperation], props: dict[str, Attribute]
 ) -> dict[str, Attribute]:
     start = parser.pos
-    entries = parser.parse_optional_attr_dict()
+    fast = _parse_entries_fast(parser)
+    entries = fast if fast is not None else parser.parse_optional_attr_dict()
     known = set(cls.get_irdl_definition().properties)
     for key, value in entries.items():
         if key not in known:
