@@ -38,7 +38,7 @@ from xdsl.dialects.builtin import (
     TensorType,
     f32,
 )
-from xdsl.ir import Attribute, Dialect, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     irdl_op_definition,
@@ -773,8 +773,6 @@ class GraphOp(IRDLOperation):
         inputs: Sequence[SSAValue] = (),
         metadata: DictionaryAttr | None = None,
     ):
-        from xdsl.ir import Block
-
         outputs = [op for op in nodes if isinstance(op, OutputOp)]
         props: dict[str, Attribute] = {}
         if name is not None:
@@ -913,6 +911,8 @@ class GraphOp(IRDLOperation):
                 parser.raise_error(f"expected {len(unresolved)} input types, got {len(in_types)}")
         operands = [parser.resolve_operand(u, t) for u, t in zip(unresolved, in_types, strict=True)]
         region = parser.parse_region()
+        if not region.blocks:  # an empty graph prints as `{ }`
+            region.add_block(Block())
         return cls.create(
             operands=operands,
             result_types=out_types,
