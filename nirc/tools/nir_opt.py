@@ -158,6 +158,8 @@ class NirOptMain(xDSLOptMain):
         if self.args.input_file is not None and not _exists(self.args.input_file):
             raise NircError("no such file", rule="file", file=self.args.input_file)
         current_input.append(self.get_input_name())
+        if self.args.split_input_file and (self.args.input_file or "").lower().endswith(NIR_SUFFIXES):
+            raise UsageError("--split-input-file splits text input; a .nir file holds one model")
         chunks, extension = self.prepare_input()
         modules: list[ModuleOp] = []
         diagnostics = self.args.verify_diagnostics or self.args.parsing_diagnostics
