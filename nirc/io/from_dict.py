@@ -192,26 +192,24 @@ class _Graph:
                 raise NircError(f"edge {edge!r} leaves an Output node", rule="edge-endpoint", node=self.path or None)
             if isinstance(dst_op, InputOp):
                 raise NircError(f"edge {edge!r} enters an Input node", rule="edge-endpoint", node=self.path or None)
-            index = 0
-            if isinstance(src_op, GraphOp):
-                outs = src_op.output_nodes()
-                if out_port is None and len(outs) != 1:
-                    raise NircError(
-                        f"edge {edge!r}: graph '{src}' has {len(outs)} outputs; name one as '{src}.<output>'",
-                        rule="edge-endpoint",
-                        node=self.path or None,
-                    )
-                index = next(i for i, o in enumerate(outs) if out_port is None or o.nir_name == out_port)
+            index = self._port_index(src_op, src, out_port, edge, outgoing=True) if isinstance(src_op, GraphOp) else 0
             if isinstance(dst_op, GraphOp):
-                ins = dst_op.input_nodes()
-                if in_port is None and len(ins) != 1:
-                    raise NircError(
-                        f"edge {edge!r}: graph '{dst}' has {len(ins)} inputs; name one as '{dst}.<input>'",
-                        rule="edge-endpoint",
-                        node=self.path or None,
-                    )
+                self._port_index(dst_op, dst, in_port, edge, outgoing=False)
             edges.append((src, index, dst, in_port))
         return edges
+
+    def _port_index(self, sub: GraphOp, name: str, port: str | None, edge: tuple[str, str], outgoing: bool) -> int:
+        """Index of the Output (or Input) of nested graph ``sub`` that ``edge`` uses;
+        a bare graph name is allowed only when the graph has exactly one."""
+        ports = sub.output_nodes() if outgoing else sub.input_nodes()
+        if port is None and len(ports) != 1:
+            kind = "output" if outgoing else "input"
+            raise NircError(
+                f"edge {edge!r}: graph '{name}' has {len(ports)} {kind}s; name one as '{name}.<{kind}>'",
+                rule="edge-endpoint",
+                node=self.path or None,
+            )
+        return next(i for i, p in enumerate(ports) if port is None or p.nir_name == port)
 
     # -- shapes
     def infer_shapes(self) -> dict[str, list[tuple[int, ...]]]:
