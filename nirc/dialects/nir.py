@@ -92,6 +92,19 @@ def node_path(op: Operation) -> str:
     return "/".join(reversed(parts)) or "<graph>"
 
 
+def _verify_edge_ids(op: Operation) -> None:
+    attr = op.properties.get("edge_ids")
+    if attr is None:
+        return
+    arr = attr.array if isinstance(attr, DenseAttr) else None
+    if arr is None or arr.dtype.kind not in "iu" or arr.ndim != 1:
+        raise NodeError("edge-ids", "edge_ids must be a 1-D array of integers")
+    if arr.size != len(op.operands):
+        raise NodeError("edge-ids", f"edge_ids has {arr.size} entries for {len(op.operands)} incoming edges")
+    if (arr < 0).any():
+        raise NodeError("edge-ids", "edge_ids must be >= 0")
+
+
 def _fail(op: Operation, err: NodeError | ShapeError) -> VerifyException:
     rule = err.rule if isinstance(err, NodeError) else "shape"
     return VerifyException(f"node '{node_path(op)}' ({op.name}): {err} [{rule}]")
@@ -173,6 +186,7 @@ class NodeOp(IRDLOperation):
 
     def verify_(self) -> None:
         try:
+            _verify_edge_ids(self)
             self._verify_params()
             in_shape = self._verify_inputs()
             self._verify_output(in_shape)
@@ -203,6 +217,8 @@ class NodeOp(IRDLOperation):
         if self.attributes:
             printer.print_string(" attributes ")
             printer.print_attr_dict(self.attributes)
+        if not self.inputs and not self.results:
+            return  # an Output without incoming edges has no type to print
         printer.print_string(" : ")
         if self.inputs:
             printer.print_attribute(self.inputs[0].type)
@@ -213,20 +229,23 @@ class NodeOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> NodeOp:
-        name = parser.parse_str_literal("node name expected")
+        name = parser.parse_str_literal(" for the node name")
         unresolved = _parse_optional_operands(parser)
         props = _parse_props(parser, cls, {"name": StringAttr(name)})
         attrs = parser.parse_optional_attr_dict_with_keyword()
-        parser.parse_punctuation(":")
         has_result = cls is not OutputOp
         in_type: Attribute | None = None
         out_type: Attribute | None = None
+        if has_result or unresolved:
+            parser.parse_punctuation(":")
         if unresolved:
             in_type = _parse_signal_type(parser)
             if has_result:
                 parser.parse_punctuation("->")
                 out_type = _parse_signal_type(parser)
-        else:
+            elif parser.parse_optional_punctuation("->") is not None:
+                parser.raise_error(f"{cls.name} has no result: its type is just the input type")
+        elif has_result:
             out_type = _parse_signal_type(parser)
         operands = [parser.resolve_operand(u, in_type) for u in unresolved]
         return cls.create(
@@ -278,6 +297,8 @@ def _parse_entries_fast(parser: Parser) -> dict[str, Attribute] | None:
         parsed = parse_dense_body(content, key.end() + len("#nir.dense"))
         if parsed is None:
             return None
+        if key.group(1) in entries:
+            return None  # the token parser reports the duplicate
         entries[key.group(1)] = DenseAttr(parsed[0])
         sep = _SEP.match(content, parsed[1])
         if sep is None:
@@ -809,6 +830,8 @@ class GraphOp(IRDLOperation):
                 if op.nir_name == wanted:
                     return op
             raise NodeError("input-ports", f"input port '{wanted}' names no Input node of the graph")
+        if not ins:
+            raise NodeError("input-ports", "the graph has no Input node, so it takes no incoming edges")
         if len(ins) != 1:
             raise NodeError(
                 "input-ports",
@@ -823,6 +846,7 @@ class GraphOp(IRDLOperation):
             raise _fail(self, err) from None
 
     def _verify_graph(self) -> None:
+        _verify_edge_ids(self)
         nested = isinstance(self.parent_op(), GraphOp)
         if not nested:
             if self.node_name is not None or self.inputs or self.outputs:

@@ -61,7 +61,9 @@ def _join(path: str, name: str) -> str:
 
 
 def _ssa_hint(name: str) -> str:
-    hint = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    """A readable SSA name for a node (``lif1.lif`` -> ``lif1_lif``); only a hint,
+    the NIR name is the ``name`` property."""
+    hint = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")
     return hint if hint and not hint[0].isdigit() else f"n{hint}"
 
 
@@ -320,6 +322,9 @@ def _build_graph(node: NodeDict, *, path: str, name: str | None) -> GraphOp:
         proto = graph.protos[node_name]
         if isinstance(proto, GraphOp):
             op = proto
+            outs = proto.output_nodes()
+            for result, out in zip(proto.outputs, outs, strict=True):
+                result.name_hint = _ssa_hint(node_name if len(outs) == 1 else f"{node_name}_{out.nir_name}")
         else:
             n_results = len(proto.results)
             op = type(proto).create(

@@ -30,10 +30,10 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation
 from xdsl.parser import Parser
-from xdsl.printer import Printer
 from xdsl.utils.exceptions import ParseError
 
 from nirc.errors import NircError
+from nirc.io.printer import NircPrinter
 from nirc.ir.dense import DEFAULT_BLOB_THRESHOLD, BlobTable, current_blobs
 
 _SECTION_START = "{-#"
@@ -68,7 +68,7 @@ def print_module(
     out = stream if stream is not None else sys.stdout
     table = BlobTable(threshold=blob_threshold) if blob_threshold is not None else None
     with _blob_scope(table):
-        Printer(stream=out, print_generic_format=generic).print_op(module)
+        NircPrinter(stream=out, print_generic_format=generic).print_op(module)
     out.write("\n")
     if table is not None and table.blobs:
         _write_blob_section(out, table.blobs)

@@ -32,7 +32,6 @@ from xdsl.ir import Data
 from xdsl.irdl import irdl_attr_definition
 from xdsl.parser import AttrParser
 from xdsl.printer import Printer
-from xdsl.utils.exceptions import ParseError
 
 #: numpy dtype name <-> MLIR element type spelling.
 _DTYPE_TO_MLIR: dict[str, str] = {
@@ -169,18 +168,57 @@ def _format_elements(arr: np.ndarray) -> str:
 
 
 _FAST_BODY = re.compile(r"<\s*(?:((?:\d+x)+))?([a-z0-9]+)\s*:\s*([^<>\"]*?)\s*>")
+#: What the token parser accepts, element by element (ASCII digits only).
+_INT_TEXT = re.compile(r"-?[0-9]+")
+_FLOAT_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]*(?:[eE][-+]?[0-9]+)?)?")
 
 
-def _convert(items: list[str], dtype: np.dtype[Any]) -> np.ndarray | None:
+class ElementRangeError(ValueError):
+    """A literal that does not fit the element type (300 as i8, 1e39 as f32)."""
+
+
+def to_array(values: list[Any], dtype: np.dtype[Any], elem: str) -> np.ndarray:
+    """Numbers (or float bit patterns given as numpy scalars) to an array of ``dtype``;
+    raise :class:`ElementRangeError` for values the type cannot hold."""
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        for v in values:
+            if not info.min <= v <= info.max:
+                raise ElementRangeError(f"{v} is out of range for {elem}")
+        return np.array(values, dtype=dtype)
+    if dtype.kind == "b":
+        return np.array(values, dtype=dtype)
+    out = np.empty(len(values), dtype=dtype)
+    for i, v in enumerate(values):
+        if isinstance(v, np.generic):  # an exact bit pattern
+            out[i] = v
+            continue
+        with np.errstate(over="ignore"):
+            out[i] = v
+        if math.isinf(out[i]) and math.isfinite(v):
+            raise ElementRangeError(f"{v} is out of range for {elem}")
+    return out
+
+
+def _convert(items: list[str], dtype: np.dtype[Any], elem: str) -> np.ndarray | None:
+    """Fast path: the element texts to an array, or None when anything is unusual."""
+    if dtype.kind == "b":
+        if any(v not in ("true", "false") for v in items):
+            return None
+        return np.array([v == "true" for v in items], dtype=dtype)
+    pattern = _FLOAT_TEXT if dtype.kind == "f" else _INT_TEXT
+    if not all(pattern.fullmatch(v) for v in items):
+        return None
     try:
         if dtype.kind == "f":
-            return np.array([float(v) for v in items], dtype=dtype)
-        if dtype.kind == "b":
-            if any(v not in ("true", "false") for v in items):
-                return None
-            return np.array([v == "true" for v in items], dtype=dtype)
-        return np.array([int(v, 10) for v in items], dtype=dtype)
-    except (ValueError, OverflowError):
+            as64 = np.array([float(v) for v in items], dtype=np.float64)
+            with np.errstate(over="ignore"):
+                arr = as64.astype(dtype)
+            if np.isinf(arr).any():
+                return None  # the token parser reports the overflow
+            return arr
+        return to_array([int(v, 10) for v in items], dtype, elem)
+    except ElementRangeError:
         return None
 
 
@@ -208,12 +246,12 @@ def parse_dense_body(content: str, pos: int) -> tuple[Tensor, int] | None:
         items = [v.strip() for v in inner.split(",")] if inner else []
         if len(items) != count or not dims:
             return None
-        values = _convert(items, dtype)
+        values = _convert(items, dtype, elem)
         if values is None:
             return None
         arr = values.reshape(dims)
     else:
-        values = _convert([body], dtype)
+        values = _convert([body], dtype, elem)
         if values is None:
             return None
         arr = np.broadcast_to(values, dims).copy() if dims else values.reshape(())
@@ -229,6 +267,13 @@ def _parse_fast(parser: AttrParser) -> Tensor | None:
         return None
     parser._resume_from(parsed[1])  # pyright: ignore[reportPrivateUsage]
     return parsed[0]
+
+
+def _checked_array(parser: AttrParser, values: list[Any], dtype: np.dtype[Any], elem: str, start: int) -> np.ndarray:
+    try:
+        return to_array(values, dtype, elem)
+    except ElementRangeError as exc:
+        parser.raise_error(str(exc), start, parser.pos)
 
 
 def _is_splat(arr: np.ndarray) -> bool:
@@ -249,6 +294,8 @@ def _parse_element(parser: AttrParser, dtype: np.dtype[Any]) -> Any:
         if isinstance(number, int):
             literal = parser.lexer.input.content[pos : parser.pos].strip()
             if literal.lower().startswith("0x"):
+                if number.bit_length() > 8 * dtype.itemsize:
+                    parser.raise_error(f"bit pattern {literal} is wider than {8 * dtype.itemsize} bits", pos, parser.pos)
                 raw = number.to_bytes(dtype.itemsize, "big")
                 return np.frombuffer(raw[::-1], dtype=dtype)[0]
         return number
@@ -289,6 +336,8 @@ class DenseAttr(Data[Tensor]):
             return fast
         with parser.in_angle_brackets():
             dims, elem = parser.parse_ranked_shape()
+            if any(d < 0 for d in dims):
+                parser.raise_error("dynamic dimensions ('?') are not allowed in #nir.dense")
             elem_text = str(elem)
             dtype_name = _MLIR_TO_DTYPE.get(elem_text)
             if dtype_name is None:
@@ -313,8 +362,10 @@ class DenseAttr(Data[Tensor]):
             count = math.prod(dims)
             if dims and parser.parse_optional_punctuation("[") is None:
                 # A splat: one value for every element.
-                value = np.array([_parse_element(parser, dtype)], dtype=dtype)
+                start = parser.pos
+                value = _checked_array(parser, [_parse_element(parser, dtype)], dtype, elem_text, start)
                 return Tensor(np.broadcast_to(value, dims).copy())
+            start = parser.pos
             if dims:
                 values: list[Any] = []
                 if parser.parse_optional_punctuation("]") is None:
@@ -328,10 +379,7 @@ class DenseAttr(Data[Tensor]):
                 parser.raise_error(
                     f"expected {count} elements for shape {dims}, got {len(values)}"
                 )
-            try:
-                arr = np.array(values, dtype=dtype).reshape(dims)
-            except OverflowError as exc:
-                raise ParseError(parser.lexer.current_token.span, str(exc)) from None
+            arr = _checked_array(parser, values, dtype, elem_text, start).reshape(dims)
             return Tensor(arr)
 
     def print_parameter(self, printer: Printer) -> None:

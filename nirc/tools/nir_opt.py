@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from io import StringIO
+from pathlib import Path
 from typing import IO, ClassVar
 
 from xdsl.dialects.builtin import ModuleOp
@@ -160,6 +161,10 @@ class NirOptMain(xDSLOptMain):
         current_input.append(self.get_input_name())
         if self.args.split_input_file and (self.args.input_file or "").lower().endswith(NIR_SUFFIXES):
             raise UsageError("--split-input-file splits text input; a .nir file holds one model")
+        extension = self.args.frontend or Path(self.args.input_file or "x.mlir").suffix.lstrip(".")
+        if extension not in self.available_frontends:
+            known = ", ".join(f".{e}" for e in self.available_frontends)
+            raise UsageError(f"cannot tell the format of '{self.args.input_file}': use {known}, or -f FORMAT")
         chunks, extension = self.prepare_input()
         modules: list[ModuleOp] = []
         diagnostics = self.args.verify_diagnostics or self.args.parsing_diagnostics
@@ -201,8 +206,6 @@ class NirOptMain(xDSLOptMain):
 
 
 def _exists(path: str) -> bool:
-    from pathlib import Path
-
     return Path(path).is_file()
 
 
