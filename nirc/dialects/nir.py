@@ -25,6 +25,7 @@ message, e.g. ``[fan-in-shapes]``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import ClassVar
@@ -62,8 +63,24 @@ Shape = tuple[int, ...]
 
 
 def signal_type(shape: Sequence[int]) -> TensorType:
-    """The type of a NIR signal of the given batch-free shape."""
-    return TensorType(f32, [int(d) for d in shape])
+    """The type of a NIR signal of the given batch-free shape (shared per shape:
+    attributes are immutable)."""
+    return _signal_type(tuple(int(d) for d in shape))
+
+
+@functools.lru_cache(maxsize=4096)
+def _signal_type(shape: tuple[int, ...]) -> TensorType:
+    return TensorType(f32, shape)
+
+
+@functools.lru_cache(maxsize=4096)
+def _type_text(typ: Attribute) -> str:
+    """How a type prints (cached: graphs repeat a few shapes many times)."""
+    import io
+
+    out = io.StringIO()
+    Printer(stream=out).print_attribute(typ)
+    return out.getvalue()
 
 
 def shape_of(value: SSAValue | Attribute) -> Shape:
@@ -221,11 +238,11 @@ class NodeOp(IRDLOperation):
             return  # an Output without incoming edges has no type to print
         printer.print_string(" : ")
         if self.inputs:
-            printer.print_attribute(self.inputs[0].type)
+            printer.print_string(_type_text(self.inputs[0].type))
             if self.results:
                 printer.print_string(" -> ")
         if self.results:
-            printer.print_attribute(self.results[0].type)
+            printer.print_string(_type_text(self.results[0].type))
 
     @classmethod
     def parse(cls, parser: Parser) -> NodeOp:

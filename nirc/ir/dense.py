@@ -150,21 +150,31 @@ def _format_float(value: np.floating[Any]) -> str:
         raw = value.tobytes()[::-1].hex()  # big-endian bit pattern
         return f"0x{raw.upper()}"
     text = str(value) if value.dtype != np.float64 else repr(float(value))
-    if "." not in text:
-        mantissa, e, exponent = text.partition("e")
-        text = f"{mantissa}.0{e}{exponent}"
-    return text
+    return text if "." in text else _dot(text)
 
 
 def _format_elements(arr: np.ndarray) -> str:
     flat = arr.reshape(-1)
     if arr.dtype.kind == "f":
-        items = [_format_float(v) for v in flat]
+        # numpy's str() of a float array is the shortest round-trip text per element,
+        # the same as str() of each scalar, in one C call.
+        texts = flat.astype(str).tolist()
+        finite = np.isfinite(flat)
+        if not finite.all():
+            for i in np.flatnonzero(~finite):
+                texts[i] = _format_float(flat[i])
+        items = [t if "." in t or t.startswith("0x") else _dot(t) for t in texts]
     elif arr.dtype.kind == "b":
-        items = ["true" if v else "false" for v in flat]
+        items = ["true" if v else "false" for v in flat.tolist()]
     else:
-        items = [str(int(v)) for v in flat]
+        items = [str(v) for v in flat.tolist()]
     return ", ".join(items)
+
+
+def _dot(text: str) -> str:
+    """MLIR float literals need a '.': ``1e-30`` -> ``1.0e-30``."""
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa}.0{e}{exponent}"
 
 
 _FAST_BODY = re.compile(r"<\s*(?:((?:\d+x)+))?([a-z0-9]+)\s*:\s*([^<>\"]*?)\s*>")
