@@ -187,7 +187,18 @@ def _child_write_graph(args: dict[str, Any]) -> dict[str, Any]:
     return {"nodes": n_nodes, "edges": n_edges, "write_s": time.perf_counter() - t0}
 
 
+def _child_rewrite(args: dict[str, Any]) -> dict[str, Any]:
+    import warnings
+
+    import nirc
+
+    warnings.simplefilter("ignore")
+    nirc.write(nirc.read(args["path"]), args["out"])
+    return {}
+
+
 CHILD_TASKS = {
+    "rewrite": _child_rewrite,
     "write_big": _child_write_big,
     "write_graph": _child_write_graph,
     "nirc_read": _child_nirc_read,
@@ -574,36 +585,42 @@ def bench_graphs(work: Path, quick: bool, repeat: int, errors: list[str]) -> Non
         path = work / f"graph_{n}.nir"
         written = run_child("write_graph", path=str(path), nodes=n)
         n_nodes, n_edges, write_s = written["nodes"], written["edges"], written["write_s"]
-        try:
-            r = repeat_child(repeat, "graph", path=str(path))
-        except ChildFailed as exc:
-            errors.append(str(exc))
-            rows.append([f"{n_nodes:,}", n_edges, "FAILED", None, None, None, None, None, None])
-            continue
-        try:
-            ref = repeat_child(repeat, "nir_read", path=str(path))["read_s"]
-        except ChildFailed:
-            ref = None
-        rows.append(
-            [
-                f"{n_nodes:,}",
-                f"{n_edges:,}",
-                f"{path.stat().st_size / 1e6:.1f}",
-                r["read_s"],
-                r["verify_s"],
-                r["print_s"],
-                r["total_s"],
-                _mb(r["rss_mb"]),
-                ref,
-            ]
-        )
         print(f"- {n:,} nodes: `nir.write` took {write_s:.1f} s", flush=True)
+        # The same graph as nirc writes it (small arrays contiguous, uncompressed).
+        rewritten = work / f"graph_{n}_nirc.nir"
+        run_child("rewrite", path=str(path), out=str(rewritten))
+        for writer, file in (("nir.write", path), ("nirc.write", rewritten)):
+            try:
+                r = repeat_child(repeat, "graph", path=str(file))
+            except ChildFailed as exc:
+                errors.append(str(exc))
+                rows.append([f"{n_nodes:,}", f"{n_edges:,}", writer, "FAILED", None, None, None, None, None, None])
+                continue
+            try:
+                ref = repeat_child(repeat, "nir_read", path=str(file))["read_s"]
+            except ChildFailed:
+                ref = None
+            rows.append(
+                [
+                    f"{n_nodes:,}",
+                    f"{n_edges:,}",
+                    writer,
+                    f"{file.stat().st_size / 1e6:.1f}",
+                    r["read_s"],
+                    r["verify_s"],
+                    r["print_s"],
+                    r["total_s"],
+                    _mb(r["rss_mb"]),
+                    ref,
+                ]
+            )
     print()
     print(
         table(
             [
                 "nodes",
                 "edges",
+                "file written by",
                 "file MB",
                 "import s",
                 "verify s",
