@@ -44,10 +44,8 @@ def _to_node(node: NodeDict, nir: Any, type_check: bool) -> Any:
             metadata=_plain(node.get("metadata", {})),
             type_check=type_check,
         )
-    fields = {
-        k: (_plain(v) if k in ("metadata", "groups", "start_dim", "end_dim") else np.array(v) if isinstance(v, np.ndarray) else v)
-        for k, v in node.items()
-    }
+    # As nir.read hands them over: scalar datasets as numpy scalars, arrays as arrays.
+    fields = {k: _plain(v) for k, v in node.items()}
     if node["type"] in ("Conv1d", "Conv2d") and "input_shape" not in fields:
         fields["input_shape"] = None
     if node["type"] == "Conv1d" and isinstance(fields.get("input_shape"), np.ndarray):

@@ -33,6 +33,7 @@ from xdsl.parser import Parser
 from xdsl.utils.exceptions import ParseError
 
 from nirc.errors import NircError
+from nirc.io import xdsl_compat  # noqa: F401  (fixes xDSL's lexing of UTF-8 strings)
 from nirc.io.printer import NircPrinter
 from nirc.ir.dense import DEFAULT_BLOB_THRESHOLD, BlobTable, current_blobs
 

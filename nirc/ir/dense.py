@@ -9,6 +9,7 @@ Textual forms::
     #nir.dense<f32: 0.5>                      a 0-d scalar
     #nir.dense<2x2xf32: [1.0, 2.0, 3.0, 4.0]> small tensors inline, flat, row-major
     #nir.dense<16xf64: 0.005>                 a splat: every element the same (any size)
+    #nir.dense<2xcomplex<f32>: [(1.0, 2.0), (0.0, -1.0)]>  complex elements as (re, im)
     #nir.dense<2000x2000xf32: blob "9f2c...">  large tensors as a reference to a blob
 
 Blobs live in a ``{-# dialect_resources: { nir: { key: "0x..." } } #-}`` section at
@@ -47,6 +48,8 @@ _DTYPE_TO_MLIR: dict[str, str] = {
     "uint32": "ui32",
     "uint64": "ui64",
     "bool": "i1",
+    "complex64": "complex<f32>",
+    "complex128": "complex<f64>",
 }
 _MLIR_TO_DTYPE = {v: k for k, v in _DTYPE_TO_MLIR.items()}
 
@@ -155,6 +158,8 @@ def _format_float(value: np.floating[Any]) -> str:
 
 def _format_elements(arr: np.ndarray) -> str:
     flat = arr.reshape(-1)
+    if not flat.size:
+        return ""
     if arr.dtype.kind == "f":
         # numpy's str() of a float array is the shortest round-trip text per element,
         # the same as str() of each scalar, in one C call.
@@ -164,6 +169,10 @@ def _format_elements(arr: np.ndarray) -> str:
             for i in np.flatnonzero(~finite):
                 texts[i] = _format_float(flat[i])
         items = [t if "." in t or t.startswith("0x") else _dot(t) for t in texts]
+    elif arr.dtype.kind == "c":
+        real = _format_elements(np.ascontiguousarray(flat.real)).split(", ")
+        imag = _format_elements(np.ascontiguousarray(flat.imag)).split(", ")
+        items = [f"({r}, {i})" for r, i in zip(real, imag, strict=True)]
     elif arr.dtype.kind == "b":
         items = ["true" if v else "false" for v in flat.tolist()]
     else:
@@ -198,6 +207,12 @@ def to_array(values: list[Any], dtype: np.dtype[Any], elem: str) -> np.ndarray:
         return np.array(values, dtype=dtype)
     if dtype.kind == "b":
         return np.array(values, dtype=dtype)
+    if dtype.kind == "c":
+        part = np.dtype(f"f{dtype.itemsize // 2}")
+        out = np.empty(len(values), dtype=dtype)
+        out.real = to_array([v[0] for v in values], part, elem)
+        out.imag = to_array([v[1] for v in values], part, elem)
+        return out
     out = np.empty(len(values), dtype=dtype)
     for i, v in enumerate(values):
         if isinstance(v, np.generic):  # an exact bit pattern
@@ -293,6 +308,14 @@ def _is_splat(arr: np.ndarray) -> bool:
 
 
 def _parse_element(parser: AttrParser, dtype: np.dtype[Any]) -> Any:
+    if dtype.kind == "c":  # (real, imag)
+        part = np.dtype(f"f{dtype.itemsize // 2}")
+        parser.parse_punctuation("(")
+        real = _parse_element(parser, part)
+        parser.parse_punctuation(",")
+        imag = _parse_element(parser, part)
+        parser.parse_punctuation(")")
+        return (real, imag)
     if dtype.kind == "b":
         value = parser.parse_optional_boolean()
         if value is None:
