@@ -2,18 +2,24 @@
 
 from nirc.api import parse, read, to_text, write
 from nirc.errors import NircError
+from nirc.interp.run import RunResult, run
+from nirc.interp.semantics import PROFILES, Semantics
 from nirc.io.from_dict import NircWarning, module_from_dict
 from nirc.io.reference import from_reference, to_reference
 from nirc.io.to_dict import module_to_dict
 
 __all__ = [
+    "PROFILES",
     "NircError",
     "NircWarning",
+    "RunResult",
+    "Semantics",
     "from_reference",
     "module_from_dict",
     "module_to_dict",
     "parse",
     "read",
+    "run",
     "to_reference",
     "to_text",
     "write",

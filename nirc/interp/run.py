@@ -1,0 +1,134 @@
+"""``nirc.run``: simulate a `nir` module on numpy arrays under a semantics profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from xdsl.ir import Operation
+
+from nirc.dialects import nir
+from nirc.errors import NircError
+from nirc.interp.nir import Executor
+from nirc.interp.semantics import Semantics, resolve
+from nirc.io.to_dict import top_graph
+
+
+@dataclass
+class RunResult:
+    """Outputs keyed by Output name, in the layout of the input (``(T, *shape)`` or
+    ``(B, T, *shape)``); ``records[node][state]`` for each recorded node (``v``, and
+    ``i`` for current-based neurons), in the same layout."""
+
+    outputs: dict[str, np.ndarray]
+    records: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    semantics: Semantics | None = None
+
+
+def _prepare(graph: nir.GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], bool]:
+    inputs = graph.input_nodes()
+    if not inputs:
+        raise NircError("the graph has no Input node: nothing to feed", rule="run-input")
+    names = [op.nir_name for op in inputs]
+    if not isinstance(x, Mapping):
+        if len(inputs) != 1:
+            raise NircError(f"the graph has {len(inputs)} inputs ({', '.join(names)}); pass one array per input name", rule="run-input")
+        x = {names[0]: x}
+    unknown = sorted(set(x) - set(names))
+    missing = sorted(set(names) - set(x))
+    if unknown or missing:
+        raise NircError(
+            f"inputs must be named {', '.join(names)}"
+            + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+            + (f"; missing: {', '.join(missing)}" if missing else ""),
+            rule="run-input",
+        )
+    batched: bool | None = None
+    out: dict[str, np.ndarray] = {}
+    time: int | None = None
+    for op in inputs:
+        arr = np.asarray(x[op.nir_name])
+        shape = nir.shape_of(op.output)
+        if arr.dtype.kind not in "biuf":
+            raise NircError(f"input '{op.nir_name}' must be numeric, got {arr.dtype}", rule="run-input")
+        if arr.ndim == len(shape) + 1 and tuple(arr.shape[1:]) == shape:
+            this_batched = False
+            arr = arr[:, None]
+        elif arr.ndim == len(shape) + 2 and tuple(arr.shape[2:]) == shape:
+            this_batched = True
+            arr = np.swapaxes(arr, 0, 1)
+        else:
+            raise NircError(
+                f"input '{op.nir_name}' has shape {list(arr.shape)}; expected (time, {', '.join(map(str, shape))}) "
+                f"or (batch, time, {', '.join(map(str, shape))})",
+                rule="run-input",
+            )
+        if batched is not None and this_batched != batched:
+            raise NircError("all inputs must be batched, or none", rule="run-input")
+        if time is not None and arr.shape[0] != time:
+            raise NircError("all inputs must have the same number of time steps", rule="run-input")
+        batched, time = this_batched, arr.shape[0]
+        if not np.isfinite(arr).all():
+            raise NircError(f"input '{op.nir_name}' has non-finite values", rule="run-input")
+        out[op.nir_name] = arr
+    return out, bool(batched)
+
+
+def run(
+    module: Operation,
+    x: np.ndarray | Mapping[str, np.ndarray],
+    *,
+    semantics: str | Semantics = "nir",
+    dt: float | None = None,
+    record: Iterable[str] = (),
+    progress: Any = None,
+    **options: Any,
+) -> RunResult:
+    """Simulate ``module`` on input ``x`` (``(T, *shape)`` or ``(B, T, *shape)``, or a
+    mapping of such arrays keyed by Input name) under a semantics profile.
+
+    ``dt`` and any :class:`Semantics` field (``reset="subtract"``, ...) override the
+    profile.  ``record`` names nodes (``sub/lif`` inside nested graphs) whose state is
+    returned over time.  ``progress(done, total)`` is called as the run advances."""
+    sem = resolve(semantics, dt, **options)
+    graph = top_graph(module)
+    feeds, batched = _prepare(graph, x)
+    wanted = set(record)
+    executor = Executor(graph, sem, wanted)
+    executor.progress = progress
+    missing = sorted(wanted - set(executor_paths(executor)))
+    if missing:
+        raise NircError(
+            f"cannot record '{missing[0]}': not a neuron of the graph; neurons: {', '.join(executor_paths(executor)) or 'none'}",
+            rule="run-record",
+        )
+    dtype = np.dtype(sem.dtype)
+    feeds = {k: v.astype(dtype, copy=False) for k, v in feeds.items()}
+    executor.reset(next(iter(feeds.values())).shape[1])
+    outs = executor.run(feeds)
+
+    def layout(arr: np.ndarray) -> np.ndarray:
+        return np.swapaxes(arr, 0, 1) if batched else arr[:, 0]
+
+    return RunResult(
+        outputs={k: layout(v) for k, v in outs.items()},
+        records={node: {k: layout(v) for k, v in states.items()} for node, states in executor.records().items()},
+        semantics=sem,
+    )
+
+
+def executor_paths(executor: Executor, prefix: str = "") -> list[str]:
+    """Paths of the nodes that can be recorded (neurons, in nested graphs too)."""
+    from nirc.interp.kernels import NeuronKernel
+    from nirc.interp.nir import GraphKernel
+
+    paths = []
+    for op, kernel in executor.kernels.items():
+        name = f"{prefix}{op.properties['name'].data}"  # type: ignore[union-attr]
+        if isinstance(kernel, NeuronKernel):
+            paths.append(name)
+        elif isinstance(kernel, GraphKernel):
+            paths.extend(executor_paths(kernel.inner, f"{name}/"))
+    return paths

@@ -1,0 +1,102 @@
+"""`nir-run`: simulate a model with the reference interpreter.
+
+    nir-run MODEL --input X.npy [-o OUT.npz] [--semantics PROFILE] [--dt S] [--record NODE ...]
+
+X is ``(time, *shape)`` or ``(batch, time, *shape)``; a `.npz` input holds one array per
+Input node, keyed by its name.  OUT.npz holds one array per Output node, and
+``NODE/v`` (and ``NODE/i``) for every recorded neuron.  Every choice of the profile
+can be overridden (``--reset subtract``, ``--compare '>='``, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from nirc.api import read
+from nirc.errors import NircError
+from nirc.interp.run import run
+from nirc.interp.semantics import _CHOICES, PROFILES
+from nirc.io.atomic import atomic_path
+from nirc.tools.common import current_input, run_tool
+
+TOOL = "nir-run"
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=TOOL, description=__doc__.splitlines()[0])
+    p.add_argument("model", help="the model: .nir or .mlir")
+    p.add_argument("--input", required=True, help="input array: .npy, or .npz keyed by Input name")
+    p.add_argument("-o", "--output", help="write outputs (and records) to this .npz; without it, print a summary")
+    p.add_argument("--semantics", default="nir", choices=list(PROFILES), metavar="PROFILE", help=f"one of {', '.join(PROFILES)} (default nir)")
+    p.add_argument("--dt", type=float, help="time step in seconds (overrides the profile's)")
+    p.add_argument("--record", action="append", default=[], metavar="NODE", help="also return this neuron's state over time (repeatable)")
+    group = p.add_argument_group("override single choices of the profile")
+    for key, choices in _CHOICES.items():
+        group.add_argument(f"--{key.replace('_', '-')}", choices=choices)
+    group.add_argument("--multi-spike", choices=("true", "false"))
+    group.add_argument("--input-delay", type=int, metavar="STEPS")
+    group.add_argument("--dtype", choices=("float32", "float64"))
+    return p
+
+
+def _load_input(path: str) -> np.ndarray | dict[str, np.ndarray]:
+    if not Path(path).is_file():
+        raise NircError("no such file", rule="file", file=path)
+    try:
+        data = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise NircError(f"not a .npy/.npz array file ({exc})", rule="run-input", file=path) from None
+    if isinstance(data, np.lib.npyio.NpzFile):
+        with data:
+            return {k: data[k] for k in data.files}
+    return data
+
+
+def _bar(done: int, total: int) -> None:
+    width = 40
+    filled = width * done // max(total, 1)
+    print(f"\r{TOOL}: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} nodes", end="", file=sys.stderr, flush=True)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    current_input.append(args.model)
+    overrides = {
+        key: getattr(args, key)
+        for key in (*_CHOICES, "multi_spike", "input_delay", "dtype")
+        if getattr(args, key) is not None
+    }
+    if args.dt is not None and not args.dt > 0:
+        raise NircError(f"--dt must be > 0, got {args.dt}", rule="semantics")
+    module = read(args.model)
+    x = _load_input(args.input)
+    progress = _bar if sys.stderr.isatty() else None
+    result = run(module, x, semantics=args.semantics, dt=args.dt, record=args.record, progress=progress, **overrides)
+    if progress is not None:
+        print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
+    arrays = dict(result.outputs)
+    for node, states in result.records.items():
+        for state, values in states.items():
+            arrays[f"{node}/{state}"] = values
+    if args.output is None:
+        for key, arr in arrays.items():
+            print(f"{key}: shape {list(arr.shape)}, sum {float(arr.sum()):g}")
+        return 0
+    with atomic_path(args.output) as tmp:
+        with open(tmp, "wb") as f:
+            np.savez(f, **arrays)
+    print(f"{TOOL}: wrote {', '.join(arrays)} to {args.output} ({result.semantics.name if result.semantics else ''}, dt={result.semantics.dt if result.semantics else ''})", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    run_tool(TOOL, lambda: _main(argv))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
