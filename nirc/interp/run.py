@@ -34,13 +34,13 @@ def _prepare(graph: nir.GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tu
     names = [op.nir_name for op in inputs]
     if not isinstance(x, Mapping):
         if len(inputs) != 1:
-            raise NircError(f"the graph has {len(inputs)} inputs ({', '.join(names)}); pass one array per input name", rule="run-input")
+            raise NircError(f"the graph has {len(inputs)} inputs ({', '.join(sorted(names))}); pass one array per input name", rule="run-input")
         x = {names[0]: x}
     unknown = sorted(set(x) - set(names))
     missing = sorted(set(names) - set(x))
     if unknown or missing:
         raise NircError(
-            f"inputs must be named {', '.join(names)}"
+            f"inputs must be named {', '.join(sorted(names))}"
             + (f"; unknown: {', '.join(unknown)}" if unknown else "")
             + (f"; missing: {', '.join(missing)}" if missing else ""),
             rule="run-input",
