@@ -70,7 +70,10 @@ class MatrixKernel(Kernel):
 
 
 def _conv(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], padding: tuple[tuple[int, int], ...], dilation: tuple[int, ...], groups: int) -> np.ndarray:
-    """N-d cross-correlation as ``torch.nn.functional.convNd``: x (N, C, *S), w (O, C/g, *K)."""
+    """N-d cross-correlation as ``torch.nn.functional.convNd``: x (N, C, *S), w (O, C/g, *K).
+
+    im2col: the windows are gathered into an (N·out, C/g·K) matrix and multiplied with
+    the weights by BLAS, one group at a time."""
     n_spatial = w.ndim - 2
     x = np.pad(x, ((0, 0), (0, 0), *padding))
     kernel = w.shape[2:]
@@ -78,16 +81,20 @@ def _conv(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], padding: tuple[
     windows = sliding_window_view(x, span, axis=tuple(range(2, 2 + n_spatial)))
     index = (slice(None), slice(None), *(slice(None, None, s) for s in stride), *(slice(None, None, d) for d in dilation))
     windows = windows[index]  # (N, C, *out, *K)
+    n, out_shape = windows.shape[0], windows.shape[2 : 2 + n_spatial]
+    rows = n * int(np.prod(out_shape))
+    # (N, *out, C, *K): each row one output position, its window flattened.
+    order = (0, *range(2, 2 + n_spatial), 1, *range(2 + n_spatial, 2 + 2 * n_spatial))
+    windows = windows.transpose(order)
     c_in = x.shape[1] // groups
     c_out = w.shape[0] // groups
     outs = []
-    spatial_axes = "".join("xyz"[i] for i in range(n_spatial))
-    kernel_axes = "".join("klm"[i] for i in range(n_spatial))
-    spec = f"nc{spatial_axes}{kernel_axes},oc{kernel_axes}->no{spatial_axes}"
     for g in range(groups):
-        part = windows[:, g * c_in : (g + 1) * c_in]
-        outs.append(np.einsum(spec, part, w[g * c_out : (g + 1) * c_out], optimize=True))
-    return outs[0] if groups == 1 else np.concatenate(outs, axis=1)
+        cols = windows[..., g * c_in : (g + 1) * c_in, *([slice(None)] * n_spatial)].reshape(rows, -1)
+        outs.append(cols @ w[g * c_out : (g + 1) * c_out].reshape(c_out, -1).T)
+    y = outs[0] if groups == 1 else np.concatenate(outs, axis=1)
+    y = y.reshape(n, *out_shape, w.shape[0])
+    return np.moveaxis(y, -1, 1)
 
 
 class ConvKernel(Kernel):
@@ -114,13 +121,13 @@ class ConvKernel(Kernel):
         flat, (t, b) = _merge_time(x)
         per_row = max(1, int(np.prod(flat.shape[1:])) * int(np.prod(self.w.shape[2:])))
         chunk = max(1, _CONV_CHUNK_ELEMENTS // per_row)
-        parts = [
-            _conv(flat[i : i + chunk], self.w, self.stride, self.padding, self.dilation, self.groups)
-            for i in range(0, flat.shape[0], chunk)
-        ]
-        y = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        y = y + self.b.reshape(-1, *([1] * (y.ndim - 2)))
-        return y.reshape(t, b, *y.shape[1:])
+        out_shape = nir.shape_of(self.op.output)
+        y = np.empty((flat.shape[0], *out_shape), dtype=np.result_type(flat, self.w))
+        bias = self.b.reshape(-1, *([1] * len(out_shape[1:])))
+        for i in range(0, flat.shape[0], chunk):
+            part = _conv(flat[i : i + chunk], self.w, self.stride, self.padding, self.dilation, self.groups)
+            np.add(part, bias, out=y[i : i + chunk])
+        return y.reshape(t, b, *out_shape)
 
 
 class PoolKernel(Kernel):
@@ -133,6 +140,14 @@ class PoolKernel(Kernel):
 
     def run(self, x: np.ndarray) -> np.ndarray:
         flat, (t, b) = _merge_time(x)
+        kh, kw = self.kernel
+        h, w = flat.shape[2:]
+        if self.stride == self.kernel and not any(p for pair in self.padding for p in pair) and h % kh == 0 and w % kw == 0:
+            # Non-overlapping windows tiling the input: a reshape, no window view.
+            y = flat.reshape(*flat.shape[:2], h // kh, kh, w // kw, kw).sum(axis=(3, 5))
+            if self.average:
+                y = y / (kh * kw)
+            return y.reshape(t, b, *y.shape[1:])
         flat = np.pad(flat, ((0, 0), (0, 0), *self.padding))
         windows = sliding_window_view(flat, self.kernel, axis=(2, 3))[:, :, :: self.stride[0], :: self.stride[1]]
         y = windows.sum(axis=(-1, -2))
