@@ -110,3 +110,31 @@ def test_recorded_current_of_cuba_neurons(corpus: Path) -> None:
     result = nirc.run(module, x, record=["lif1.lif", "lif2"])
     assert set(result.records["lif1.lif"]) == {"v", "i"}
     assert result.records["lif1.lif"]["i"].shape == (5, 38)
+
+
+def test_nested_graph_runs_like_its_flattened_form(corpus: Path) -> None:
+    """The Braille SRNN as the paper's `*_subgraph.nir` meant it (the recurrent LIF
+    inside a nested graph, with the inner edges fixed) runs exactly like the flat file."""
+    flat = nirc.module_from_dict(nirc.module_to_dict(nirc.read(corpus / "braille_noDelay_bias_zero.nir")))
+    d = nirc.module_to_dict(flat)
+    nodes = d["nodes"]
+    sub = {
+        "type": "NIRGraph",
+        "nodes": {
+            "input": {"type": "Input", "shape": np.array([38])},
+            "lif": nodes.pop("lif1.lif"),
+            "lin": nodes.pop("lif1.w_rec"),
+            "output": {"type": "Output", "shape": np.array([38])},
+        },
+        "edges": [("input", "lif"), ("lif", "lin"), ("lin", "lif"), ("lif", "output")],
+        "metadata": {},
+    }
+    nodes["lif1"] = sub
+    d["edges"] = [("input", "fc1"), ("fc1", "lif1"), ("lif1", "fc2"), ("fc2", "lif2"), ("lif2", "output")]
+    nested = nirc.module_from_dict(d)
+    x = (np.random.default_rng(3).random((2, 60, 12)) < 0.3).astype(np.float64)
+    for profile in ("nir", "snntorch", "spyx", "lava"):
+        a = nirc.run(flat, x, semantics=profile, record=["lif1.lif"])
+        b = nirc.run(nested, x, semantics=profile, record=["lif1/lif"])
+        assert np.array_equal(a.outputs["output"], b.outputs["output"]), profile
+        assert np.array_equal(a.records["lif1.lif"]["v"], b.records["lif1/lif"]["v"]), profile
