@@ -61,9 +61,12 @@ class Semantics:
       of the following step (snnTorch computes the reset from the previous membrane).
     * ``order`` — ``leak-then-integrate``: ``v = a v + g x``; ``integrate-then-leak``:
       ``v = a (v + g x)``.
-    * ``multi_spike`` — emit ``floor((v - v_reset) / (v_th - v_reset))`` spikes in one
-      step where the membrane is that far above threshold (Sinabs' MultiSpike, Speck,
-      Xylo), instead of at most one.
+    * ``multi_spike`` — emit several spikes in one step where the membrane is far above
+      threshold (Sinabs' MultiSpike, Speck, Xylo), instead of at most one:
+      ``floor(v / v_th)`` with ``reset=subtract`` or ``none`` (each spike removes one
+      ``v_th``), ``floor((v - v_reset) / (v_th - v_reset))`` with ``reset=value``; at
+      least one where the threshold is crossed, and with ``compare='>'`` a membrane at
+      an exact multiple counts one spike fewer.
     * ``input_delay`` — whole steps by which input reaches a neuron (Lava's processes
       deliver a spike one step after it was sent).
     * ``dtype`` — the float type of the simulation.
