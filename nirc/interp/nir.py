@@ -23,6 +23,7 @@ from nirc.dialects import nir
 from nirc.errors import NircError
 from nirc.interp.kernels import KERNELS, Kernel, NeuronKernel
 from nirc.interp.semantics import Semantics
+from nirc.ir.order import reverse_postorder
 
 
 class GraphKernel(Kernel):
@@ -60,24 +61,8 @@ def _order(graph: nir.GraphOp) -> list[Operation]:
     for op in ops:
         for value in op.operands:
             succ[value.owner].append(op)  # type: ignore[index]
-    seen: set[Operation] = set()
-    post: list[Operation] = []
-    roots = [op for op in ops if isinstance(op, nir.InputOp)] + ops
-    for root in roots:
-        if root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, iter(succ[root]))]
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                stack.pop()
-                post.append(node)
-            elif nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, iter(succ[nxt])))
-    return post[::-1]
+    roots = [op for op in ops if isinstance(op, nir.InputOp)]
+    return reverse_postorder([*roots, *ops], succ)
 
 
 class Executor:

@@ -32,6 +32,7 @@ from nirc.dialects.nir import (
 from nirc.errors import NircError
 from nirc.ir.dense import DenseAttr, UnsupportedDtype
 from nirc.ir.metadata import metadata_to_attr
+from nirc.ir.order import reverse_postorder
 from nirc.ir.shapes import ShapeError
 from nirc.ir.verify import verify_module
 
@@ -273,25 +274,8 @@ def _order(protos: Mapping[str, Operation], edges: list[tuple[str, int, str, str
     succs: dict[str, list[str]] = {n: [] for n in protos}
     for src, _, dst, _ in edges:
         succs[src].append(dst)
-    seen: set[str] = set()
-    post: list[str] = []
     roots = [n for n, op in protos.items() if isinstance(op, InputOp)]
-    roots += [n for n in protos if n not in roots]
-    for root in roots:
-        if root in seen:
-            continue
-        seen.add(root)
-        stack = [(root, iter(succs[root]))]
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                stack.pop()
-                post.append(node)
-            elif nxt not in seen:
-                seen.add(nxt)
-                stack.append((nxt, iter(succs[nxt])))
-    return post[::-1]
+    return reverse_postorder([*roots, *protos], succs)
 
 
 def _build_graph(node: NodeDict, *, path: str, name: str | None) -> GraphOp:
