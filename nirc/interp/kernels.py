@@ -72,29 +72,55 @@ class MatrixKernel(Kernel):
 def _conv(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], padding: tuple[tuple[int, int], ...], dilation: tuple[int, ...], groups: int) -> np.ndarray:
     """N-d cross-correlation as ``torch.nn.functional.convNd``: x (N, C, *S), w (O, C/g, *K).
 
-    im2col: the windows are gathered into an (N·out, C/g·K) matrix and multiplied with
-    the weights by BLAS, one group at a time."""
-    n_spatial = w.ndim - 2
+    Two BLAS formulations, chosen by the channels per group: with few channels, im2col
+    (the windows gathered into an (N·out, C/g·K) matrix, one matmul); with many, shift
+    and accumulate (one (N·out, C/g) x (C/g, O/g) matmul per kernel offset on a
+    channels-last copy), which moves K times less data."""
     x = np.pad(x, ((0, 0), (0, 0), *padding))
-    kernel = w.shape[2:]
-    span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel, strict=True))
+    c_in = x.shape[1] // groups
+    c_out = w.shape[0] // groups
+    parts = [
+        (_conv_shift if c_in >= 8 else _conv_im2col)(
+            x[:, g * c_in : (g + 1) * c_in], w[g * c_out : (g + 1) * c_out], stride, dilation
+        )
+        for g in range(groups)
+    ]
+    y = parts[0] if groups == 1 else np.concatenate(parts, axis=-1)
+    return np.moveaxis(y, -1, 1)
+
+
+def _out_size(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], dilation: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(
+        (size - d * (k - 1) - 1) // s + 1 for size, k, s, d in zip(x.shape[2:], w.shape[2:], stride, dilation, strict=True)
+    )
+
+
+def _conv_im2col(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], dilation: tuple[int, ...]) -> np.ndarray:
+    """One group, channels-last result (N, *out, O)."""
+    n_spatial = w.ndim - 2
+    span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, w.shape[2:], strict=True))
     windows = sliding_window_view(x, span, axis=tuple(range(2, 2 + n_spatial)))
     index = (slice(None), slice(None), *(slice(None, None, s) for s in stride), *(slice(None, None, d) for d in dilation))
     windows = windows[index]  # (N, C, *out, *K)
     n, out_shape = windows.shape[0], windows.shape[2 : 2 + n_spatial]
-    rows = n * int(np.prod(out_shape))
     # (N, *out, C, *K): each row one output position, its window flattened.
     order = (0, *range(2, 2 + n_spatial), 1, *range(2 + n_spatial, 2 + 2 * n_spatial))
-    windows = windows.transpose(order)
-    c_in = x.shape[1] // groups
-    c_out = w.shape[0] // groups
-    outs = []
-    for g in range(groups):
-        cols = windows[..., g * c_in : (g + 1) * c_in, *([slice(None)] * n_spatial)].reshape(rows, -1)
-        outs.append(cols @ w[g * c_out : (g + 1) * c_out].reshape(c_out, -1).T)
-    y = outs[0] if groups == 1 else np.concatenate(outs, axis=1)
-    y = y.reshape(n, *out_shape, w.shape[0])
-    return np.moveaxis(y, -1, 1)
+    cols = windows.transpose(order).reshape(n * int(np.prod(out_shape)), -1)
+    return (cols @ w.reshape(w.shape[0], -1).T).reshape(n, *out_shape, w.shape[0])
+
+
+def _conv_shift(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], dilation: tuple[int, ...]) -> np.ndarray:
+    """One group, channels-last result (N, *out, O)."""
+    out_shape = _out_size(x, w, stride, dilation)
+    last = np.ascontiguousarray(np.moveaxis(x, 1, -1))  # (N, *S, C)
+    y = np.zeros((x.shape[0], *out_shape, w.shape[0]), dtype=np.result_type(x, w))
+    for offset in np.ndindex(*w.shape[2:]):
+        index = tuple(
+            slice(o * d, o * d + (size - 1) * s + 1, s)
+            for o, d, s, size in zip(offset, dilation, stride, out_shape, strict=True)
+        )
+        y += last[(slice(None), *index)] @ w[(slice(None), slice(None), *offset)].T
+    return y
 
 
 class ConvKernel(Kernel):
