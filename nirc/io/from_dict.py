@@ -327,8 +327,10 @@ def _build_graph(node: NodeDict, *, path: str, name: str | None) -> GraphOp:
         file_pos[(dst, len(operands[dst]))] = pos
         operands[dst].append(ops[src].results[index])
         ports[dst].append(in_port or "")
-    canonical = [file_pos[(n, i)] for n in ops for i in range(len(operands[n]))]
-    keep_order = canonical != sorted(canonical)
+    # nirc's own order lists edges by destination name (codepoint order), each node's
+    # incoming edges in operand order; only a file that differs needs edge_ids.
+    destinations = [dst for _, _, dst, _ in graph.edges]
+    keep_order = destinations != sorted(destinations)
     for node_name, op in ops.items():
         op.operands = operands[node_name]
         if isinstance(op, GraphOp) and any(ports[node_name]):

@@ -2,7 +2,9 @@
 
 Edges are derived from SSA uses: for every node, one edge per operand.  They are
 listed in the order of the file the module came from (``edge_ids``) where it kept
-one, and in block order otherwise; edges added by passes follow the recorded ones.
+one; otherwise, and for edges added by passes (after the recorded ones), by destination
+name in codepoint order, each node's incoming edges in operand order.  The importer
+recognises that order, so files nirc writes read back without ``edge_ids``.
 """
 
 from __future__ import annotations
@@ -66,8 +68,7 @@ def _dest_name(op: Operation, index: int) -> str:
 
 def _graph_to_dict(graph: GraphOp) -> NodeDict:
     nodes: dict[str, NodeDict] = {}
-    keyed: list[tuple[tuple[int, int], tuple[str, str]]] = []
-    unordered = 0
+    keyed: list[tuple[tuple[int, int, str, int], tuple[str, str]]] = []
     for op in graph.body.block.ops:
         if isinstance(op, GraphOp):
             assert op.nir_name is not None
@@ -79,8 +80,8 @@ def _graph_to_dict(graph: GraphOp) -> NodeDict:
         ids = op.properties.get("edge_ids")
         ids_arr = ids.array if isinstance(ids, DenseAttr) and ids.array.size == len(op.operands) else None
         for i, value in enumerate(op.operands):
-            key = (0, int(ids_arr[i])) if ids_arr is not None else (1, unordered)
-            unordered += 1
+            dst = op.nir_name or ""
+            key = (0, int(ids_arr[i]), "", 0) if ids_arr is not None else (1, 0, dst, i)
             keyed.append((key, (_source_name(value), _dest_name(op, i))))
     keyed.sort(key=lambda item: item[0])
     out: NodeDict = {"type": "NIRGraph", "nodes": nodes, "edges": [edge for _, edge in keyed]}

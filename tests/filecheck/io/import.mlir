@@ -28,14 +28,15 @@
 // ROCK-NEXT: %n1_LIFNeuronTorch = nir.lif "1_LIFNeuronTorch"(%n0_LinearTorch) {tau = #nir.dense<1xf32: [0.0025]>, r = #nir.dense<1xf32: [24.019737]>, v_leak = #nir.dense<1xf32: [0.0]>, v_threshold = #nir.dense<1xf32: [0.1]>, v_reset = #nir.dense<1xf32: [0.0]>, edge_ids = #nir.dense<1xi64: [0]>} : tensor<1xf32> -> tensor<1xf32>
 // ROCK-NEXT: nir.output "output"(%n1_LIFNeuronTorch) {shape = #nir.dense<1xi64: [1]>, edge_ids = #nir.dense<1xi64: [1]>} : tensor<1xf32>
 
-// --- two_lif_neurons: f64 parameters keep their dtype; signals are f32 tensors.
+// --- two_lif_neurons: f64 parameters keep their dtype; signals are f32 tensors. Its edges are
+// listed in topological order, not nirc's (by destination name), so each node keeps its edge_ids.
 // RUN: nir-translate --import-nir %corpus/two_lif_neurons.nir | filecheck %s --check-prefix=TWO
 // TWO:      %in = nir.input "in" {shape = #nir.dense<1xi64: [1]>} : tensor<1xf32>
-// TWO-NEXT: %linear1 = nir.linear "linear1"(%in) {weight = #nir.dense<1x1xf64: [1.0]>} : tensor<1xf32> -> tensor<1xf32>
-// TWO-NEXT: %lif1 = nir.lif "lif1"(%linear1) {tau = #nir.dense<1xf64: [0.01]>, r = #nir.dense<1xf64: [1.0]>, v_leak = #nir.dense<1xf64: [1.2]>, v_threshold = #nir.dense<1xf64: [1.0]>, v_reset = #nir.dense<1xf64: [0.0]>} : tensor<1xf32> -> tensor<1xf32>
-// TWO-NEXT: %linear2 = nir.linear "linear2"(%lif1) {weight = #nir.dense<1x1xf64: [1.0]>} : tensor<1xf32> -> tensor<1xf32>
-// TWO-NEXT: %lif2 = nir.lif "lif2"(%linear2) {tau = #nir.dense<1xf64: [0.01]>, r = #nir.dense<1xf64: [1.0]>, v_leak = #nir.dense<1xf64: [0.0]>, v_threshold = #nir.dense<1xf64: [20.0]>, v_reset = #nir.dense<1xf64: [0.0]>} : tensor<1xf32> -> tensor<1xf32>
-// TWO-NEXT: nir.output "out"(%lif2) {shape = #nir.dense<1xi64: [1]>} : tensor<1xf32>
+// TWO-NEXT: %linear1 = nir.linear "linear1"(%in) {weight = #nir.dense<1x1xf64: [1.0]>, edge_ids = #nir.dense<1xi64: [0]>} : tensor<1xf32> -> tensor<1xf32>
+// TWO-NEXT: %lif1 = nir.lif "lif1"(%linear1) {tau = #nir.dense<1xf64: [0.01]>, r = #nir.dense<1xf64: [1.0]>, v_leak = #nir.dense<1xf64: [1.2]>, v_threshold = #nir.dense<1xf64: [1.0]>, v_reset = #nir.dense<1xf64: [0.0]>, edge_ids = #nir.dense<1xi64: [1]>} : tensor<1xf32> -> tensor<1xf32>
+// TWO-NEXT: %linear2 = nir.linear "linear2"(%lif1) {weight = #nir.dense<1x1xf64: [1.0]>, edge_ids = #nir.dense<1xi64: [2]>} : tensor<1xf32> -> tensor<1xf32>
+// TWO-NEXT: %lif2 = nir.lif "lif2"(%linear2) {tau = #nir.dense<1xf64: [0.01]>, r = #nir.dense<1xf64: [1.0]>, v_leak = #nir.dense<1xf64: [0.0]>, v_threshold = #nir.dense<1xf64: [20.0]>, v_reset = #nir.dense<1xf64: [0.0]>, edge_ids = #nir.dense<1xi64: [3]>} : tensor<1xf32> -> tensor<1xf32>
+// TWO-NEXT: nir.output "out"(%lif2) {shape = #nir.dense<1xi64: [1]>, edge_ids = #nir.dense<1xi64: [4]>} : tensor<1xf32>
 
 // --- cnn_sinabs: Conv2d / IF / SumPool2d / Flatten / Affine, every shape inferred:
 // [2,34,34] -conv 5x5 s2 p1-> [16,16,16] -conv 3x3 p1-> [16,16,16] -pool 2-> [16,8,8]
