@@ -30,6 +30,20 @@ class UsageError(Exception):
     """Bad options or arguments (exit code 2)."""
 
 
+def parse_compression(value: str) -> object:
+    """``--compression``: gzip (default), lzf, szip, a gzip level 0-9, or none."""
+    if value.lower() == "none":
+        return None
+    if value.isdigit():
+        level = int(value)
+        if not 0 <= level <= 9:
+            raise UsageError(f"gzip level must be 0-9, got {level}")
+        return level
+    if value not in ("gzip", "lzf", "szip"):
+        raise UsageError(f"unknown compression {value!r}; choose gzip, lzf, szip, 0-9 or none")
+    return value
+
+
 def _show_warning(tool: str) -> Callable[..., None]:
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: object = None, line: str | None = None) -> None:
         where = f"{current_input[-1]}: " if current_input else ""

@@ -27,13 +27,14 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 from nirc.api import NIR_SUFFIXES, write
 from nirc.context import make_context
 from nirc.errors import NircError
+from nirc.io.atomic import atomic_text_file
 from nirc.io.from_dict import module_from_dict
 from nirc.io.hdf5 import read_node_dict
 from nirc.io.text import parse_module, print_module
 from nirc.ir.dense import DEFAULT_BLOB_THRESHOLD
-from nirc.ir.verify import verify_module
+from nirc.ir.verify import error_from_verify, verify_module
 from nirc.registry import available
-from nirc.tools.common import UsageError, current_input, run_tool
+from nirc.tools.common import UsageError, current_input, parse_compression, run_tool
 
 TOOL = "nir-opt"
 
@@ -122,7 +123,9 @@ class NirOptMain(xDSLOptMain):
             text = stream.read().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise NircError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", rule="file-format") from None
-        return parse_module(text, self.ctx, self.get_input_name(), self._line_offset())
+        module = parse_module(text, self.ctx, self.get_input_name(), self._line_offset())
+        verify_module(module)  # .nir input is verified as it is built
+        return module
 
     def _read_nir(self, stream: IO[bytes]) -> ModuleOp:
         if self.args.input_file is None:
@@ -144,6 +147,8 @@ class NirOptMain(xDSLOptMain):
         print_after = self.args.print_between_passes or self.args.print_ir_after_all
 
         def callback(previous: ModulePass | None, module: ModuleOp, following: ModulePass | None) -> None:
+            if previous is None:
+                return  # the frontends hand over verified modules
             verify_module(module)
             if previous is not None and print_after and (following is not None or self.args.print_ir_after_all):
                 print(f"// -----// IR Dump After {previous.name} //----- //", file=sys.stderr)
@@ -156,7 +161,7 @@ class NirOptMain(xDSLOptMain):
 
     # ---------------------------------------------------------------- driver
     def run(self) -> None:  # type: ignore[override]
-        if self.args.input_file is not None and not _exists(self.args.input_file):
+        if self.args.input_file is not None and not Path(self.args.input_file).is_file():
             raise NircError("no such file", rule="file", file=self.args.input_file)
         current_input.append(self.get_input_name())
         if self.args.split_input_file and (self.args.input_file or "").lower().endswith(NIR_SUFFIXES):
@@ -173,7 +178,6 @@ class NirOptMain(xDSLOptMain):
                 module = self.parse_chunk(chunk, extension, offset)
                 if module is None:
                     continue
-                verify_module(module)
                 self.apply_passes(module)
                 modules.append(module)
             except (NircError, DiagnosticException) as exc:
@@ -189,7 +193,7 @@ class NirOptMain(xDSLOptMain):
         if out is not None and out.lower().endswith(NIR_SUFFIXES):
             if len(modules) != 1:
                 raise UsageError(f"a .nir output holds one module, got {len(modules)}")
-            write(modules[0], out, compression=_compression(self.args.compression))
+            write(modules[0], out, compression=parse_compression(self.args.compression))
             return
         buf = StringIO()
         for i, module in enumerate(modules):
@@ -199,34 +203,13 @@ class NirOptMain(xDSLOptMain):
         if out is None:
             sys.stdout.write(buf.getvalue())
         else:
-            from nirc.io.atomic import atomic_text_file
-
             with atomic_text_file(out) as stream:
                 stream.write(buf.getvalue())
 
 
-def _exists(path: str) -> bool:
-    return Path(path).is_file()
-
-
 def _in_file(exc: Exception, name: str) -> NircError:
-    from nirc.ir.verify import error_from_verify
-
     err = exc if isinstance(exc, NircError) else error_from_verify(exc)
     return err.in_file(name)
-
-
-def _compression(value: str) -> object:
-    if value.lower() == "none":
-        return None
-    if value.isdigit():
-        level = int(value)
-        if not 0 <= level <= 9:
-            raise UsageError(f"gzip level must be 0-9, got {level}")
-        return level
-    if value not in ("gzip", "lzf", "szip"):
-        raise UsageError(f"unknown compression {value!r}; choose gzip, lzf, szip, 0-9 or none")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -16,8 +16,7 @@ from nirc.io.atomic import atomic_text_file
 from nirc.io.text import print_module
 from nirc.ir.dense import DEFAULT_BLOB_THRESHOLD
 from nirc.registry import available
-from nirc.tools.common import UsageError, current_input, run_tool
-from nirc.tools.nir_opt import _compression
+from nirc.tools.common import UsageError, current_input, parse_compression, run_tool
 
 TOOL = "nir-translate"
 
@@ -52,7 +51,7 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.output is None:
             raise UsageError("--export-nir needs -o OUT.nir")
         module = read(args.input_file)
-        write(module, args.output, compression=_compression(args.compression))
+        write(module, args.output, compression=parse_compression(args.compression))
         return 0
     targets = available("nirc.targets")
     if args.target not in targets:
