@@ -53,18 +53,23 @@ def _decode(value: Any, where: str) -> Any:
     return value
 
 
-def _read_group(gid: h5py.h5g.GroupID, path: str, skip_nodes: set[bytes] | None = None) -> dict[str, Any]:
+def _read_group(
+    gid: h5py.h5g.GroupID, path: str, skip_nodes: set[bytes] | None = None, skip: set[bytes] | None = None
+) -> dict[str, Any]:
     """Read a group recursively through h5py's low-level API.
 
     The high-level ``Group``/``Dataset`` objects cost ~0.3 ms per member, which
     dominates reading graphs with many small nodes; this walk (one ``H5Literate`` per
     group, direct reads into numpy arrays) is about twice as fast.  Members come in name
     order, as ``Group.items()`` gives them.  ``skip_nodes`` names members of the
-    top-level ``nodes`` group that another process reads."""
+    top-level ``nodes`` group that another process reads (``skip`` is that set, one
+    level down)."""
     names: list[bytes] = []
     gid.links.iterate(names.append)
     out: dict[str, Any] = {}
     for raw in names:
+        if skip is not None and raw in skip:
+            continue
         key = raw.decode("utf-8", errors="replace")
         where = f"{path}/{key}" if path else key
         try:
@@ -73,7 +78,7 @@ def _read_group(gid: h5py.h5g.GroupID, path: str, skip_nodes: set[bytes] | None 
             raise NircError(f"cannot open '{where}'", rule="file-format") from None
         if isinstance(obj, h5py.h5g.GroupID):
             if key == "nodes" and skip_nodes:
-                out[key] = _read_members(obj, where, skip_nodes)
+                out[key] = _read_group(obj, where, skip=skip_nodes)
             else:
                 out[key] = _read_group(obj, where)
             continue
@@ -81,16 +86,6 @@ def _read_group(gid: h5py.h5g.GroupID, path: str, skip_nodes: set[bytes] | None 
             raise NircError(f"unsupported HDF5 object at '{where}'", rule="file-format")
         out[key] = _decode(_read_dataset(obj, where), where)
     return out
-
-
-def _read_members(gid: h5py.h5g.GroupID, path: str, skip: set[bytes]) -> dict[str, Any]:
-    names: list[bytes] = []
-    gid.links.iterate(names.append)
-    return {
-        raw.decode("utf-8", errors="replace"): _read_group(h5py.h5g.open(gid, raw), f"{path}/{raw.decode('utf-8', errors='replace')}")
-        for raw in names
-        if raw not in skip
-    }
 
 
 def _read_dataset(obj: h5py.h5d.DatasetID, where: str) -> Any:
