@@ -17,6 +17,8 @@ def make_context() -> Context:
         ctx.register_dialect(name, factory)
     if "nir" not in dialects:  # running from a source tree that is not installed
         from nirc.dialects.nir import NIR
+        from nirc.dialects.snn import SNN
 
         ctx.load_dialect(NIR)
+        ctx.load_dialect(SNN)
     return ctx

@@ -20,11 +20,11 @@ further down):
   is applied in step ``t+1`` after integration (``mem = beta mem + x - r th``), and
   the spike of step ``t+1`` is judged on that membrane; with both timings 'next'
   the reset comes two steps after the crossing;
-* ``multi_spike``: ``n = floor((v - base) / (v_th - base))`` spikes where the
-  membrane crosses, ``base = v_reset`` for ``reset='value'`` and 0 otherwise (each
-  subtracted spike removes one ``v_th``); with ``compare='>'`` the membrane must be
-  strictly beyond every one of them (``ceil(q) - 1`` at an exact multiple);
-* the Threshold node fires when ``x > threshold`` (ties are never compared);
+* ``multi_spike``: ``n = floor(v / v_th)`` spikes where the membrane crosses,
+  whatever the reset (as Sinabs' MultiSpike); with ``compare='>'`` the membrane must
+  be strictly beyond every one of them (``ceil(q) - 1`` at an exact multiple);
+* the Threshold node fires when ``x > threshold`` (ties are never compared), and
+  counts as a neuron does under ``multi_spike``;
 * recorded ``v`` is the membrane at the end of the step (after any reset applied
   in that step).
 
@@ -138,7 +138,7 @@ class Neuron:
         return a * (state + g * drive) + (1 - a) * leak
 
     def _count(self, v: np.ndarray) -> np.ndarray:
-        th, vr = self.p["v_threshold"], self.p["v_reset"]
+        th = self.p["v_threshold"]
         crossed = v > th if self.sem.compare == ">" else v >= th
         # is any decision within rounding of its boundary?
         scale = np.maximum(1.0, np.abs(th))
@@ -148,8 +148,7 @@ class Neuron:
             return crossed.astype(float)
         # n spikes where the membrane is n steps of (v_th - v_reset) above v_reset; with
         # '>' the membrane must be strictly beyond the n-th step, as for one spike
-        base = vr if self.sem.reset == "value" else 0.0
-        q = (v - base) / (th - base)
+        q = v / th
         if np.any(crossed & (np.abs(q - np.round(q)) <= FRAGILE * np.maximum(1.0, np.abs(q)))):
             self.fragile = True
         n = np.floor(q) if self.sem.compare == ">=" else np.ceil(q) - 1
@@ -341,6 +340,11 @@ def oracle(graph: Graph, x: np.ndarray, sem: Sem) -> OracleResult:
                     if np.any(np.abs(u - th) <= FRAGILE * np.maximum(1.0, np.abs(th))):
                         fragile = True
                     y = (u > th).astype(float)
+                    if sem.multi_spike:
+                        q = u / th
+                        if np.any((y > 0) & (np.abs(q - np.round(q)) <= FRAGILE * np.maximum(1.0, np.abs(q)))):
+                            fragile = True
+                        y = np.where(y > 0, np.maximum(np.floor(q) if sem.compare == ">=" else np.ceil(q) - 1, 1), 0.0)
                 elif typ == "Delay":
                     hist = delay_hist[name]
                     hist.append(u)
@@ -848,7 +852,7 @@ def test_spike_timing_next_with_value_reset() -> None:
         (3.5, "subtract", ">", 0.0, 3, 0.5),
         (3.0, "subtract", ">=", 0.0, 3, 0.0),  # exactly three thresholds
         (3.0, "subtract", ">", 0.0, 2, 1.0),  # '>' is strict for every spike
-        (3.5, "value", ">=", -1.0, 2, -1.0),  # floor((3.5+1) / (1+1)) = 2
+        (3.5, "value", ">=", -1.0, 3, -1.0),  # floor(3.5 / 1) = 3, whatever the reset
         (0.5, "value", ">=", 0.0, 0, 0.5),
     ],
 )

@@ -393,6 +393,35 @@ class NeuronOp(ElementwiseOp):
                 raise NodeError("positive-tau", f"time constant '{key}' must be > 0")
 
 
+class IntegratorOp(NeuronOp):
+    """I and LI, which may carry a reset (a nirc extension, see ``docs/passes.md``).
+
+    ``lower-composites`` rewrites IF as I ; Threshold and LIF as LI ; Threshold.  A
+    spike's reset changes the integrator's *state*, which no NIR edge can express, so
+    the integrator keeps the two parameters the reset needs: with ``v_threshold`` and
+    ``v_reset`` it resets as the spiking neuron would (under the semantics' reset mode
+    and timing) and outputs the membrane that the Threshold after it reads.  Such a
+    node has no NIR equivalent: it cannot be written to a ``.nir`` file."""
+
+    OPTIONAL_PARAMS: ClassVar[tuple[str, ...]] = ("v_threshold", "v_reset")
+    v_threshold = opt_prop_def(DenseAttr)
+    v_reset = opt_prop_def(DenseAttr)
+
+    @property
+    def has_reset(self) -> bool:
+        return self.v_threshold is not None
+
+    def _verify_params(self) -> None:
+        super()._verify_params()
+        if (self.v_threshold is None) != (self.v_reset is None):
+            raise NodeError("reset-params", "v_threshold and v_reset come together (an integrator with a reset)")
+        shape = self.param(self.PARAMS[0]).shape
+        for key in self.OPTIONAL_PARAMS:
+            arr = self.opt_param(key)
+            if arr is not None and arr.shape != shape:
+                raise NodeError("param-shapes", f"'{key}' has shape {list(arr.shape)}, the neuron {list(shape)}")
+
+
 @irdl_op_definition
 class InputOp(ValueNodeOp):
     """A graph input (NIR ``Input``): ``y(t) = x(t)`` for the external input ``x``.
@@ -692,8 +721,9 @@ class ThresholdOp(ElementwiseOp):
 
 
 @irdl_op_definition
-class IOp(NeuronOp):
-    """Integrator (NIR ``I``): ``dv/dt = R I(t)``, output ``v``."""
+class IOp(IntegratorOp):
+    """Integrator (NIR ``I``): ``dv/dt = R I(t)``, output ``v`` (optionally with a
+    reset, see :class:`IntegratorOp`)."""
 
     name = "nir.i"
     NIR_TYPE: ClassVar[str] = "I"
@@ -702,8 +732,9 @@ class IOp(NeuronOp):
 
 
 @irdl_op_definition
-class LIOp(NeuronOp):
-    """Leaky integrator (NIR ``LI``): ``τ dv/dt = (v_leak - v) + R I(t)``, output ``v``."""
+class LIOp(IntegratorOp):
+    """Leaky integrator (NIR ``LI``): ``τ dv/dt = (v_leak - v) + R I(t)``, output ``v``
+    (optionally with a reset, see :class:`IntegratorOp`)."""
 
     name = "nir.li"
     NIR_TYPE: ClassVar[str] = "LI"

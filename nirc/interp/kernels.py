@@ -1,4 +1,5 @@
-"""Numerical kernels of the `nir` dialect's reference semantics.
+"""Numerical kernels of the `nir` dialect's time-invariant ops (neurons, Threshold and
+Delay run through the `snn` kernels, :mod:`nirc.interp.snn`).
 
 Every node op becomes a :class:`Kernel` with two entry points over arrays whose first
 axis is the batch (``(B, *shape)`` for one step) or time and batch (``(T, B, *shape)``):
@@ -62,11 +63,13 @@ class MatrixKernel(Kernel):
         self.b = self.param("bias") if isinstance(op, nir.AffineOp) else None
 
     def run(self, x: np.ndarray) -> np.ndarray:
-        if self.w.ndim == 2:
-            y = x @ self.w.T
-        else:
-            y = np.einsum("...i,...oi->...o", x, self.w)
-        return y + self.b if self.b is not None else y
+        return apply_matrix(x, self.w, self.b)
+
+
+def apply_matrix(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+    """``W x (+ b)`` over the last axis of ``(T, B, ..., in)``."""
+    y = x @ w.T if w.ndim == 2 else np.einsum("...i,...oi->...o", x, w)
+    return y + b if b is not None else y
 
 
 def _conv(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], padding: tuple[tuple[int, int], ...], dilation: tuple[int, ...], groups: int) -> np.ndarray:
@@ -172,14 +175,20 @@ class PoolKernel(Kernel):
             # Non-overlapping windows tiling the input: a reshape, no window view.
             y = flat.reshape(*flat.shape[:2], h // kh, kh, w // kw, kw).sum(axis=(3, 5))
             if self.average:
-                y = y / (kh * kw)
+                y = y * self._reciprocal()
             return y.reshape(t, b, *y.shape[1:])
         flat = np.pad(flat, ((0, 0), (0, 0), *self.padding))
         windows = sliding_window_view(flat, self.kernel, axis=(2, 3))[:, :, :: self.stride[0], :: self.stride[1]]
         y = windows.sum(axis=(-1, -2))
         if self.average:
-            y = y / (self.kernel[0] * self.kernel[1])
+            y = y * self._reciprocal()
         return y.reshape(t, b, *y.shape[1:])
+
+
+    def _reciprocal(self) -> np.ndarray:
+        # A multiplication by 1/(kh*kw), not a division: exactly what SumPool2d ; Scale
+        # computes, so lower-composites keeps the numbers bit for bit.
+        return np.asarray(1.0 / (self.kernel[0] * self.kernel[1]), dtype=self.dtype)
 
 
 class FlattenKernel(Kernel):
@@ -203,176 +212,6 @@ class ScaleKernel(Kernel):
         return x * self.s
 
 
-def _crossed(v: np.ndarray, threshold: np.ndarray, compare: str) -> np.ndarray:
-    return v > threshold if compare == ">" else v >= threshold
-
-
-class ThresholdKernel(Kernel):
-    """``z = H(x - θ)``, with the profile's comparison."""
-
-    def __init__(self, op: Any, sem: Semantics):
-        super().__init__(op, sem)
-        self.theta = self.param("threshold")
-
-    def run(self, x: np.ndarray) -> np.ndarray:
-        return _crossed(x, self.theta, self.sem.compare).astype(self.dtype)
-
-
-class DelayKernel(Kernel):
-    """``y(t) = x(t - d)`` with ``d`` rounded to whole steps, ``round(d / dt)`` (half to
-    even); zero before the first delayed value arrives."""
-
-    stateful = True
-
-    def __init__(self, op: Any, sem: Semantics):
-        super().__init__(op, sem)
-        self.steps = np.rint(np.asarray(op.param("delay"), dtype=np.float64) / sem.dt).astype(np.int64)
-        self.depth = int(self.steps.max()) if self.steps.size else 0
-
-    def reset(self, batch: int) -> None:
-        self.history: list[np.ndarray] = []
-
-    def run(self, x: np.ndarray) -> np.ndarray:
-        t_len = x.shape[0]
-        y = np.zeros_like(x)
-        for k in np.unique(self.steps):
-            mask = self.steps == k
-            if k < t_len:
-                shifted = np.zeros_like(x)
-                shifted[k:] = x[: t_len - k]
-                y = np.where(mask, shifted, y)
-        return y
-
-    def step(self, x: np.ndarray) -> np.ndarray:
-        self.history.append(x)
-        if len(self.history) > self.depth + 1:
-            self.history.pop(0)
-        y = np.zeros_like(x)
-        for k in np.unique(self.steps):
-            if k < len(self.history):
-                y = np.where(self.steps == k, self.history[-1 - k], y)
-        return y
-
-
-class NeuronKernel(Kernel):
-    """I, LI, IF, LIF, CubaLI, CubaLIF under a :class:`Semantics`.
-
-    Per step (state ``v``, and ``i`` for the current-based models)::
-
-        x <- input delayed by input_delay steps
-        i  = a_s i + g_s w_in x                       (Cuba models; g_s as below)
-        v  = a v + (1 - a) v_leak + g R d             (d = i, or x)
-             (integrate-then-leak: v = a (v + g R d) + (1 - a) v_leak)
-        spikes, reset: see Semantics (spike_timing, reset_timing, multi_spike)
-
-    with ``a = 1 - dt/tau`` (Euler) or ``exp(-dt/tau)`` (exact) and ``g = 1 - a``
-    (input_gain 'tau'), ``dt/tau`` ('dt/tau') or ``1`` ('unit'); for I/IF ``a = 1`` and
-    ``g = dt`` ('tau') or ``1`` ('dt/tau', 'unit')."""
-
-    stateful = True
-
-    def __init__(self, op: Any, sem: Semantics):
-        super().__init__(op, sem)
-        self.cuba = isinstance(op, (nir.CubaLIOp, nir.CubaLIFOp))
-        self.spiking = isinstance(op, (nir.IFOp, nir.LIFOp, nir.CubaLIFOp))
-        self.r = self.param("r")
-        if isinstance(op, (nir.IOp, nir.IFOp)):
-            self.a = np.ones_like(self.r)
-            # No time constant to scale with: 'tau' integrates the current over the
-            # step (dt R I, the equation read literally); 'dt/tau' and 'unit' add R I per
-            # step, as Sinabs' IAF and Speck do.
-            self.g = np.full_like(self.r, sem.dt if sem.input_gain == "tau" else 1.0)
-            self.v_leak = np.zeros_like(self.r)
-        else:
-            tau = self.param("tau_mem" if self.cuba else "tau")
-            self.a, self.g = self._decay(tau)
-            self.v_leak = self.param("v_leak")
-        if self.cuba:
-            self.a_s, self.g_s = self._decay(self.param("tau_syn"))
-            self.w_in = self.param("w_in")
-        if self.spiking:
-            self.v_th = self.param("v_threshold")
-            self.v_reset = self.param("v_reset")
-
-    def _decay(self, tau: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        ratio = self.sem.dt / tau
-        a = 1.0 - ratio if self.sem.integrator == "euler" else np.exp(-ratio)
-        gain = {"tau": 1.0 - a, "dt/tau": ratio, "unit": np.ones_like(ratio)}[self.sem.input_gain]
-        return a.astype(self.dtype), np.asarray(gain, dtype=self.dtype)
-
-    def reset(self, batch: int) -> None:
-        shape = (batch, *self.r.shape)
-        self.v = np.zeros(shape, self.dtype)
-        self.i = np.zeros(shape, self.dtype)
-        self.delay_line = [np.zeros(shape, self.dtype) for _ in range(self.sem.input_delay)]
-        self.pending_spikes = np.zeros(shape, self.dtype)
-        self.pending_reset = np.zeros(shape, self.dtype)
-
-    def _integrate(self, v: np.ndarray, drive: np.ndarray, a: np.ndarray, g: np.ndarray, leak: np.ndarray) -> np.ndarray:
-        if self.sem.order == "leak-then-integrate":
-            return a * v + (1.0 - a) * leak + g * drive
-        return a * (v + g * drive) + (1.0 - a) * leak
-
-    def _count(self, v: np.ndarray) -> np.ndarray:
-        crossed = _crossed(v, self.v_th, self.sem.compare)
-        if not self.sem.multi_spike:
-            return crossed.astype(self.dtype)
-        height = self.v_th - (self.v_reset if self.sem.reset == "value" else 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = (v - (self.v_reset if self.sem.reset == "value" else 0.0)) / height
-            n = np.floor(ratio) if self.sem.compare == ">=" else np.ceil(ratio) - 1
-        return np.where(crossed, np.maximum(n, 1), 0).astype(self.dtype)
-
-    def _apply_reset(self, v: np.ndarray, spikes: np.ndarray) -> np.ndarray:
-        if self.sem.reset == "subtract":
-            return v - spikes * self.v_th
-        if self.sem.reset == "value":
-            return np.where(spikes > 0, self.v_reset, v)
-        return v
-
-    def step(self, x: np.ndarray) -> np.ndarray:
-        x = x.astype(self.dtype, copy=False)
-        if self.delay_line:
-            self.delay_line.append(x)
-            x = self.delay_line.pop(0)
-        drive = x
-        if self.cuba:
-            self.i = self._integrate(self.i, self.w_in * x, self.a_s, self.g_s, 0.0)
-            drive = self.i
-        v = self._integrate(self.v, self.r * drive, self.a, self.g, self.v_leak)
-        out = v
-        if self.spiking:
-            sem = self.sem
-            if sem.reset_timing == "next":
-                v = self._apply_reset(v, self.pending_reset)
-            if sem.spike_timing == "same":
-                spikes = self._count(v)
-            else:
-                spikes = self.pending_spikes
-            if sem.reset_timing == "same":
-                v = self._apply_reset(v, spikes)
-            else:
-                self.pending_reset = spikes
-            if sem.spike_timing == "next":
-                self.pending_spikes = self._count(v)
-            out = spikes
-        self.v = v
-        if self.records is not None:
-            self.records["v"].append(v)
-            if self.cuba:
-                self.records["i"].append(self.i)
-        return out
-
-    def run(self, x: np.ndarray) -> np.ndarray:
-        out = np.empty((x.shape[0], *x.shape[1:]), dtype=self.dtype)
-        for t in range(x.shape[0]):
-            out[t] = self.step(x[t])
-        return out
-
-    def record_keys(self) -> tuple[str, ...]:
-        return ("v", "i") if self.cuba else ("v",)
-
-
 KERNELS: dict[type, type[Kernel]] = {
     nir.LinearOp: MatrixKernel,
     nir.AffineOp: MatrixKernel,
@@ -382,13 +221,5 @@ KERNELS: dict[type, type[Kernel]] = {
     nir.AvgPool2dOp: PoolKernel,
     nir.FlattenOp: FlattenKernel,
     nir.ScaleOp: ScaleKernel,
-    nir.ThresholdOp: ThresholdKernel,
-    nir.DelayOp: DelayKernel,
-    nir.IOp: NeuronKernel,
-    nir.LIOp: NeuronKernel,
-    nir.IFOp: NeuronKernel,
-    nir.LIFOp: NeuronKernel,
-    nir.CubaLIOp: NeuronKernel,
-    nir.CubaLIFOp: NeuronKernel,
 }
 

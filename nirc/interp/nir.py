@@ -19,11 +19,70 @@ import networkx as nx
 import numpy as np
 from xdsl.ir import Operation, SSAValue
 
-from nirc.dialects import nir
+from nirc.dialects import nir, snn
 from nirc.errors import NircError
-from nirc.interp.kernels import KERNELS, Kernel, NeuronKernel
+from nirc.interp import kernels as nir_kernels
+from nirc.interp import snn as snn_kernels
+from nirc.interp.kernels import Kernel
 from nirc.interp.semantics import Semantics
+from nirc.interp.snn import DelayKernel, NeuronKernel, count_spikes
+from nirc.ir.discrete import delay_steps, discretize, takes_input_delay
 from nirc.ir.order import reverse_postorder
+
+
+class NirNeuronKernel(NeuronKernel):
+    """I, LI, IF, LIF, CubaLI, CubaLIF: the :class:`~nirc.ir.discrete.DiscreteNeuron`
+    the semantics makes of the node, after the input delay the semantics asks for."""
+
+    def __init__(self, op: Any, sem: Semantics):
+        super().__init__(op, sem, discretize(op, sem))
+        self.input_delay = takes_input_delay(op, sem)
+
+    def reset(self, batch: int) -> None:
+        super().reset(batch)
+        shape = (batch, *self.core.d.decay.shape)
+        self.delay_line = [np.zeros(shape, self.dtype) for _ in range(self.input_delay)]
+
+    def step(self, x: np.ndarray) -> np.ndarray:
+        if self.delay_line:
+            self.delay_line.append(x)
+            x = self.delay_line.pop(0)
+        return super().step(x)
+
+
+class NirThresholdKernel(Kernel):
+    """``z = H(x - θ)`` with the profile's comparison (and multi-spike count)."""
+
+    def __init__(self, op: Any, sem: Semantics):
+        super().__init__(op, sem)
+        self.theta = self.param("threshold")
+
+    def run(self, x: np.ndarray) -> np.ndarray:
+        return count_spikes(x, self.theta, self.sem.compare, self.sem.multi_spike, self.dtype)
+
+
+class NirDelayKernel(DelayKernel):
+    """``y(t) = x(t - d)`` with ``d`` rounded to whole steps, ``round(d / dt)`` (half to
+    even); zero before the first delayed value arrives."""
+
+    def __init__(self, op: Any, sem: Semantics):
+        super().__init__(op, sem, delay_steps(op.param("delay"), sem.dt))
+        self.breaks_cycles = False  # the nir level schedules cycles by its own rule
+
+
+KERNELS: dict[type, type[Kernel]] = {
+    **nir_kernels.KERNELS,
+    **{op: NirNeuronKernel for op in (nir.IOp, nir.LIOp, nir.IFOp, nir.LIFOp, nir.CubaLIOp, nir.CubaLIFOp)},
+    nir.ThresholdOp: NirThresholdKernel,
+    nir.DelayOp: NirDelayKernel,
+    **snn_kernels.KERNELS,
+}
+
+
+def breaks_cycles(op: Operation) -> bool:
+    """An ``snn.delay`` of at least one step in every element: its output at a step does
+    not depend on its input at that step."""
+    return isinstance(op, snn.DelayOp) and op.min_steps() >= 1
 
 
 class GraphKernel(Kernel):
@@ -55,10 +114,14 @@ class GraphKernel(Kernel):
 
 
 def _order(graph: nir.GraphOp) -> list[Operation]:
-    """Depth-first reverse post-order from the Inputs (then the rest), block order for ties."""
+    """Depth-first reverse post-order from the Inputs (then the rest), block order for ties;
+    edges into cycle breakers are left out, so where every cycle has one the order is
+    topological."""
     ops = list(graph.body.block.ops)
     succ: dict[Operation, list[Operation]] = {op: [] for op in ops}
     for op in ops:
+        if breaks_cycles(op):
+            continue
         for value in op.operands:
             succ[value.owner].append(op)  # type: ignore[index]
     roots = [op for op in ops if isinstance(op, nir.InputOp)]
@@ -178,17 +241,22 @@ class Executor:
         results = [r for op in members for r in op.results]
         series = {r: np.zeros((time, self.batch, *nir.shape_of(r)), dtype=self.sem.dtype) for r in results}
         last = {r: self._zeros(r, None) for r in results}
+        breakers = [op for op in members if breaks_cycles(op)]
         for t in range(time):
             now: dict[SSAValue, np.ndarray] = {}
+            for op in breakers:
+                now[op.results[0]] = self.kernels[op].peek(self._zeros(op.results[0], None))
             for op in members:
-                xs = []
-                for v in op.operands:
-                    if v.owner in inside:
-                        earlier = self.position[v.owner] < self.position[op]  # type: ignore[index]
-                        xs.append(now[v] if earlier else last[v])
-                    else:
-                        xs.append(values[v][t])
+                if op in breakers:
+                    continue
+                # an operand not computed yet in this step closes a cycle: its previous value
+                xs = [
+                    (now[v] if v in now else last[v]) if v.owner in inside else values[v][t]
+                    for v in op.operands
+                ]
                 self._step_op(op, xs, now)
+            for op in breakers:
+                self.kernels[op].push(self._sum([now[v] if v.owner in inside else values[v][t] for v in op.operands]))
             for r in results:
                 series[r][t] = now[r]
                 last[r] = now[r]
@@ -213,14 +281,16 @@ class Executor:
         now: dict[SSAValue, np.ndarray] = {}
         for op in self.graph.input_nodes():
             now[op.output] = inputs[op.nir_name]
+        breakers = [op for op in self.order if breaks_cycles(op)]
+        for op in breakers:
+            now[op.results[0]] = self.kernels[op].peek(self._zeros(op.results[0], None))
         for op in self.order:
-            if isinstance(op, (nir.InputOp, nir.OutputOp)):
+            if isinstance(op, (nir.InputOp, nir.OutputOp)) or op in breakers:
                 continue
-            xs = [
-                now[v] if self.position[v.owner] < self.position[op] else self.previous.get(v, self._zeros(v, None))  # type: ignore[index]
-                for v in op.operands
-            ]
+            xs = [now[v] if v in now else self.previous.get(v, self._zeros(v, None)) for v in op.operands]
             self._step_op(op, xs, now)
+        for op in breakers:
+            self.kernels[op].push(self._sum([now[v] for v in op.operands]))
         self.previous = now
         return {
             out.nir_name: self._sum([now[v] for v in out.inputs]) if out.inputs else np.zeros((self.batch, *_input_shape(out)), self.sem.dtype)

@@ -121,8 +121,8 @@ def run(
 
 def executor_paths(executor: Executor, prefix: str = "") -> list[str]:
     """Paths of the nodes that can be recorded (neurons, in nested graphs too)."""
-    from nirc.interp.kernels import NeuronKernel
     from nirc.interp.nir import GraphKernel
+    from nirc.interp.snn import NeuronKernel
 
     paths = []
     for op, kernel in executor.kernels.items():

@@ -14,7 +14,7 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 
-from nirc.dialects.nir import GraphOp, NodeOp
+from nirc.dialects.nir import GraphOp, IntegratorOp, NodeOp
 from nirc.errors import NircError
 from nirc.ir.dense import DenseAttr
 from nirc.ir.metadata import attr_to_metadata
@@ -90,7 +90,21 @@ def _graph_to_dict(graph: GraphOp) -> NodeDict:
 
 
 def _node_to_dict(op: NodeOp) -> NodeDict:
-    out: NodeDict = {"type": op.NIR_TYPE}
+    nir_type = getattr(type(op), "NIR_TYPE", None)
+    if nir_type is None:
+        raise NircError(
+            f"'{op.name}' has no NIR equivalent: only the nir dialect can be written as .nir",
+            rule="module-structure",
+            node=op.nir_name,
+        )
+    if isinstance(op, IntegratorOp) and op.has_reset:
+        raise NircError(
+            f"{op.NIR_TYPE} with a reset (made by lower-composites) has no NIR equivalent; "
+            "write the model before lowering",
+            rule="module-structure",
+            node=op.nir_name,
+        )
+    out: NodeDict = {"type": nir_type}
     for key in (*op.PARAMS, *op.OPTIONAL_PARAMS):
         attr = op.properties.get(key)
         if isinstance(attr, DenseAttr):
