@@ -37,6 +37,7 @@ from xdsl.dialects.builtin import (
     Float32Type,
     StringAttr,
     TensorType,
+    UnitAttr,
     f32,
 )
 from xdsl.ir import Attribute, Block, Dialect, Operation, Region, SSAValue
@@ -382,9 +383,23 @@ class ElementwiseOp(ValueNodeOp):
 
 
 class NeuronOp(ElementwiseOp):
-    """A stateful neuron model; time constants must be positive."""
+    """A stateful neuron model; time constants must be positive.
+
+    ``direct_input`` (a nirc extension, set by ``lower-composites`` on the membrane stage
+    of a current-based neuron) says the input is a state read in the same step, so the
+    semantics' synaptic ``input_delay`` does not apply to it."""
 
     TIME_CONSTANTS: ClassVar[tuple[str, ...]] = ()
+    direct_input = opt_prop_def(UnitAttr)
+
+    @classmethod
+    def property_order(cls) -> tuple[str, ...]:
+        return (*cls.PARAMS, *cls.OPTIONAL_PARAMS, "direct_input", "metadata", "edge_ids")
+
+    @property
+    def is_extended(self) -> bool:
+        """Uses a nirc extension that no ``.nir`` file can hold."""
+        return self.direct_input is not None
 
     def _verify_params(self) -> None:
         super()._verify_params()

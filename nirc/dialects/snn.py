@@ -11,6 +11,7 @@ Per step ``t``, for membrane ``v`` and synaptic current ``i``::
     snn.synaptic   i[t] = syn_decay i[t-1] + syn_gain x[t];  v[t] = decay v[t-1] + bias + gain i[t]
     snn.rleaky     snn.leaky on x[t] + (w_rec s[t-1] + b_rec), s its own spikes
     snn.rsynaptic  snn.synaptic on x[t] + (w_rec s[t-1] + b_rec)
+                   (the recurrent term is zero at t = 0, b_rec included)
     snn.threshold  s[t] = [x[t] > threshold]  (compare, multi_spike)
     snn.delay      y[t] = x[t - steps]  (per element, zero before)
 
@@ -153,7 +154,9 @@ class SynapticOp(SnnNeuronOp):
 
 class _Recurrent(SnnNeuronOp):
     """Adds ``w_rec s[t-1] + b_rec`` to the input, ``s`` the neuron's own spikes (as
-    snnTorch's RLeaky/RSynaptic with ``all_to_all=True``)."""
+    snnTorch's RLeaky/RSynaptic with ``all_to_all=True``).  The term is zero at ``t = 0``,
+    ``b_rec`` included: nothing has come round the loop yet (snnTorch adds ``b_rec``
+    there; an emitter must account for it)."""
 
     RECURRENT: ClassVar[bool] = True
     w_rec = prop_def(DenseAttr)

@@ -14,6 +14,7 @@ from nirc.errors import NircError
 from nirc.interp.nir import Executor
 from nirc.interp.semantics import Semantics, resolve
 from nirc.io.to_dict import top_graph
+from nirc.ir.discrete import recorded
 
 
 @dataclass
@@ -80,7 +81,7 @@ def run(
     module: Operation,
     x: np.ndarray | Mapping[str, np.ndarray],
     *,
-    semantics: str | Semantics = "nir",
+    semantics: str | Semantics | None = None,
     dt: float | None = None,
     record: Iterable[str] = (),
     progress: Any = None,
@@ -91,8 +92,23 @@ def run(
 
     ``dt`` and any :class:`Semantics` field (``reset="subtract"``, ...) override the
     profile.  ``record`` names nodes (``sub/lif`` inside nested graphs) whose state is
-    returned over time.  ``progress(done, total)`` is called as the run advances."""
-    sem = resolve(semantics, dt, **options)
+    returned over time.  ``progress(done, total)`` is called as the run advances.
+
+    A module made by ``convert-nir-to-snn`` runs with the semantics it was discretized
+    with (only ``dtype`` may change); others default to the ``nir`` profile."""
+    fixed = recorded(module)
+    if fixed is None:
+        sem = resolve(semantics if semantics is not None else "nir", dt, **options)
+    else:
+        extra = sorted({k.replace("_", "-") for k in options} - {"dtype"})
+        if semantics is not None or dt is not None or extra:
+            given = ", ".join(([f"semantics={semantics}"] if semantics is not None else []) + ([f"dt={dt}"] if dt is not None else []) + extra)
+            raise NircError(
+                f"the model is discrete-time (convert-nir-to-snn with semantics={fixed.name}, dt={fixed.dt}): "
+                f"its semantics are fixed, only dtype can be chosen; got {given}",
+                rule="run-semantics",
+            )
+        sem = fixed.with_options(**options) if options else fixed
     graph = top_graph(module)
     feeds, batched = _prepare(graph, x)
     wanted = set(record)

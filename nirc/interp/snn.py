@@ -144,11 +144,15 @@ class RecurrentKernel(NeuronKernel):
 
     def reset(self, batch: int) -> None:
         super().reset(batch)
-        self.fed_back = np.zeros((batch, *self.core.d.decay.shape), self.dtype)
+        self.fed_back: np.ndarray | None = None
 
     def step(self, x: np.ndarray) -> np.ndarray:
-        recurrent = apply_matrix(self.fed_back[None], self.w, self.b)[0]
-        out = super().step(x.astype(self.dtype, copy=False) + recurrent)
+        # Nothing has come round the loop in the first step: the term is zero there
+        # (not b_rec), as on the one-step delayed edge it replaces.
+        x = x.astype(self.dtype, copy=False)
+        if self.fed_back is not None:
+            x = x + apply_matrix(self.fed_back[None], self.w, self.b)[0]
+        out = super().step(x)
         self.fed_back = out
         return out
 

@@ -61,7 +61,7 @@ def _join(path: str, name: str) -> str:
     return f"{path}/{name}" if path else name
 
 
-def _ssa_hint(name: str) -> str:
+def ssa_hint(name: str) -> str:
     """A readable SSA name for a node (``lif1.lif`` -> ``lif1_lif``); only a hint,
     the NIR name is the ``name`` property."""
     hint = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")
@@ -308,7 +308,7 @@ def _build_graph(node: NodeDict, *, path: str, name: str | None) -> GraphOp:
             op = proto
             outs = proto.output_nodes()
             for result, out in zip(proto.outputs, outs, strict=True):
-                result.name_hint = _ssa_hint(node_name if len(outs) == 1 else f"{node_name}_{out.nir_name}")
+                result.name_hint = ssa_hint(node_name if len(outs) == 1 else f"{node_name}_{out.nir_name}")
         else:
             n_results = len(proto.results)
             op = type(proto).create(
@@ -316,7 +316,7 @@ def _build_graph(node: NodeDict, *, path: str, name: str | None) -> GraphOp:
                 properties=dict(proto.properties),
             )
             if n_results:
-                op.results[0].name_hint = _ssa_hint(node_name)
+                op.results[0].name_hint = ssa_hint(node_name)
         ops[node_name] = op
 
     # Incoming edges become operands, in the order the file lists them.

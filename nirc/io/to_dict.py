@@ -14,7 +14,7 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 
-from nirc.dialects.nir import GraphOp, IntegratorOp, NodeOp
+from nirc.dialects.nir import GraphOp, NeuronOp, NodeOp
 from nirc.errors import NircError
 from nirc.ir.dense import DenseAttr
 from nirc.ir.metadata import attr_to_metadata
@@ -97,9 +97,9 @@ def _node_to_dict(op: NodeOp) -> NodeDict:
             rule="module-structure",
             node=op.nir_name,
         )
-    if isinstance(op, IntegratorOp) and op.has_reset:
+    if isinstance(op, NeuronOp) and op.is_extended:
         raise NircError(
-            f"{op.NIR_TYPE} with a reset (made by lower-composites) has no NIR equivalent; "
+            f"{op.NIR_TYPE} with a reset or direct_input (made by lower-composites) has no NIR equivalent; "
             "write the model before lowering",
             rule="module-structure",
             node=op.nir_name,

@@ -20,11 +20,13 @@ synaptic gain and ``w_in``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from xdsl.ir import Operation
+from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, StringAttr, f64, i64
+from xdsl.ir import Attribute, Operation
 
 from nirc.interp.semantics import Semantics
 
@@ -71,6 +73,9 @@ class DiscreteNeuron:
             }
         )
 
+
+#: The attribute on the top-level graph that records how a module was discretized.
+DISCRETIZATION = "snn.discretization"
 
 ARRAYS = ("decay", "gain", "bias", "syn_decay", "syn_gain", "threshold", "v_reset")
 
@@ -135,14 +140,48 @@ def delay_steps(delay: np.ndarray, dt: float) -> np.ndarray:
 def takes_input_delay(op: Operation, sem: Semantics) -> int:
     """Steps by which ``op``'s input is delayed under ``sem.input_delay``.
 
-    The delay models a synapse delivering late (Lava's Dense -> LIF).  It applies to a
-    neuron's input unless every incoming edge comes from an integrator (I or LI) — an
-    integrator's output is a state read in the same step, which is what the synaptic
-    stage of a lowered CubaLIF feeds its membrane."""
-    from nirc.dialects import nir
-
-    if sem.input_delay == 0:
-        return 0
-    if op.operands and all(isinstance(v.owner, (nir.IOp, nir.LIOp)) for v in op.operands):
+    The delay models a synapse delivering late (Lava's Dense -> LIF), so it applies to
+    every neuron's input except an integrator marked ``direct_input``: the membrane
+    stage of a lowered CubaLI/CubaLIF, whose input is the synaptic current read in the
+    same step."""
+    if op.properties.get("direct_input") is not None:
         return 0
     return sem.input_delay
+
+
+def record(sem: Semantics) -> DictionaryAttr:
+    """The semantics as the ``snn.discretization`` attribute."""
+    entries: dict[str, Attribute] = {}
+    for f in dataclasses.fields(sem):
+        value = getattr(sem, f.name)
+        if f.name == "source":
+            continue
+        if isinstance(value, bool):
+            entries[f.name] = IntegerAttr(int(value), 1)
+        elif isinstance(value, int):
+            entries[f.name] = IntegerAttr(value, i64)
+        elif isinstance(value, float):
+            entries[f.name] = FloatAttr(value, f64)
+        else:
+            entries[f.name] = StringAttr(str(value))
+    return DictionaryAttr(entries)
+
+
+def recorded(module: Operation) -> Semantics | None:
+    """The semantics a module was discretized with, or None (a `nir` module)."""
+    from nirc.io.to_dict import top_graph
+
+    graph = top_graph(module)
+    attr = graph.attributes.get(DISCRETIZATION)
+    if not isinstance(attr, DictionaryAttr):
+        return None
+    values: dict[str, Any] = {}
+    for key, value in attr.data.items():
+        if isinstance(value, StringAttr):
+            values[key] = value.data
+        elif isinstance(value, FloatAttr):
+            values[key] = float(value.value.data)
+        elif isinstance(value, IntegerAttr):
+            values[key] = bool(value.value.data) if key == "multi_spike" else int(value.value.data)
+    known = {f.name for f in dataclasses.fields(Semantics)}
+    return Semantics(**{k: v for k, v in values.items() if k in known})

@@ -11,6 +11,7 @@ everything succeeded.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -49,7 +50,8 @@ def _nirc_version() -> str:
 class _AppendPass(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
         flags = list(getattr(namespace, "pass_flags", None) or [])
-        flags.append(self.const if values is None else f"{self.const}{{{values}}}")
+        # argparse hands over ``const`` when the flag comes without options
+        flags.append(self.const if values is None or values == self.const else f"{self.const}{{{values}}}")
         namespace.pass_flags = flags
 
 
@@ -69,7 +71,7 @@ def build_pipeline(available_passes: dict[str, type[ModulePass]], spec: str) -> 
         try:
             passes.append(cls.from_pass_spec(pass_spec))
         except (ValueError, TypeError) as exc:
-            fields = ", ".join(f.replace("_", "-") for f in getattr(cls, "__dataclass_fields__", {})) or "none"
+            fields = ", ".join(f.name.replace("_", "-") for f in dataclasses.fields(cls)) or "none"
             raise UsageError(f"bad options for pass '{pass_spec.name}': {exc} (options: {fields})") from None
     return tuple(passes)
 

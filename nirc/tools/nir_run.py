@@ -32,7 +32,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("model", help="the model: .nir or .mlir")
     p.add_argument("--input", required=True, help="input array: .npy, or .npz keyed by Input name")
     p.add_argument("-o", "--output", help="write outputs (and records) to this .npz; without it, print a summary")
-    p.add_argument("--semantics", default="nir", choices=list(PROFILES), metavar="PROFILE", help=f"one of {', '.join(PROFILES)} (default nir)")
+    p.add_argument(
+        "--semantics",
+        choices=list(PROFILES),
+        metavar="PROFILE",
+        help=f"one of {', '.join(PROFILES)} (default nir; a discrete-time snn model runs as it was discretized)",
+    )
     p.add_argument("--dt", type=float, help="time step in seconds (overrides the profile's)")
     p.add_argument("--record", action="append", default=[], metavar="NODE", help="also return this neuron's state over time (repeatable)")
     group = p.add_argument_group("override single choices of the profile")

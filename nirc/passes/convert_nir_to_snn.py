@@ -1,0 +1,212 @@
+"""``convert-nir-to-snn``: discretize a continuous-time `nir` graph into the `snn` dialect.
+
+Every choice of the semantics (``docs/semantics.md``) becomes explicit in the IR:
+
+* each neuron (I, LI, IF, LIF, CubaLI, CubaLIF, and integrators with a reset) becomes
+  ``snn.leaky`` or ``snn.synaptic`` with its per-step decay, gain and bias computed for
+  ``dt`` (:func:`nirc.ir.discrete.discretize`), and its reset mode, comparison, spike
+  and reset timing and multi-spike rule as attributes;
+* ``nir.threshold`` becomes ``snn.threshold`` with the comparison (and multi-spike);
+* ``nir.delay`` becomes ``snn.delay`` of ``round(d / dt)`` steps;
+* every edge that closes a cycle gets an explicit one-step ``snn.delay`` (the `nir`
+  interpreter gives such an edge the previous step's value; the edge is the one from a
+  node later in the depth-first order to an earlier one, ``docs/semantics.md``);
+* the semantics' ``input_delay`` becomes an ``snn.delay`` in front of each neuron.
+
+The time-invariant ops (Linear, Affine, Conv, pooling, Flatten, Scale) stay `nir` ops.
+The top-level graph records the choices as ``snn.discretization``, so ``nir-run`` on the
+result needs no options.  Exact: the interpreter gives bit-identical outputs on the
+`nir` module under the semantics and on the `snn` module (both compute through the same
+:class:`~nirc.ir.discrete.DiscreteNeuron`).
+
+Preconditions: none (runs on any `nir` module; ``canonicalize`` and
+``lower-composites`` may run before).  ``dt`` is required where something depends on
+it (a time constant, a delay, or an integrator with ``input-gain=tau``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp, StringAttr, UnitAttr
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.utils.arg_spec import ArgSpec
+
+from nirc.dialects import nir, snn
+from nirc.errors import NircError
+from nirc.interp.nir import _order
+from nirc.interp.semantics import Semantics, resolve
+from nirc.io.to_dict import top_graph
+from nirc.ir.discrete import (
+    ARRAYS,
+    DISCRETIZATION,
+    DiscreteNeuron,
+    delay_steps,
+    discretize,
+    record,
+    recorded,
+    takes_input_delay,
+)
+from nirc.ir.rewrite import Names, build, carry, graphs
+
+_NEURONS = (nir.IOp, nir.LIOp, nir.IFOp, nir.LIFOp, nir.CubaLIOp, nir.CubaLIFOp)
+
+
+def _needs_dt(op: Operation, sem: Semantics) -> bool:
+    if isinstance(op, nir.DelayOp):
+        return True
+    if isinstance(op, (nir.IOp, nir.IFOp)):
+        return sem.input_gain == "tau"
+    return isinstance(op, _NEURONS)
+
+
+def back_edges(graph: nir.GraphOp) -> list[tuple[Operation, int]]:
+    """(op, operand index) of every edge the interpreter gives the previous step's value:
+    from a node not earlier than its destination in the depth-first order."""
+    order = _order(graph)
+    position = {op: i for i, op in enumerate(order)}
+    found = []
+    for op in order:
+        if isinstance(op, nir.OutputOp):
+            continue
+        for i, value in enumerate(op.operands):
+            if position[value.owner] >= position[op]:  # type: ignore[index]
+                found.append((op, i))
+    return found
+
+
+def _delay(name: str, source: SSAValue | list[SSAValue], steps: np.ndarray, shape: tuple[int, ...]) -> nir.NodeOp:
+    sources = source if isinstance(source, list) else [source]
+    return build(snn.DelayOp, name, sources, {"steps": steps}, shape)  # type: ignore[arg-type]
+
+
+def neuron_op(name: str, operands: list[SSAValue], d: DiscreteNeuron, shape: tuple[int, ...]) -> nir.NodeOp:
+    """The `snn` op stating ``d``."""
+    params: dict[str, Any] = {k: getattr(d, k) for k in ARRAYS if getattr(d, k) is not None}
+    params["order"] = StringAttr(d.order)
+    if d.resets:
+        for key in snn.RESET_CHOICES:
+            params[key] = StringAttr(getattr(d, key))
+        if d.multi_spike:
+            params["multi_spike"] = UnitAttr()
+    cls = snn.SynapticOp if d.synaptic else snn.LeakyOp
+    return build(cls, name, operands, params, shape)
+
+
+def convert_graph(graph: nir.GraphOp, sem: Semantics, dt_given: bool) -> None:
+    names = Names(graph)
+    block = graph.body.block
+    # 1. explicit one-step delays on the edges that close cycles (one per source value)
+    delayed: dict[SSAValue, SSAValue] = {}
+    for op, index in back_edges(graph):
+        value = op.operands[index]
+        if value not in delayed:
+            source = value.owner
+            assert isinstance(source, Operation)
+            src_name = nir.node_path(source).rsplit("/", 1)[-1]
+            shape = nir.shape_of(value)
+            delay = _delay(names.fresh(f"{src_name}.previous"), value, np.ones(shape, np.int64), shape)
+            block.insert_op_after(delay, source)
+            delayed[value] = delay.results[0]
+        op.operands[index] = delayed[value]
+    # 2. discrete-time ops
+    for op in list(block.ops):
+        if not isinstance(op, (*_NEURONS, nir.ThresholdOp, nir.DelayOp)):
+            continue
+        path = nir.node_path(op)
+        if _needs_dt(op, sem) and not dt_given:
+            raise NircError(
+                f"{op.name} depends on the time step: give convert-nir-to-snn a dt (e.g. {{dt=1e-4}})", rule="needs-dt", node=path
+            )
+        name = op.properties["name"].data  # type: ignore[union-attr]
+        shape = nir.shape_of(op.results[0])
+        new: list[nir.NodeOp] = []
+        operands = list(op.operands)
+        if isinstance(op, _NEURONS):
+            steps = takes_input_delay(op, sem)
+            if steps:
+                delay = _delay(names.fresh(f"{name}.input_delay"), operands, np.full(shape, steps, np.int64), shape)
+                carry(op, delay, ("edge_ids",))
+                new.append(delay)
+                operands = [delay.results[0]]
+            neuron = neuron_op(name, operands, discretize(op, sem), shape)
+            carry(op, neuron, ("metadata",) if steps else ("metadata", "edge_ids"))
+            new.append(neuron)
+        elif isinstance(op, nir.ThresholdOp):
+            params: dict[str, Any] = {"threshold": op.param("threshold"), "compare": StringAttr(sem.compare)}
+            if sem.multi_spike:
+                params["multi_spike"] = UnitAttr()
+            new.append(build(snn.ThresholdOp, name, operands, params, shape))
+            carry(op, new[-1])
+        else:
+            new.append(_delay(name, operands, delay_steps(op.param("delay"), sem.dt), shape))
+            carry(op, new[-1])
+        block.insert_ops_before(new, op)
+        op.results[0].replace_all_uses_with(new[-1].results[0])
+        block.erase_op(op)
+
+
+@dataclass(frozen=True)
+class ConvertNirToSnnPass(ModulePass):
+    """Discretize into the `snn` dialect for one ``dt`` and semantics profile; any
+    choice of the profile can be overridden (``{dt=1e-4 semantics=snntorch reset=value}``)."""
+
+    name: ClassVar[str] = "convert-nir-to-snn"
+
+    dt: float | None = None
+    semantics: str = "nir"
+    integrator: str | None = None
+    input_gain: str | None = None
+    reset: str | None = None
+    compare: str | None = None
+    spike_timing: str | None = None
+    reset_timing: str | None = None
+    order: str | None = None
+    multi_spike: bool | None = None
+    input_delay: int | None = None
+    dtype: str | None = None
+
+    @classmethod
+    def from_pass_spec(cls, spec: ArgSpec) -> Self:
+        # xDSL's pipeline lexer reads ``1e-4`` (no dot) as a word: accept it as a number.
+        params = dict(spec.parameters)
+        value = params.get("dt")
+        if isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], str):
+            try:
+                params["dt"] = (float(value[0]),)
+            except ValueError:
+                raise ValueError(f"dt must be a number of seconds, got {value[0]!r}") from None
+        return super().from_pass_spec(dataclasses.replace(spec, parameters=params))
+
+    def resolved(self) -> Semantics:
+        overrides = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(ConvertNirToSnnPass)
+            if f.name not in ("dt", "semantics") and getattr(self, f.name) is not None
+        }
+        try:
+            return resolve(self.semantics, self.dt, **overrides)
+        except NircError as err:
+            raise ValueError(err.message) from None
+
+    def __post_init__(self) -> None:
+        self.resolved()
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        sem = self.resolved()
+        top = top_graph(op)
+        before = recorded(op)
+        if before is not None and before != sem:
+            raise NircError(
+                f"the module was already discretized with {before.name} at dt={before.dt}; "
+                f"cannot discretize it again with {sem.name} at dt={sem.dt}",
+                rule="already-discretized",
+            )
+        for graph in list(graphs(op)):
+            convert_graph(graph, sem, self.dt is not None)
+        top.attributes[DISCRETIZATION] = record(sem)

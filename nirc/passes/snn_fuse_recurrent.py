@@ -1,0 +1,62 @@
+"""``snn-fuse-recurrent``: fuse neuron ⊳ Linear/Affine ⊳ one-step delay ⊳ same neuron into
+``snn.rleaky`` / ``snn.rsynaptic`` holding the recurrent weights (snnTorch's RLeaky and
+RSynaptic with ``all_to_all=True``).
+
+Which recurrences fuse, and why the others are left alone, is in
+:mod:`nirc.ir.recurrence`.  The fused op keeps the neuron's name, parameters and
+metadata and takes its other incoming edges; the weight node and the delay disappear.
+
+Precondition: ``convert-nir-to-snn`` ran (it puts the one-step delay on the recurrent
+edge).  Exact: the fused op computes ``W s[t-1] (+ b)`` as the Linear/Affine did and
+adds it after the other inputs, as the fan-in sum did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
+
+from nirc.dialects import nir, snn
+from nirc.ir.recurrence import Recurrence, find
+from nirc.ir.rewrite import build, graphs
+
+
+def fuse(rec: Recurrence) -> nir.NodeOp:
+    neuron = rec.neuron
+    assert isinstance(neuron, snn.SnnNeuronOp)
+    cls = snn.RSynapticOp if isinstance(neuron, snn.SynapticOp) else snn.RLeakyOp
+    params = {k: v for k, v in neuron.properties.items() if k not in ("name", "edge_ids")}
+    ids = rec.external_edge_ids()
+    if ids is not None:
+        params["edge_ids"] = ids
+    params["w_rec"] = rec.weight.properties["weight"]
+    if isinstance(rec.weight, nir.AffineOp):
+        params["b_rec"] = rec.weight.properties["bias"]
+    fused = build(cls, neuron.nir_name, rec.external(), params, nir.shape_of(neuron.results[0]))
+    block = neuron.parent_block()
+    assert block is not None
+    block.insert_op_before(fused, neuron)
+    neuron.results[0].replace_all_uses_with(fused.results[0])
+    for op in (neuron, rec.delay, rec.weight):
+        if op is not None:
+            op.operands = []  # cut the cycle before erasing
+    for op in (neuron, rec.delay, rec.weight):
+        if op is not None:
+            block.erase_op(op, safe_erase=False)
+    return fused
+
+
+@dataclass(frozen=True)
+class SnnFuseRecurrentPass(ModulePass):
+    """Fuse spiking neuron ⊳ Linear/Affine ⊳ delay ⊳ same neuron into snn.rleaky/rsynaptic."""
+
+    name: ClassVar[str] = "snn-fuse-recurrent"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for graph in list(graphs(op)):
+            for rec in find(list(graph.body.block.ops), "snn"):
+                fuse(rec)
