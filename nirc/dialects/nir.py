@@ -426,6 +426,10 @@ class IntegratorOp(NeuronOp):
     def has_reset(self) -> bool:
         return self.v_threshold is not None
 
+    @property
+    def is_extended(self) -> bool:
+        return self.has_reset or self.direct_input is not None
+
     def _verify_params(self) -> None:
         super()._verify_params()
         if (self.v_threshold is None) != (self.v_reset is None):
