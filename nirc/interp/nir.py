@@ -113,7 +113,7 @@ class GraphKernel(Kernel):
         return [outs[o.nir_name] for o in self.op.output_nodes()]
 
 
-def _order(graph: nir.GraphOp) -> list[Operation]:
+def schedule_order(graph: nir.GraphOp) -> list[Operation]:
     """Depth-first reverse post-order from the Inputs (then the rest), block order for ties;
     edges into cycle breakers are left out, so where every cycle has one the order is
     topological."""
@@ -136,7 +136,7 @@ class Executor:
         self.progress: Any = None
         self.graph = graph
         self.sem = sem
-        self.order = _order(graph)
+        self.order = schedule_order(graph)
         self.position = {op: i for i, op in enumerate(self.order)}
         self.kernels: dict[Operation, Any] = {}
         self.recorded: dict[str, Kernel] = {}

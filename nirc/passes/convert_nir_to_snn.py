@@ -39,7 +39,7 @@ from xdsl.utils.arg_spec import ArgSpec
 
 from nirc.dialects import nir, snn
 from nirc.errors import NircError
-from nirc.interp.nir import _order
+from nirc.interp.nir import schedule_order
 from nirc.interp.semantics import Semantics, resolve
 from nirc.io.to_dict import top_graph
 from nirc.ir.discrete import (
@@ -68,7 +68,7 @@ def _needs_dt(op: Operation, sem: Semantics) -> bool:
 def back_edges(graph: nir.GraphOp) -> list[tuple[Operation, int]]:
     """(op, operand index) of every edge the interpreter gives the previous step's value:
     from a node not earlier than its destination in the depth-first order."""
-    order = _order(graph)
+    order = schedule_order(graph)
     position = {op: i for i, op in enumerate(order)}
     found = []
     for op in order:
