@@ -41,7 +41,7 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from nirc.dialects import nir
-from nirc.ir.rewrite import build, carry, graphs
+from nirc.ir.rewrite import build, carry, graphs, pauses_gc
 
 _STATELESS = (
     nir.LinearOp,
@@ -96,15 +96,20 @@ class _Rewriter:
 
     # ------------------------------------------------------------ rewrites
     def run(self) -> None:
-        while self.work:
-            op = self.work.pop()
-            if op not in self.alive:
-                continue
-            for rewrite in (self.affine_zero_bias, self.identity, self.fold_scale, self.merge_matrix):
-                if rewrite(op):
-                    break
-        self.cse()
-        self.dead_nodes()
+        # Local rewrites to a fixed point, then CSE and dead nodes, whose changes wake the
+        # neighbours they touch; repeat until nothing changes.
+        while True:
+            while self.work:
+                op = self.work.pop()
+                if op not in self.alive:
+                    continue
+                for rewrite in (self.affine_zero_bias, self.identity, self.fold_scale, self.merge_matrix):
+                    if rewrite(op):
+                        break
+            self.cse()
+            self.dead_nodes()
+            if not self.work:
+                return
 
     def affine_zero_bias(self, op: Operation) -> bool:
         if not isinstance(op, nir.AffineOp) or np.any(op.param("bias")):
@@ -219,8 +224,10 @@ class _Rewriter:
             if earlier is None:
                 seen[key] = op
                 continue
+            users = [use.operation for use in op.results[0].uses]
             op.results[0].replace_all_uses_with(earlier.results[0])
             self.erase(op)
+            self.push(earlier, *users)
 
     def dead_nodes(self) -> None:
         live: set[Operation] = set()
@@ -232,10 +239,14 @@ class _Rewriter:
             live.add(op)
             stack.extend(v.owner for v in op.operands if isinstance(v.owner, Operation))  # type: ignore[misc]
         dead = [op for op in self.block.ops if op not in live]
+        feeders = [v.owner for op in dead for v in op.operands if isinstance(v.owner, Operation)]
         for op in dead:
             op.operands = []
         for op in dead:
             self.block.erase_op(op, safe_erase=False)
+            self.alive.discard(op)
+        # a feeder that lost a reader may now fold into (or merge with) its other reader
+        self.push(*feeders, *(use.operation for op in feeders if op in self.alive for r in op.results for use in r.uses))
 
 
 @dataclass(frozen=True)
@@ -247,6 +258,7 @@ class CanonicalizePass(ModulePass):
 
     fold: bool = True
 
+    @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for graph in list(graphs(op)):
             _Rewriter(graph, self.fold).run()

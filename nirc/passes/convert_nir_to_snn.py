@@ -39,7 +39,7 @@ from xdsl.utils.arg_spec import ArgSpec
 
 from nirc.dialects import nir, snn
 from nirc.errors import NircError
-from nirc.interp.nir import schedule_order
+from nirc.interp.nir import breaks_cycles, schedule_order
 from nirc.interp.semantics import Semantics, resolve
 from nirc.io.to_dict import top_graph
 from nirc.ir.discrete import (
@@ -52,7 +52,7 @@ from nirc.ir.discrete import (
     recorded,
     takes_input_delay,
 )
-from nirc.ir.rewrite import Names, build, carry, graphs
+from nirc.ir.rewrite import Names, build, carry, graphs, pauses_gc
 
 _NEURONS = (nir.IOp, nir.LIOp, nir.IFOp, nir.LIFOp, nir.CubaLIOp, nir.CubaLIFOp)
 
@@ -72,8 +72,8 @@ def back_edges(graph: nir.GraphOp) -> list[tuple[Operation, int]]:
     position = {op: i for i, op in enumerate(order)}
     found = []
     for op in order:
-        if isinstance(op, nir.OutputOp):
-            continue
+        if isinstance(op, nir.OutputOp) or breaks_cycles(op):
+            continue  # a breaker takes its input at the end of the step: never "previous"
         for i, value in enumerate(op.operands):
             if position[value.owner] >= position[op]:  # type: ignore[index]
                 found.append((op, i))
@@ -173,10 +173,13 @@ class ConvertNirToSnnPass(ModulePass):
 
     @classmethod
     def from_pass_spec(cls, spec: ArgSpec) -> Self:
-        # xDSL's pipeline lexer reads ``1e-4`` (no dot) as a word: accept it as a number.
+        # xDSL's pipeline lexer reads ``1e-4`` (no dot) as a word and ``1`` as an int:
+        # accept both as a number of seconds.
         params = dict(spec.parameters)
         value = params.get("dt")
-        if isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], str):
+        if isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], int) and not isinstance(value[0], bool):
+            params["dt"] = (float(value[0]),)
+        elif isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], str):
             try:
                 params["dt"] = (float(value[0]),)
             except ValueError:
@@ -197,6 +200,7 @@ class ConvertNirToSnnPass(ModulePass):
     def __post_init__(self) -> None:
         self.resolved()
 
+    @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         sem = self.resolved()
         top = top_graph(op)

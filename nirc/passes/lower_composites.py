@@ -38,7 +38,7 @@ from xdsl.ir import SSAValue
 from xdsl.passes import ModulePass
 
 from nirc.dialects import nir
-from nirc.ir.rewrite import Names, build, carry, graphs
+from nirc.ir.rewrite import Names, build, carry, graphs, pauses_gc
 
 #: Kind (as in ``{only=...}``) -> the op it lowers.
 KINDS: dict[str, type[nir.NodeOp]] = {
@@ -127,7 +127,9 @@ def lower_in_graph(graph: nir.GraphOp, kinds: tuple[type[nir.NodeOp], ...]) -> i
     while work:
         op = work.pop()
         replacement = lower(op, names)  # type: ignore[arg-type]
-        carry(op, replacement[0])
+        carry(op, replacement[0], ("edge_ids",))  # the first node takes the incoming edges
+        keeper = next(new for new in replacement if new.properties["name"] == op.properties["name"])
+        carry(op, keeper, ("metadata",))  # the node keeping the name keeps the metadata
         block.insert_ops_before(replacement, op)
         op.results[0].replace_all_uses_with(replacement[-1].results[0])
         block.erase_op(op)
@@ -148,6 +150,7 @@ class LowerCompositesPass(ModulePass):
     def __post_init__(self) -> None:
         _kinds(self.only)
 
+    @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         kinds = _kinds(self.only)
         for graph in list(graphs(op)):

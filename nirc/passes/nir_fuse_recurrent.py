@@ -3,7 +3,8 @@ a nested graph, the form snnTorch writes for RLeaky/RSynaptic (nodes ``input``, 
 ``w_rec``, ``output``) and reads back as one recurrent layer.
 
 For targets that want the fused form before discretization; the result is still plain
-NIR and can be written as ``.nir``.  Which recurrences fuse is in
+NIR and can be written as ``.nir``.  A neuron fed by nothing but its recurrence is left
+alone: a nested graph needs an Input to be valid NIR.  Which recurrences fuse is in
 :mod:`nirc.ir.recurrence`.  The nested graph is named after the two nodes' common
 prefix (Braille's ``lif1.lif`` and ``lif1.w_rec`` make ``lif1``), or ``NEURON.rec``.
 
@@ -23,7 +24,7 @@ from xdsl.passes import ModulePass
 
 from nirc.dialects import nir
 from nirc.ir.recurrence import Recurrence, find
-from nirc.ir.rewrite import Names, build, graphs, ssa_hint
+from nirc.ir.rewrite import Names, build, graphs, pauses_gc, ssa_hint
 
 
 def _graph_name(rec: Recurrence, names: Names) -> str:
@@ -51,9 +52,8 @@ def fuse(rec: Recurrence, names: Names) -> nir.GraphOp:
     assert block is not None
     shape = nir.shape_of(neuron.results[0])
     external = rec.external()
-    nodes: list[nir.NodeOp] = []
-    if external:  # every outer edge feeds the one Input, which sums them in order
-        nodes.append(build(nir.InputOp, "input", [], {"shape": np.asarray(shape, dtype=np.int64)}, shape))
+    # every outer edge feeds the one Input, which sums them in order
+    nodes: list[nir.NodeOp] = [build(nir.InputOp, "input", [], {"shape": np.asarray(shape, dtype=np.int64)}, shape)]
     lif, w_rec = _inner(neuron, "lif"), _inner(weight, "w_rec")
     w_rec.operands = [lif.results[0]]
     lif.operands = [*(n.results[0] for n in nodes), w_rec.results[0]]
@@ -80,9 +80,11 @@ class NirFuseRecurrentPass(ModulePass):
 
     name: ClassVar[str] = "nir-fuse-recurrent"
 
+    @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for graph in list(graphs(op)):
             names = Names(graph)
             for rec in find(list(graph.body.block.ops), "nir"):
-                fuse(rec, names)
+                if rec.external():  # a subgraph without an Input is not valid NIR
+                    fuse(rec, names)
 

@@ -15,6 +15,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
+from nirc.ir.rewrite import pauses_gc
 from nirc.ir.verify import verify_module
 from nirc.passes.canonicalize import CanonicalizePass
 from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
@@ -33,6 +34,7 @@ class NirToSnnPass(ConvertNirToSnnPass):
         convert = {f.name: getattr(self, f.name) for f in dataclasses.fields(ConvertNirToSnnPass)}
         return (CanonicalizePass(fold=self.fold), ConvertNirToSnnPass(**convert), SnnFuseRecurrentPass())
 
+    @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for step in self.steps():
             step.apply(ctx, op)

@@ -22,7 +22,7 @@ from xdsl.passes import ModulePass
 
 from nirc.dialects import nir, snn
 from nirc.ir.recurrence import Recurrence, find
-from nirc.ir.rewrite import build, graphs
+from nirc.ir.rewrite import build, graphs, pauses_gc
 
 
 def fuse(rec: Recurrence) -> nir.NodeOp:
@@ -56,6 +56,7 @@ class SnnFuseRecurrentPass(ModulePass):
 
     name: ClassVar[str] = "snn-fuse-recurrent"
 
+    @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for graph in list(graphs(op)):
             for rec in find(list(graph.body.block.ops), "snn"):
