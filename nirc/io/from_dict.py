@@ -31,6 +31,7 @@ from nirc.dialects.nir import (
 )
 from nirc.errors import NircError
 from nirc.ir.dense import DenseAttr, UnsupportedDtype
+from nirc.ir.gcpause import pauses_gc
 from nirc.ir.metadata import metadata_to_attr
 from nirc.ir.order import reverse_postorder
 from nirc.ir.shapes import ShapeError
@@ -47,6 +48,7 @@ _GRAPH_FIELDS = {"type", "nodes", "edges", "metadata"}
 _PLACEHOLDER = signal_type([])
 
 
+@pauses_gc  # building 10^4 ops otherwise triggers full collections that walk them all
 def module_from_dict(node: NodeDict) -> ModuleOp:
     """Build and verify a module from the node dict of a top-level NIR graph."""
     if node.get("type") != "NIRGraph":

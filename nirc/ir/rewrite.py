@@ -6,10 +6,7 @@ node's result uses and erase it, never leaving a use of an erased value behind.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from functools import wraps
-from typing import Any, TypeVar
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 from xdsl.dialects.builtin import StringAttr
@@ -18,6 +15,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from nirc.dialects import nir
 from nirc.io.from_dict import ssa_hint
 from nirc.ir.dense import DenseAttr
+from nirc.ir.gcpause import pauses_gc
 
 __all__ = ["Names", "build", "carry", "graphs", "pauses_gc", "sole_user", "ssa_hint", "users"]
 
@@ -86,27 +84,3 @@ def sole_user(value: SSAValue) -> Operation | None:
     uses = list(value.uses)
     return uses[0].operation if len(uses) == 1 else None
 
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def pauses_gc(apply: F) -> F:
-    """Run a pass with Python's cyclic garbage collector paused.
-
-    Erased ops point at their results and back, so only the collector frees them; a
-    pass that builds thousands of ops triggers full collections, each walking every
-    live object of a large module, and the cost per node then grows with the graph
-    (``benchmarks/bench_passes.py`` measured 1.5-1.7x per node from 1k to 10k nodes).
-    The garbage is collected at the next collection after the pass instead."""
-
-    @wraps(apply)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not gc.isenabled():
-            return apply(*args, **kwargs)
-        gc.disable()
-        try:
-            return apply(*args, **kwargs)
-        finally:
-            gc.enable()
-
-    return wrapper  # type: ignore[return-value]
