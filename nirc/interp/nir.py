@@ -104,8 +104,8 @@ class GraphKernel(Kernel):
             fed[port] = fed[port] + x if port in fed else x
         return fed
 
-    def run_many(self, xs: list[np.ndarray]) -> list[np.ndarray]:
-        outs = self.inner.run(self._feed(xs))
+    def run_many(self, xs: list[np.ndarray], time: int) -> list[np.ndarray]:
+        outs = self.inner.run(self._feed(xs), time)
         return [outs[o.nir_name] for o in self.op.output_nodes()]
 
     def step_many(self, xs: list[np.ndarray]) -> list[np.ndarray]:
@@ -201,12 +201,14 @@ class Executor:
         return np.zeros(shape if time is None else (time, *shape), dtype=self.sem.dtype)
 
     # ----------------------------------------------------------------- whole time
-    def run(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Inputs and outputs are ``(T, B, *shape)``, keyed by Input/Output name."""
+    def run(self, inputs: Mapping[str, np.ndarray], time: int | None = None) -> dict[str, np.ndarray]:
+        """Inputs and outputs are ``(T, B, *shape)``, keyed by Input/Output name (``time``
+        is needed only for a graph without inputs)."""
         values: dict[SSAValue, np.ndarray] = {}
-        time = next(iter(inputs.values())).shape[0] if inputs else 0
-        for op in self.graph.input_nodes():
-            values[op.output] = inputs[op.nir_name]
+        if time is None:
+            time = next(iter(inputs.values())).shape[0] if inputs else 0
+        for op in self.graph.input_nodes():  # a nested graph's Input without an edge: zeros
+            values[op.output] = inputs[op.nir_name] if op.nir_name in inputs else self._zeros(op.output, time)
         for done, members in enumerate(self.plan, 1):
             if self.progress is not None:
                 self.progress(done - 1, len(self.plan))
@@ -217,12 +219,13 @@ class Executor:
             op = members[0]
             if isinstance(op, (nir.InputOp, nir.OutputOp)):
                 continue
-            xs = [values[v] for v in op.operands] or [self._zeros_in(op, time)]
             kernel = self.kernels[op]
-            if isinstance(kernel, GraphKernel):
-                for res, y in zip(op.results, kernel.run_many(xs), strict=True):
+            if isinstance(kernel, GraphKernel):  # a graph without Inputs takes no operands
+                xs = [values[v] for v in op.operands]
+                for res, y in zip(op.results, kernel.run_many(xs, time), strict=True):
                     values[res] = y
             else:
+                xs = [values[v] for v in op.operands] or [self._zeros_in(op, time)]
                 values[op.results[0]] = kernel.run(self._sum(xs))
         return {
             out.nir_name: self._sum([values[v] for v in out.inputs])
@@ -266,7 +269,7 @@ class Executor:
         if isinstance(op, nir.OutputOp):
             return
         kernel = self.kernels[op]
-        if not xs:
+        if not xs and not isinstance(kernel, GraphKernel):
             xs = [self._zeros_in(op, None)]
         if isinstance(kernel, GraphKernel):
             for res, y in zip(op.results, kernel.step_many(xs), strict=True):
@@ -280,7 +283,7 @@ class Executor:
         inputs and outputs are ``(B, *shape)``."""
         now: dict[SSAValue, np.ndarray] = {}
         for op in self.graph.input_nodes():
-            now[op.output] = inputs[op.nir_name]
+            now[op.output] = inputs[op.nir_name] if op.nir_name in inputs else self._zeros(op.output, None)
         breakers = [op for op in self.order if breaks_cycles(op)]
         for op in breakers:
             now[op.results[0]] = self.kernels[op].peek(self._zeros(op.results[0], None))

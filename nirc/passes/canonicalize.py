@@ -20,7 +20,10 @@ xDSL's own ``cse``/``dce`` do not apply: every node carries its name, so no two 
 equal to xDSL, and its DCE cannot tell an unobserved neuron from a live one.
 
 Only a node's sole consumer is merged into it (a Linear read by two nodes is left
-alone), and only signals no one else reads disappear.  Merged and folded nodes keep the
+alone), and only signals no one else reads disappear.  Where a rewrite could change
+which edge of a recurrent cycle carries the previous step's value — inside a cycle with
+loops of its own, and in or upstream of a cycle entered at more than one node — nothing
+is rewritten (:func:`protected`).  Merged and folded nodes keep the
 name and metadata of the node that produces the final signal.
 
 Exactness: dropping identities, zero biases, CSE and dead nodes are bit-exact.  Folding
@@ -34,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+import networkx as nx
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
@@ -63,11 +67,51 @@ def _sole_use(value: SSAValue) -> Operation | None:
     return uses[0].operation if len(uses) == 1 else None
 
 
+def protected(block: Block) -> set[Operation]:
+    """Nodes no rewrite may touch, because it could change which edge closes a cycle.
+
+    Which edge of a cycle carries the previous step's value follows a depth-first walk
+    from the Inputs (``docs/semantics.md``).  A simple cycle entered at one node always
+    closes at that node, whatever happens around it.  A cycle entered at several nodes
+    closes where the walk arrives last, so any rewrite in it or upstream of it (dropping
+    a node on one way in) can move the delay; a cycle with loops inside depends on the
+    order of the walk within it.  Those nodes, and for multi-entry cycles everything
+    upstream, are left as they are."""
+    ops = list(block.ops)
+    g = nx.DiGraph()
+    g.add_nodes_from(ops)
+    for op in ops:
+        for value in op.operands:
+            if isinstance(value.owner, Operation):
+                g.add_edge(value.owner, op)
+    keep: set[Operation] = set()
+    seeds: list[Operation] = []
+    for component in nx.strongly_connected_components(g):
+        if len(component) == 1:
+            continue
+        inner_edges = sum(1 for op in component for v in op.operands if v.owner in component)
+        entries = {op for op in component for v in op.operands if v.owner not in component}
+        if len(entries) > 1:
+            keep |= component
+            seeds.extend(component)
+        elif inner_edges > len(component):
+            keep |= component
+    while seeds:  # everything upstream of a multi-entry cycle
+        op = seeds.pop()
+        for value in op.operands:
+            owner = value.owner
+            if isinstance(owner, Operation) and owner not in keep:
+                keep.add(owner)
+                seeds.append(owner)
+    return keep
+
+
 class _Rewriter:
     def __init__(self, graph: nir.GraphOp, fold: bool):
         self.block: Block = graph.body.block
         self.fold = fold
-        self.work: list[Operation] = list(self.block.ops)
+        self.protected = protected(self.block)
+        self.work: list[Operation] = [op for op in self.block.ops if op not in self.protected]
         self.alive: set[Operation] = set(self.work)
 
     # ------------------------------------------------------------ plumbing
@@ -138,7 +182,7 @@ class _Rewriter:
         s = op.param("scale")
         producer = op.operands[0].owner
         # producer ⊳ Scale, the Scale the producer's only reader
-        if isinstance(producer, (*_MATRIX, *_CONV)) and producer is not op and _sole_use(producer.results[0]) is op:
+        if isinstance(producer, (*_MATRIX, *_CONV)) and producer in self.alive and producer is not op and _sole_use(producer.results[0]) is op:
             w, b = producer.param("weight"), producer.opt_param("bias")
             if isinstance(producer, _MATRIX):
                 if w.ndim != 2 or s.shape != (w.shape[0],):
@@ -156,7 +200,7 @@ class _Rewriter:
             return self._rebuild(producer, op, params)
         # Scale ⊳ Linear/Affine, the matrix the Scale's only reader
         consumer = _sole_use(op.results[0])
-        if isinstance(consumer, _MATRIX) and len(consumer.operands) == 1 and consumer is not op:
+        if isinstance(consumer, _MATRIX) and consumer in self.alive and len(consumer.operands) == 1 and consumer is not op:
             w = consumer.param("weight")
             if w.ndim != 2 or s.shape != (w.shape[1],):
                 return False
@@ -185,7 +229,7 @@ class _Rewriter:
         if not self.fold or not isinstance(op, _MATRIX) or len(op.operands) != 1:
             return False
         first = op.operands[0].owner
-        if not isinstance(first, _MATRIX) or first is op or _sole_use(first.results[0]) is not op:
+        if not isinstance(first, _MATRIX) or first not in self.alive or first is op or _sole_use(first.results[0]) is not op:
             return False
         w1, w2 = first.param("weight"), op.param("weight")
         if w1.ndim != 2 or w2.ndim != 2:
@@ -213,7 +257,7 @@ class _Rewriter:
     def cse(self) -> None:
         seen: dict[tuple, Operation] = {}
         for op in list(self.block.ops):
-            if not isinstance(op, _STATELESS):
+            if not isinstance(op, _STATELESS) or op not in self.alive:
                 continue
             props = tuple(sorted((k, v) for k, v in op.properties.items() if k not in ("name", "metadata", "edge_ids")))
             key = (op.name, tuple(op.operands), props)
