@@ -62,7 +62,8 @@ def build_pipeline(available_passes: dict[str, type[ModulePass]], spec: str) -> 
     try:
         specs = tuple(parse_pipeline(spec))
     except ArgSpecParseError as exc:  # a BaseException in xDSL
-        raise UsageError(f"malformed pass pipeline {spec!r}: {str(exc.args[0]).splitlines()[-1] if exc.args else exc}") from None
+        detail = str(exc.args[0]).splitlines()[-1] if exc.args else str(exc)
+        raise UsageError(f"malformed pass pipeline {spec!r}: {' '.join(detail.split())}") from None
     passes = []
     for pass_spec in specs:
         cls = available_passes.get(pass_spec.name)
