@@ -48,6 +48,20 @@ BAD_FILES = {
     ),
     "missing-field": (simple(tau=None) | {}, "neuron", "fields", "missing field 'tau'"),
     "extra-field": (simple(colour=np.ones(2)), "neuron", "fields", "unexpected field 'colour'"),
+    # v_threshold on an LI is nirc's lowered form (docs/passes.md), not a NIR field
+    "extension-field-in-file": (
+        graph(
+            {
+                "in": {"type": "Input", "shape": np.array([2])},
+                "neuron": {"type": "LI", "tau": np.ones(2), "r": np.ones(2), "v_leak": np.zeros(2), "v_threshold": np.ones(2), "v_reset": np.zeros(2)},
+                "out": {"type": "Output", "shape": np.array([2])},
+            },
+            [("in", "neuron"), ("neuron", "out")],
+        ),
+        "neuron",
+        "fields",
+        "for LI (expects tau, r, v_leak)",
+    ),
     "mismatched-param-shapes": (simple(r=np.ones(3)), "neuron", "param-shapes", "must share one shape"),
     "non-finite": (simple(v_threshold=np.array([1.0, np.nan])), "neuron", "finite-params", "non-finite"),
     "negative-tau": (simple(tau=np.array([0.01, -1.0])), "neuron", "positive-tau", "must be > 0"),

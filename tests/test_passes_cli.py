@@ -298,3 +298,30 @@ def test_nir_run_discretized_equals_original_under_profile(
         assert sorted(got.files) == sorted(want.files) == ["out"]
         np.testing.assert_array_equal(got["out"], want["out"])
         assert want["out"].sum() > 0  # the model does spike
+
+
+def _strip_discretization(path: Path, tmp_path: Path, replace: str = "") -> Path:
+    """The discretized module with its ``snn.discretization`` attribute removed (or
+    replaced): what a hand-written `snn` module looks like."""
+    import re
+
+    text = path.read_text()
+    new, count = re.subn(r"snn\.discretization = \{[^}]*\}", replace, text)
+    assert count == 1, text[:400]
+    new = new.replace("attributes {}", "")
+    out = tmp_path / "hand.mlir"
+    out.write_text(new)
+    return out
+
+
+def test_nir_run_hand_written_snn_module_refuses_semantics(tool, discretized, spikes: Path, tmp_path: Path) -> None:
+    hand = _strip_discretization(discretized("snntorch"), tmp_path)
+    assert tool("nir-run", hand, "--input", spikes).code == 0
+    line = one_line_error(tool("nir-run", hand, "--input", spikes, "--semantics", "exact"), 1, "nir-run")
+    assert line.endswith("[run-semantics]") and "discrete-time" in line, line
+
+
+def test_nir_run_rejects_unknown_discretization_field(tool, discretized, spikes: Path, tmp_path: Path) -> None:
+    bad = _strip_discretization(discretized("snntorch"), tmp_path, 'snn.discretization = {name = "x", warp = 9 : i64}')
+    line = one_line_error(tool("nir-run", bad, "--input", spikes), 1, "nir-run")
+    assert "unknown field 'warp'" in line and line.endswith("[run-semantics]"), line

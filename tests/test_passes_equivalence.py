@@ -369,9 +369,9 @@ def first_fragile_steps(module: ModuleOp, x: np.ndarray, batched: bool, sem: Sem
             scale = np.maximum.accumulate(np.maximum(np.max(np.abs(np.nan_to_num(ub)), axis=1), 1.0))[:, None]
             near = np.abs(ub - th) <= tol * np.maximum(scale, np.abs(th))
             if multi:
-                with np.errstate(all="ignore"):
+                with np.errstate(all="ignore"):  # q is inf or NaN where ub is
                     q = ub / th
-                near |= (ub >= th) & (np.abs(q - np.round(q)) <= tol * np.maximum(1.0, np.abs(q)))
+                    near |= (ub >= th) & (np.abs(q - np.round(q)) <= tol * np.maximum(1.0, np.abs(q)))
             near |= ~np.isfinite(ub)
             hit = np.flatnonzero(near.any(axis=1))
             if hit.size:

@@ -178,8 +178,12 @@ class NodeOp(IRDLOperation):
         """The output shape for a given input shape (None: no incoming edge)."""
         raise NotImplementedError
 
+    def checked_params(self) -> tuple[str, ...]:
+        """The array parameters whose dtype and finiteness the verifier checks."""
+        return self.PARAMS + self.OPTIONAL_PARAMS
+
     def _verify_params(self) -> None:
-        for key in self.PARAMS + self.OPTIONAL_PARAMS:
+        for key in self.checked_params():
             arr = self.opt_param(key)
             if arr is None:
                 continue
@@ -390,6 +394,8 @@ class NeuronOp(ElementwiseOp):
     semantics' synaptic ``input_delay`` does not apply to it."""
 
     TIME_CONSTANTS: ClassVar[tuple[str, ...]] = ()
+    #: Optional parameters that are nirc extensions, not fields of the NIR format.
+    EXTENSION_PARAMS: ClassVar[tuple[str, ...]] = ()
     direct_input = opt_prop_def(UnitAttr)
 
     @classmethod
@@ -419,6 +425,7 @@ class IntegratorOp(NeuronOp):
     node has no NIR equivalent: it cannot be written to a ``.nir`` file."""
 
     OPTIONAL_PARAMS: ClassVar[tuple[str, ...]] = ("v_threshold", "v_reset")
+    EXTENSION_PARAMS: ClassVar[tuple[str, ...]] = ("v_threshold", "v_reset")
     v_threshold = opt_prop_def(DenseAttr)
     v_reset = opt_prop_def(DenseAttr)
 

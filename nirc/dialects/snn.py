@@ -113,6 +113,9 @@ class SnnNeuronOp(ElementwiseOp):
     def choice(self, key: str) -> str | None:
         return _choice(self, key)
 
+    def checked_params(self) -> tuple[str, ...]:
+        return (*super().checked_params(), *self.NEURON_PARAMS, *(("w_rec", "b_rec") if self.RECURRENT else ()))
+
     def _verify_params(self) -> None:
         super()._verify_params()
         shape = self.param("decay").shape

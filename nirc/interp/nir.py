@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 from xdsl.ir import Operation, SSAValue
 
-from nirc.dialects import nir, snn
+from nirc.dialects import nir
 from nirc.errors import NircError
 from nirc.interp import kernels as nir_kernels
 from nirc.interp import snn as snn_kernels
@@ -27,7 +27,7 @@ from nirc.interp.kernels import Kernel
 from nirc.interp.semantics import Semantics
 from nirc.interp.snn import DelayKernel, NeuronKernel, count_spikes
 from nirc.ir.discrete import delay_steps, discretize, takes_input_delay
-from nirc.ir.order import reverse_postorder
+from nirc.ir.order import breaks_cycles, schedule_order
 
 
 class NirNeuronKernel(NeuronKernel):
@@ -67,7 +67,6 @@ class NirDelayKernel(DelayKernel):
 
     def __init__(self, op: Any, sem: Semantics):
         super().__init__(op, sem, delay_steps(op.param("delay"), sem.dt))
-        self.breaks_cycles = False  # the nir level schedules cycles by its own rule
 
 
 KERNELS: dict[type, type[Kernel]] = {
@@ -77,12 +76,6 @@ KERNELS: dict[type, type[Kernel]] = {
     nir.DelayOp: NirDelayKernel,
     **snn_kernels.KERNELS,
 }
-
-
-def breaks_cycles(op: Operation) -> bool:
-    """An ``snn.delay`` of at least one step in every element: its output at a step does
-    not depend on its input at that step."""
-    return isinstance(op, snn.DelayOp) and op.min_steps() >= 1
 
 
 class GraphKernel(Kernel):
@@ -113,21 +106,6 @@ class GraphKernel(Kernel):
         return [outs[o.nir_name] for o in self.op.output_nodes()]
 
 
-def schedule_order(graph: nir.GraphOp) -> list[Operation]:
-    """Depth-first reverse post-order from the Inputs (then the rest), block order for ties;
-    edges into cycle breakers are left out, so where every cycle has one the order is
-    topological."""
-    ops = list(graph.body.block.ops)
-    succ: dict[Operation, list[Operation]] = {op: [] for op in ops}
-    for op in ops:
-        if breaks_cycles(op):
-            continue
-        for value in op.operands:
-            succ[value.owner].append(op)  # type: ignore[index]
-    roots = [op for op in ops if isinstance(op, nir.InputOp)]
-    return reverse_postorder([*roots, *ops], succ)
-
-
 class Executor:
     """Runs one ``nir.graph`` under a :class:`Semantics`."""
 
@@ -138,6 +116,10 @@ class Executor:
         self.sem = sem
         self.order = schedule_order(graph)
         self.position = {op: i for i, op in enumerate(self.order)}
+        #: snn.delay ops that close cycles, and the ops a single step runs in order
+        self.breakers = [op for op in self.order if breaks_cycles(op)]
+        breakers = set(self.breakers)
+        self.stepped = [op for op in self.order if not isinstance(op, (nir.InputOp, nir.OutputOp)) and op not in breakers]
         self.kernels: dict[Operation, Any] = {}
         self.recorded: dict[str, Kernel] = {}
         record = record or set()
@@ -245,12 +227,13 @@ class Executor:
         series = {r: np.zeros((time, self.batch, *nir.shape_of(r)), dtype=self.sem.dtype) for r in results}
         last = {r: self._zeros(r, None) for r in results}
         breakers = [op for op in members if breaks_cycles(op)]
+        skip = set(breakers)
         for t in range(time):
             now: dict[SSAValue, np.ndarray] = {}
             for op in breakers:
                 now[op.results[0]] = self.kernels[op].peek(self._zeros(op.results[0], None))
             for op in members:
-                if op in breakers:
+                if op in skip:
                     continue
                 # an operand not computed yet in this step closes a cycle: its previous value
                 xs = [
@@ -284,15 +267,12 @@ class Executor:
         now: dict[SSAValue, np.ndarray] = {}
         for op in self.graph.input_nodes():
             now[op.output] = inputs[op.nir_name] if op.nir_name in inputs else self._zeros(op.output, None)
-        breakers = [op for op in self.order if breaks_cycles(op)]
-        for op in breakers:
+        for op in self.breakers:
             now[op.results[0]] = self.kernels[op].peek(self._zeros(op.results[0], None))
-        for op in self.order:
-            if isinstance(op, (nir.InputOp, nir.OutputOp)) or op in breakers:
-                continue
+        for op in self.stepped:
             xs = [now[v] if v in now else self.previous.get(v, self._zeros(v, None)) for v in op.operands]
             self._step_op(op, xs, now)
-        for op in breakers:
+        for op in self.breakers:
             self.kernels[op].push(self._sum([now[v] for v in op.operands]))
         self.previous = now
         return {

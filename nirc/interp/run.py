@@ -77,6 +77,20 @@ def _prepare(graph: nir.GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tu
     return out, bool(batched)
 
 
+def _fully_discrete(module: Operation) -> bool:
+    """The module holds `snn` ops and no node whose steps depend on the semantics."""
+    has_snn = False
+    for op in module.walk():
+        if isinstance(op, _CONTINUOUS):
+            return False
+        has_snn = has_snn or op.name.startswith("snn.")
+    return has_snn
+
+
+#: `nir` ops whose discrete-time behaviour the semantics decide.
+_CONTINUOUS = (nir.NeuronOp, nir.ThresholdOp, nir.DelayOp)
+
+
 def run(
     module: Operation,
     x: np.ndarray | Mapping[str, np.ndarray],
@@ -97,6 +111,12 @@ def run(
     A module made by ``convert-nir-to-snn`` runs with the semantics it was discretized
     with (only ``dtype`` may change); others default to the ``nir`` profile."""
     fixed = recorded(module)
+    if fixed is None and _fully_discrete(module):
+        # hand-written snn ops, no continuous-time node: nothing a profile could change
+        fixed = resolve("nir", None)
+        label = "snn ops and no continuous-time node"
+    else:
+        label = f"convert-nir-to-snn with semantics={fixed.name}, dt={fixed.dt}" if fixed is not None else ""
     if fixed is None:
         sem = resolve(semantics if semantics is not None else "nir", dt, **options)
     else:
@@ -104,7 +124,7 @@ def run(
         if semantics is not None or dt is not None or extra:
             given = ", ".join(([f"semantics={semantics}"] if semantics is not None else []) + ([f"dt={dt}"] if dt is not None else []) + extra)
             raise NircError(
-                f"the model is discrete-time (convert-nir-to-snn with semantics={fixed.name}, dt={fixed.dt}): "
+                f"the model is discrete-time ({label}): "
                 f"its semantics are fixed, only dtype can be chosen; got {given}",
                 rule="run-semantics",
             )

@@ -63,10 +63,10 @@ class Semantics:
       ``v = a (v + g x)``.
     * ``multi_spike`` — emit several spikes in one step where the membrane is far above
       threshold (Sinabs' MultiSpike, Speck, Xylo), instead of at most one:
-      ``floor(v / v_th)`` with ``reset=subtract`` or ``none`` (each spike removes one
-      ``v_th``), ``floor((v - v_reset) / (v_th - v_reset))`` with ``reset=value``; at
-      least one where the threshold is crossed, and with ``compare='>'`` a membrane at
-      an exact multiple counts one spike fewer.
+      ``floor(v / v_th)`` whatever the reset (as Sinabs counts; with ``reset=subtract``
+      each spike removes one ``v_th``), at least one where the threshold is crossed,
+      and with ``compare='>'`` a membrane at an exact multiple counts one spike fewer
+      (``ceil(v / v_th) - 1``).
     * ``input_delay`` — whole steps by which input reaches a neuron (Lava's processes
       deliver a spike one step after it was sent).
     * ``dtype`` — the float type of the simulation.

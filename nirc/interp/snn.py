@@ -13,6 +13,8 @@ a step (``peek``) and its input is taken at the end (``push``).
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -177,11 +179,9 @@ class DelayKernel(Kernel):
         super().__init__(op, sem)
         self.steps = np.asarray(op.param("steps") if steps is None else steps, dtype=np.int64)
         self.depth = int(self.steps.max()) if self.steps.size else 0
-        #: A breaker's output never depends on the same step's input.
-        self.breaks_cycles = bool(self.steps.size) and int(self.steps.min()) >= 1
 
     def reset(self, batch: int) -> None:
-        self.history: list[np.ndarray] = []
+        self.history: deque[np.ndarray] = deque(maxlen=self.depth + 1)
 
     def run(self, x: np.ndarray) -> np.ndarray:
         t_len = x.shape[0]
@@ -194,7 +194,7 @@ class DelayKernel(Kernel):
                 y = np.where(mask, shifted, y)
         return y
 
-    def _select(self, history: list[np.ndarray], like: np.ndarray) -> np.ndarray:
+    def _select(self, history: Sequence[np.ndarray], like: np.ndarray) -> np.ndarray:
         y = np.zeros_like(like)
         for k in np.unique(self.steps):
             if k < len(history):
@@ -207,8 +207,6 @@ class DelayKernel(Kernel):
 
     def push(self, x: np.ndarray) -> None:
         self.history.append(x)
-        if len(self.history) > self.depth + 1:
-            self.history.pop(0)
 
     def peek(self, like: np.ndarray) -> np.ndarray:
         """The output of the coming step, before its input is known (breakers only):

@@ -105,10 +105,11 @@ def _node_props(cls: type[NodeOp], node: NodeDict, path: str) -> dict[str, Attri
                 rule="fields",
                 node=path,
             )
+    allowed = cls.PARAMS + tuple(k for k in cls.OPTIONAL_PARAMS if k not in getattr(cls, "EXTENSION_PARAMS", ()))
     for key, value in fields.items():
-        if key not in cls.PARAMS and key not in cls.OPTIONAL_PARAMS:
+        if key not in allowed:
             raise NircError(
-                f"unexpected field '{key}' for {cls.NIR_TYPE} (expects {', '.join(cls.PARAMS + cls.OPTIONAL_PARAMS)})",
+                f"unexpected field '{key}' for {cls.NIR_TYPE} (expects {', '.join(allowed)})",
                 rule="fields",
                 node=path,
             )

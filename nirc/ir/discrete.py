@@ -28,6 +28,7 @@ import numpy as np
 from xdsl.dialects.builtin import DictionaryAttr, FloatAttr, IntegerAttr, StringAttr, f64, i64
 from xdsl.ir import Attribute, Operation
 
+from nirc.errors import NircError
 from nirc.interp.semantics import Semantics
 
 
@@ -175,13 +176,17 @@ def recorded(module: Operation) -> Semantics | None:
     attr = graph.attributes.get(DISCRETIZATION)
     if not isinstance(attr, DictionaryAttr):
         return None
+    known = {f.name for f in dataclasses.fields(Semantics)} - {"source"}
     values: dict[str, Any] = {}
     for key, value in attr.data.items():
+        if key not in known:
+            raise NircError(f"{DISCRETIZATION} has an unknown field '{key}'; fields: {', '.join(sorted(known))}", rule="run-semantics")
         if isinstance(value, StringAttr):
             values[key] = value.data
         elif isinstance(value, FloatAttr):
             values[key] = float(value.value.data)
         elif isinstance(value, IntegerAttr):
             values[key] = bool(value.value.data) if key == "multi_spike" else int(value.value.data)
-    known = {f.name for f in dataclasses.fields(Semantics)}
-    return Semantics(**{k: v for k, v in values.items() if k in known})
+        else:
+            raise NircError(f"{DISCRETIZATION} field '{key}' must be a string or a number", rule="run-semantics")
+    return Semantics(**values)  # validates the choices

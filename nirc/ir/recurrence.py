@@ -26,6 +26,7 @@ from xdsl.ir import Operation, SSAValue
 
 from nirc.dialects import nir, snn
 from nirc.ir.dense import DenseAttr
+from nirc.ir.rewrite import sole_user
 
 
 @dataclass
@@ -48,11 +49,6 @@ class Recurrence:
         return DenseAttr.from_array(np.delete(ids.array, self.index))
 
 
-def _single_use(value: SSAValue) -> Operation | None:
-    uses = list(value.uses)
-    return uses[0].operation if len(uses) == 1 else None
-
-
 def _sum_order_kept(neuron: Operation, index: int) -> bool:
     return index == len(neuron.operands) - 1 or len(neuron.operands) <= 2
 
@@ -66,7 +62,7 @@ def _weight_ok(weight: Operation, neuron: Operation, consumer: Operation) -> boo
         and w.shape[0] == w.shape[1]
         and len(weight.operands) == 1
         and weight.operands[0] is neuron.results[0]
-        and _single_use(weight.results[0]) is consumer
+        and sole_user(weight.results[0]) is consumer
     )
 
 
@@ -87,7 +83,7 @@ def find(block_ops: list[Operation], level: str) -> list[Recurrence]:
             if level == "snn":
                 if not (isinstance(source, snn.DelayOp) and (source.param("steps") == 1).all() and len(source.operands) == 1):
                     continue
-                if _single_use(source.results[0]) is not op:
+                if sole_user(source.results[0]) is not op:
                     continue
                 delay = source
                 source = source.operands[0].owner

@@ -17,7 +17,7 @@ from nirc.io.from_dict import ssa_hint
 from nirc.ir.dense import DenseAttr
 from nirc.ir.gcpause import pauses_gc
 
-__all__ = ["Names", "build", "carry", "graphs", "pauses_gc", "sole_user", "ssa_hint", "users"]
+__all__ = ["Names", "build", "carry", "graphs", "pauses_gc", "sole_user", "ssa_hint"]
 
 
 def graphs(module: Operation) -> Iterator[nir.GraphOp]:
@@ -73,10 +73,6 @@ def carry(old: Operation, new: Operation, keys: Sequence[str] = ("metadata", "ed
         value = old.properties.get(key)
         if value is not None:
             new.properties[key] = value
-
-
-def users(value: SSAValue) -> list[Operation]:
-    return [use.operation for use in value.uses]
 
 
 def sole_user(value: SSAValue) -> Operation | None:

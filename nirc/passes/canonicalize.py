@@ -22,8 +22,8 @@ equal to xDSL, and its DCE cannot tell an unobserved neuron from a live one.
 Only a node's sole consumer is merged into it (a Linear read by two nodes is left
 alone), and only signals no one else reads disappear.  Where a rewrite could change
 which edge of a recurrent cycle carries the previous step's value — inside a cycle with
-loops of its own, and in or upstream of a cycle entered at more than one node — nothing
-is rewritten (:func:`protected`).  Merged and folded nodes keep the
+loops of its own, and in or upstream of a cycle entered at more than one node or not
+from a node the Inputs reach — nothing is rewritten (:func:`protected`).  Merged and folded nodes keep the
 name and metadata of the node that produces the final signal.
 
 Exactness: dropping identities, zero biases, CSE and dead nodes are bit-exact.  Folding
@@ -45,7 +45,8 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from nirc.dialects import nir
-from nirc.ir.rewrite import build, carry, graphs, pauses_gc
+from nirc.ir.order import reached_from_inputs, reverse_postorder
+from nirc.ir.rewrite import build, carry, graphs, pauses_gc, sole_user
 
 _STATELESS = (
     nir.LinearOp,
@@ -62,21 +63,20 @@ _MATRIX = (nir.LinearOp, nir.AffineOp)
 _CONV = (nir.Conv1dOp, nir.Conv2dOp)
 
 
-def _sole_use(value: SSAValue) -> Operation | None:
-    uses = list(value.uses)
-    return uses[0].operation if len(uses) == 1 else None
-
-
-def protected(block: Block) -> set[Operation]:
+def protected(graph: nir.GraphOp) -> set[Operation]:
     """Nodes no rewrite may touch, because it could change which edge closes a cycle.
 
     Which edge of a cycle carries the previous step's value follows a depth-first walk
-    from the Inputs (``docs/semantics.md``).  A simple cycle entered at one node always
-    closes at that node, whatever happens around it.  A cycle entered at several nodes
-    closes where the walk arrives last, so any rewrite in it or upstream of it (dropping
-    a node on one way in) can move the delay; a cycle with loops inside depends on the
-    order of the walk within it.  Those nodes, and for multi-entry cycles everything
-    upstream, are left as they are."""
+    from the Inputs (``docs/semantics.md``).  A simple cycle entered at one node that
+    the walk reaches from an Input always closes at that node, whatever happens around
+    it.  A cycle entered at several nodes closes where the walk arrives last, so any
+    rewrite in it or upstream of it (dropping a node on one way in) can move the delay;
+    a cycle entered nowhere, or from nodes no Input reaches, is walked in block order,
+    which rewrites change; a cycle with loops inside depends on the order of the walk
+    within it.  Those nodes, and everything upstream of the first two kinds, are left
+    as they are."""
+    block = graph.body.block
+    reached = reached_from_inputs(graph)
     ops = list(block.ops)
     g = nx.DiGraph()
     g.add_nodes_from(ops)
@@ -91,7 +91,7 @@ def protected(block: Block) -> set[Operation]:
             continue
         inner_edges = sum(1 for op in component for v in op.operands if v.owner in component)
         entries = {op for op in component for v in op.operands if v.owner not in component}
-        if len(entries) > 1:
+        if len(entries) != 1 or not entries <= reached:
             keep |= component
             seeds.extend(component)
         elif inner_edges > len(component):
@@ -106,11 +106,25 @@ def protected(block: Block) -> set[Operation]:
     return keep
 
 
+def _block_topological(block: Block) -> list[Operation]:
+    """A topological order of the block's ops where the graph has no cycle, keeping
+    block order between ops that do not depend on each other (a depth-first walk with
+    roots and successors taken in reverse, whose reverse post-order restores them)."""
+    ops = list(block.ops)
+    succ: dict[Operation, list[Operation]] = {op: [] for op in ops}
+    for op in reversed(ops):
+        for value in op.operands:
+            if isinstance(value.owner, Operation):
+                succ[value.owner].append(op)
+    return reverse_postorder(reversed(ops), succ)
+
+
 class _Rewriter:
     def __init__(self, graph: nir.GraphOp, fold: bool):
+        self.graph = graph
         self.block: Block = graph.body.block
         self.fold = fold
-        self.protected = protected(self.block)
+        self.protected = protected(graph)
         self.work: list[Operation] = [op for op in self.block.ops if op not in self.protected]
         self.alive: set[Operation] = set(self.work)
 
@@ -182,7 +196,7 @@ class _Rewriter:
         s = op.param("scale")
         producer = op.operands[0].owner
         # producer ⊳ Scale, the Scale the producer's only reader
-        if isinstance(producer, (*_MATRIX, *_CONV)) and producer in self.alive and producer is not op and _sole_use(producer.results[0]) is op:
+        if isinstance(producer, (*_MATRIX, *_CONV)) and producer in self.alive and producer is not op and sole_user(producer.results[0]) is op:
             w, b = producer.param("weight"), producer.opt_param("bias")
             if isinstance(producer, _MATRIX):
                 if w.ndim != 2 or s.shape != (w.shape[0],):
@@ -199,7 +213,7 @@ class _Rewriter:
                 params["bias"] = (factor * b).astype(b.dtype)  # type: ignore[assignment]
             return self._rebuild(producer, op, params)
         # Scale ⊳ Linear/Affine, the matrix the Scale's only reader
-        consumer = _sole_use(op.results[0])
+        consumer = sole_user(op.results[0])
         if isinstance(consumer, _MATRIX) and consumer in self.alive and len(consumer.operands) == 1 and consumer is not op:
             w = consumer.param("weight")
             if w.ndim != 2 or s.shape != (w.shape[1],):
@@ -229,7 +243,7 @@ class _Rewriter:
         if not self.fold or not isinstance(op, _MATRIX) or len(op.operands) != 1:
             return False
         first = op.operands[0].owner
-        if not isinstance(first, _MATRIX) or first not in self.alive or first is op or _sole_use(first.results[0]) is not op:
+        if not isinstance(first, _MATRIX) or first not in self.alive or first is op or sole_user(first.results[0]) is not op:
             return False
         w1, w2 = first.param("weight"), op.param("weight")
         if w1.ndim != 2 or w2.ndim != 2:
@@ -255,8 +269,11 @@ class _Rewriter:
         return True
 
     def cse(self) -> None:
+        # In a topological order (where there is no cycle), so a node's operands are final
+        # before it is hashed and a chain of duplicates merges in one sweep; the earlier
+        # of two duplicates in the block is the one kept.
         seen: dict[tuple, Operation] = {}
-        for op in list(self.block.ops):
+        for op in _block_topological(self.block):
             if not isinstance(op, _STATELESS) or op not in self.alive:
                 continue
             props = tuple(sorted((k, v) for k, v in op.properties.items() if k not in ("name", "metadata", "edge_ids")))
@@ -304,5 +321,6 @@ class CanonicalizePass(ModulePass):
 
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for graph in list(graphs(op)):
+        # inner graphs first: dead-nodes in a graph may erase the graphs nested in it
+        for graph in reversed(list(graphs(op))):
             _Rewriter(graph, self.fold).run()

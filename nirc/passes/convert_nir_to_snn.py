@@ -39,7 +39,6 @@ from xdsl.utils.arg_spec import ArgSpec
 
 from nirc.dialects import nir, snn
 from nirc.errors import NircError
-from nirc.interp.nir import breaks_cycles, schedule_order
 from nirc.interp.semantics import Semantics, resolve
 from nirc.io.to_dict import top_graph
 from nirc.ir.discrete import (
@@ -52,6 +51,7 @@ from nirc.ir.discrete import (
     recorded,
     takes_input_delay,
 )
+from nirc.ir.order import breaks_cycles, schedule_order
 from nirc.ir.rewrite import Names, build, carry, graphs, pauses_gc
 
 _NEURONS = (nir.IOp, nir.LIOp, nir.IFOp, nir.LIFOp, nir.CubaLIOp, nir.CubaLIFOp)

@@ -58,7 +58,7 @@ def _kinds(only: tuple[str, ...]) -> tuple[type[nir.NodeOp], ...]:
 
 
 def _integrator(
-    op: nir.NodeOp, names: Names, name: str, operands: list[SSAValue], *, tau: str | None, r: np.ndarray, v_leak: np.ndarray | None,
+    op: nir.NodeOp, name: str, operands: list[SSAValue], *, tau: str | None, r: np.ndarray, v_leak: np.ndarray | None,
     reset: bool, direct: bool = False,
 ) -> nir.NodeOp:
     params: dict[str, object] = {}
@@ -87,19 +87,19 @@ def lower(op: nir.NodeOp, names: Names) -> list[nir.NodeOp]:
     inputs = list(op.operands)
     direct = op.properties.get("direct_input") is not None
     if isinstance(op, nir.IFOp):
-        first = _integrator(op, names, name, inputs, tau=None, r=op.param("r"), v_leak=None, reset=True, direct=direct)
+        first = _integrator(op, name, inputs, tau=None, r=op.param("r"), v_leak=None, reset=True, direct=direct)
         return [first, _threshold(op, names, first)]
     if isinstance(op, nir.LIFOp):
-        first = _integrator(op, names, name, inputs, tau="tau", r=op.param("r"), v_leak=op.param("v_leak"), reset=True, direct=direct)
+        first = _integrator(op, name, inputs, tau="tau", r=op.param("r"), v_leak=op.param("v_leak"), reset=True, direct=direct)
         return [first, _threshold(op, names, first)]
     if isinstance(op, (nir.CubaLIOp, nir.CubaLIFOp)):
         w_in = op.param("w_in")
         synapse = _integrator(
-            op, names, names.fresh(f"{name}.synapse"), inputs, tau="tau_syn", r=w_in, v_leak=np.zeros_like(w_in), reset=False
+            op, names.fresh(f"{name}.synapse"), inputs, tau="tau_syn", r=w_in, v_leak=np.zeros_like(w_in), reset=False, direct=direct
         )
         if isinstance(op, nir.CubaLIOp):
             membrane = _integrator(
-                op, names, name, [synapse.results[0]], tau="tau_mem", r=op.param("r"), v_leak=op.param("v_leak"), reset=False, direct=True
+                op, name, [synapse.results[0]], tau="tau_mem", r=op.param("r"), v_leak=op.param("v_leak"), reset=False, direct=True
             )
             return [synapse, membrane]
         lif = build(

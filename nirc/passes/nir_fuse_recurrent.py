@@ -4,7 +4,9 @@ a nested graph, the form snnTorch writes for RLeaky/RSynaptic (nodes ``input``, 
 
 For targets that want the fused form before discretization; the result is still plain
 NIR and can be written as ``.nir``.  A neuron fed by nothing but its recurrence is left
-alone: a nested graph needs an Input to be valid NIR.  Which recurrences fuse is in
+alone: a nested graph needs an Input to be valid NIR.  So is an Affine recurrence whose
+neuron no Input reaches: block order may close that cycle before the neuron, and the
+bias would then arrive at the first step, where the fused form adds nothing.  Which recurrences fuse is in
 :mod:`nirc.ir.recurrence`.  The nested graph is named after the two nodes' common
 prefix (Braille's ``lif1.lif`` and ``lif1.w_rec`` make ``lif1``), or ``NEURON.rec``.
 
@@ -23,6 +25,7 @@ from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.passes import ModulePass
 
 from nirc.dialects import nir
+from nirc.ir.order import reached_from_inputs
 from nirc.ir.recurrence import Recurrence, find
 from nirc.ir.rewrite import Names, build, graphs, pauses_gc, ssa_hint
 
@@ -84,7 +87,11 @@ class NirFuseRecurrentPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for graph in list(graphs(op)):
             names = Names(graph)
+            reached = reached_from_inputs(graph)
             for rec in find(list(graph.body.block.ops), "nir"):
-                if rec.external():  # a subgraph without an Input is not valid NIR
-                    fuse(rec, names)
+                if not rec.external():  # a subgraph without an Input is not valid NIR
+                    continue
+                if isinstance(rec.weight, nir.AffineOp) and rec.neuron not in reached:
+                    continue  # the cycle may close before the neuron: w_rec's bias at t=0
+                fuse(rec, names)
 

@@ -150,4 +150,22 @@ nir.graph {
   %d = snn.delay "d"(%v) {steps = #nir.dense<2xf32: [1.0, 2.0]>} : tensor<2xf32> -> tensor<2xf32>
 }
 
+// -----
+// finite-params: every parameter is finite, the synapse's and the recurrent ones too
+// (0x7FF0000000000000 is +inf, 0x7FC00000 a float32 NaN)
+// CHECK-NEXT: node 'syn': parameter 'syn_decay' has non-finite values [finite-params]
+nir.graph {
+  %v = nir.input "v" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+  %syn = snn.synaptic "syn"(%v) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 0.1>, bias = #nir.dense<2xf64: 0.0>, syn_decay = #nir.dense<2xf64: 0x7FF0000000000000>, syn_gain = #nir.dense<2xf64: 0.5>, order = "leak-then-integrate", output = "membrane"} : tensor<2xf32> -> tensor<2xf32>
+  nir.output "o"(%syn) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+}
+
+// -----
+// CHECK-NEXT: node 'rw': parameter 'w_rec' has non-finite values [finite-params]
+nir.graph {
+  %v = nir.input "v" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+  %rw = snn.rleaky "rw"(%v) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 0.1>, bias = #nir.dense<2xf64: 0.0>, threshold = #nir.dense<2xf64: 1.0>, v_reset = #nir.dense<2xf64: 0.0>, reset = "value", compare = ">", spike_timing = "same", reset_timing = "same", order = "leak-then-integrate", output = "spikes", w_rec = #nir.dense<2x2xf32: [0.5, 0x7FC00000, 0.0, 0.0]>} : tensor<2xf32> -> tensor<2xf32>
+  nir.output "o"(%rw) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+}
+
 // CHECK-NOT: {{.}}
