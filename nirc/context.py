@@ -18,7 +18,9 @@ def make_context() -> Context:
     if "nir" not in dialects:  # running from a source tree that is not installed
         from nirc.dialects.nir import NIR
         from nirc.dialects.snn import SNN
+        from nirc.dialects.speck import SPECK
 
         ctx.load_dialect(NIR)
         ctx.load_dialect(SNN)
+        ctx.load_dialect(SPECK)
     return ctx

@@ -40,3 +40,37 @@ class NircError(Exception):
         if self.rule:
             parts.append(f" [{self.rule}]")
         return "".join(parts)
+
+
+class Violation(NircError):
+    """A broken design rule of a target, with the limit and the value found (for the
+    ``--report=json`` of ``nir-translate``)."""
+
+    def __init__(self, rule: str, node: str | None, message: str, *, limit: object = None, actual: object = None):
+        super().__init__(message, rule=rule, node=node)
+        self.limit = limit
+        self.actual = actual
+
+    def to_json(self) -> dict[str, object]:
+        return {"rule": self.rule, "node": self.node, "message": self.message, "limit": self.limit, "actual": self.actual}
+
+
+class Violations(NircError):
+    """Every violation found at once; the tools print one line for each."""
+
+    def __init__(self, target: str, violations: list[Violation]):
+        super().__init__(f"{len(violations)} design-rule violation(s) for {target}")
+        self.target = target
+        self.violations = violations
+
+    def in_file(self, file: str) -> NircError:
+        super().in_file(file)
+        for v in self.violations:
+            v.in_file(file)
+        return self
+
+    def lines(self) -> list[str]:
+        return [str(v) for v in self.violations]
+
+    def to_json(self) -> dict[str, object]:
+        return {"target": self.target, "ok": False, "violations": [v.to_json() for v in self.violations]}

@@ -72,7 +72,7 @@ def apply_matrix(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarr
     return y + b if b is not None else y
 
 
-def _conv(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], padding: tuple[tuple[int, int], ...], dilation: tuple[int, ...], groups: int) -> np.ndarray:
+def conv_nd(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], padding: tuple[tuple[int, int], ...], dilation: tuple[int, ...], groups: int) -> np.ndarray:
     """N-d cross-correlation as ``torch.nn.functional.convNd``: x (N, C, *S), w (O, C/g, *K).
 
     Two BLAS formulations, chosen by the channels per group: with few channels, im2col
@@ -154,7 +154,7 @@ class ConvKernel(Kernel):
         y = np.empty((flat.shape[0], *out_shape), dtype=np.result_type(flat, self.w))
         bias = self.b.reshape(-1, *([1] * len(out_shape[1:])))
         for i in range(0, flat.shape[0], chunk):
-            part = _conv(flat[i : i + chunk], self.w, self.stride, self.padding, self.dilation, self.groups)
+            part = conv_nd(flat[i : i + chunk], self.w, self.stride, self.padding, self.dilation, self.groups)
             np.add(part, bias, out=y[i : i + chunk])
         return y.reshape(t, b, *out_shape)
 

@@ -23,6 +23,7 @@ from nirc.dialects import nir
 from nirc.errors import NircError
 from nirc.interp import kernels as nir_kernels
 from nirc.interp import snn as snn_kernels
+from nirc.interp import speck as speck_kernels
 from nirc.interp.kernels import Kernel
 from nirc.interp.semantics import Semantics
 from nirc.interp.snn import DelayKernel, NeuronKernel, count_spikes
@@ -75,6 +76,7 @@ KERNELS: dict[type, type[Kernel]] = {
     nir.ThresholdOp: NirThresholdKernel,
     nir.DelayOp: NirDelayKernel,
     **snn_kernels.KERNELS,
+    **speck_kernels.KERNELS,
 }
 
 

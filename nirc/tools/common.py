@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
-from nirc.errors import NircError
+from nirc.errors import NircError, Violations
 from nirc.ir.verify import error_from_verify
 
 #: The file a tool is reading, named in warnings.
@@ -63,6 +63,10 @@ def run_tool(tool: str, body: Callable[[], int | None]) -> NoReturn:
     warnings.showwarning = _show_warning(tool)  # type: ignore[assignment]
     try:
         code = body() or 0
+    except Violations as err:
+        for line in err.lines():
+            print(f"{tool}: error: {line}", file=sys.stderr)
+        sys.exit(EXIT_INPUT)
     except NircError as err:
         fail(tool, err, EXIT_INPUT)
     except UsageError as err:

@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 
 from nirc.api import read, write
+from nirc.errors import Violations
 from nirc.io.atomic import atomic_text_file
 from nirc.io.text import print_module
 from nirc.ir.dense import DEFAULT_BLOB_THRESHOLD
@@ -32,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--blob-threshold", type=int, default=DEFAULT_BLOB_THRESHOLD, help="tensors with more elements print as blobs (-1: all inline)")
     p.add_argument("--print-op-generic", action="store_true", help="print ops in the generic form")
     p.add_argument("--compression", default="gzip", help="compression of .nir output: gzip (default), lzf, 0-9 or none")
+    p.add_argument(
+        "--report", choices=("text", "json"), default="text",
+        help="with --target: a summary (text, default) or the whole report as JSON on stdout, "
+        "violations included when the target cannot run the model",
+    )
+    p.add_argument("--reset", choices=("subtract", "zero"), help="with --target=speck: the cores' reset (default subtract)")
     return p
 
 
@@ -60,8 +68,30 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.output is None:
         raise UsageError("--target needs -o OUTDIR")
     target = targets[args.target]()
-    target.emit(read(args.input_file), args.output)
+    options = {"reset": args.reset} if args.reset else {}
+    try:
+        report = target.emit(read(args.input_file), args.output, **options)
+    except Violations as err:
+        err.in_file(args.input_file)
+        if args.report == "json":
+            print(json.dumps(err.to_json(), indent=1))
+        raise
+    if args.report == "json":
+        print(json.dumps(report, indent=1))
+    else:
+        print(summary(args.target, args.output, report))
     return 0
+
+
+def summary(target: str, outdir: str, report: dict | None) -> str:
+    """A few lines on what a target run produced."""
+    lines = [f"{TOOL}: wrote {target} artefacts to {outdir}"]
+    for row in (report or {}).get("layers", []):
+        lines.append(
+            f"  layer {row['layer']!r} on core {row['core']}: scale {row['scale']:.4g}, weight error {row['weight_rel_error']:.2%}, "
+            f"spike-count agreement {row['count_agreement']:.1%}"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

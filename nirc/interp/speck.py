@@ -1,0 +1,77 @@
+"""Reference semantics of the `speck` dialect: what a Speck core computes per time step.
+
+The step is in :mod:`nirc.dialects.speck`.  A float layer (before ``speck-quantize``)
+runs in the interpreter's dtype; an integer layer runs in exact integer arithmetic
+(float64 holds every sum of int8 weights times spike counts exactly) with the state
+saturating at the 16-bit range, as the chip's 16-bit neuron memory does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nirc.dialects import speck
+from nirc.interp.kernels import Kernel, conv_nd
+from nirc.interp.semantics import Semantics
+
+_STATE_MIN, _STATE_MAX = -(1 << 15), (1 << 15) - 1
+
+
+class LayerKernel(Kernel):
+    stateful = True
+
+    def __init__(self, op: speck.LayerOp, sem: Semantics):
+        super().__init__(op, sem)
+        self.integer = op.quantized
+        work = np.float64 if self.integer else self.dtype
+        self.work = np.dtype(work)
+        self.w = np.asarray(op.param("weight"), dtype=work)
+        self.b = np.asarray(op.param("bias"), dtype=work).reshape(-1, 1, 1)
+        self.theta = np.asarray(op.threshold_value(), dtype=work)
+        low = op.threshold_low_value()
+        self.low = np.asarray(-np.inf if low is None else low, dtype=work)
+        stride, padding, pool = op.geometry()
+        self.stride, self.pool = stride, pool
+        self.padding = tuple((p, p) for p in padding)
+        self.zero_reset = op.reset_mode == "zero"
+
+    def reset(self, batch: int) -> None:
+        self.v: np.ndarray | None = None
+
+    def _pooled(self, x: np.ndarray) -> np.ndarray:
+        ph, pw = self.pool
+        if ph == pw == 1:
+            return x
+        n, c, h, w = x.shape
+        h2, w2 = h // ph, w // pw
+        return x[:, :, : h2 * ph, : w2 * pw].reshape(n, c, h2, ph, w2, pw).sum(axis=(3, 5))
+
+    def _current(self, x: np.ndarray) -> np.ndarray:
+        """``conv(pool(x)) + bias`` for ``(N, C, H, W)`` inputs."""
+        return conv_nd(self._pooled(x.astype(self.work, copy=False)), self.w, self.stride, self.padding, (1, 1), 1) + self.b
+
+    def _fire(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Spike counts and the state after reset and clamp, from the integrated state."""
+        if self.integer:
+            v = np.clip(v, _STATE_MIN, _STATE_MAX)
+        n = np.where(v >= self.theta, np.floor(v / self.theta), 0)
+        v = np.where(n > 0, 0, v) if self.zero_reset else v - n * self.theta
+        return n, np.maximum(v, self.low)
+
+    def step(self, x: np.ndarray) -> np.ndarray:
+        current = self._current(x)
+        n, self.v = self._fire(current if self.v is None else self.v + current)
+        return n.astype(self.dtype)
+
+    def run(self, x: np.ndarray) -> np.ndarray:
+        # the convolutions of all steps at once, then the integration step by step
+        t, b = x.shape[:2]
+        current = self._current(x.reshape(t * b, *x.shape[2:]))
+        current = current.reshape(t, b, *current.shape[1:])
+        out = np.empty(current.shape, dtype=self.dtype)
+        for i in range(t):
+            out[i], self.v = self._fire(current[i] if self.v is None else self.v + current[i])
+        return out
+
+
+KERNELS: dict[type, type[Kernel]] = {speck.LayerOp: LayerKernel}
