@@ -88,6 +88,7 @@ def config(graph: nir.GraphOp) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         "input": {
             "name": inputs[0].nir_name if inputs else None,
             "shape": list(nir.shape_of(inputs[0].output)) if inputs else None,
+            "cores": [d["layer"] for d in dvs_destinations],
         },
         "dvs_layer": {
             "pooling": _xy(dvs_pooling),

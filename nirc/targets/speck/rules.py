@@ -272,6 +272,9 @@ def paddings(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
 
 
 def input_size(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
+    inputs = [op for op in a.graph.body.block.ops if isinstance(op, nir.InputOp)]
+    if len(inputs) > 1:
+        yield Violation("speck-input-size", _name(inputs[1]), f"Speck has one input (its DVS layer), the graph has {len(inputs)}", limit=1, actual=len(inputs))
     for op in a.graph.body.block.ops:
         if isinstance(op, nir.InputOp):
             shape = nir.shape_of(op.output)
@@ -288,12 +291,17 @@ def feature_size(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
 
 
 def destinations(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
-    readers: dict[SSAValue, int] = {}
+    """A core (and the DVS input) sends to at most two layers; the input has one pooling
+    for all of them (the DVS layer's), a core one per destination."""
+    readers: dict[SSAValue, list[Layer]] = {}
     for layer in a.layers:
-        readers[layer.source] = readers.get(layer.source, 0) + 1
-    for value, n in readers.items():
-        if n > res.max_destinations:
-            yield Violation("speck-destinations", _name(value.owner), f"feeds {n} layers: a core sends to at most {res.max_destinations}", limit=res.max_destinations, actual=n)  # type: ignore[arg-type]
+        readers.setdefault(layer.source, []).append(layer)
+    for value, layers in readers.items():
+        if len(layers) > res.max_destinations:
+            yield Violation("speck-destinations", _name(value.owner), f"feeds {len(layers)} layers: a core sends to at most {res.max_destinations}", limit=res.max_destinations, actual=len(layers))  # type: ignore[arg-type]
+        pools = sorted({layer.pool_size[0] for layer in layers})
+        if isinstance(value.owner, nir.InputOp) and len(pools) > 1:
+            yield Violation("speck-pooling", _name(value.owner), f"the input is pooled once for every layer it feeds (the DVS layer's pooling), got {pools}", limit=1, actual=len(pools))
 
 
 def neurons(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
