@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nirc.interp.kernels import _conv
+from nirc.interp.kernels import conv_nd
 
 
 def naive_conv2d(x, w, stride, pad, dilation, groups):
@@ -44,7 +44,7 @@ def test_conv2d_matches_direct_loops(groups, c_per_group, o_per_group, kernel, s
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((2, groups * c_per_group, *size))
     w = rng.standard_normal((groups * o_per_group, c_per_group, *kernel))
-    got = _conv(x, w, stride, tuple((p, p) for p in pad), dilation, groups)
+    got = conv_nd(x, w, stride, tuple((p, p) for p in pad), dilation, groups)
     assert np.allclose(got, naive_conv2d(x, w, stride, pad, dilation, groups), atol=1e-12)
 
 
