@@ -72,5 +72,9 @@ class Violations(NircError):
     def lines(self) -> list[str]:
         return [str(v) for v in self.violations]
 
+    def __str__(self) -> str:
+        """The count and every violation, on one line (the tools print :meth:`lines`)."""
+        return f"{super().__str__()}: " + "; ".join(self.lines())
+
     def to_json(self) -> dict[str, object]:
         return {"target": self.target, "ok": False, "violations": [v.to_json() for v in self.violations]}

@@ -606,9 +606,14 @@ class ConvOp(ValueNodeOp):
         return super()._verify_inputs()
 
     def infer_output_shape(self, input_shape: Shape | None) -> Shape:
-        c_out, _, kernel, stride, padding, dilation, _ = self._geometry()
+        c_out, c_in, kernel, stride, padding, dilation, _ = self._geometry()
         if input_shape is None:
             raise NodeError("unknown-input-shape", "no incoming edge and no input_shape: output shape unknown")
+        if len(input_shape) != self.SPATIAL + 1 or input_shape[0] != c_in:
+            raise NodeError(
+                "edge-shape",
+                f"incoming edge carries shape {list(input_shape)}, expected (C_in={c_in}, {self.SPATIAL} spatial dims)",
+            )
         spatial = conv_output_spatial(input_shape[1:], kernel, stride, padding, dilation)
         return (c_out, *spatial)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import numpy as np
 from xdsl.dialects.builtin import IntegerAttr, StringAttr, UnitAttr
 from xdsl.ir import Dialect
 from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def
@@ -31,6 +32,7 @@ from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def
 from nirc.dialects.nir import NodeError, Shape, ValueNodeOp, shape_of
 from nirc.ir.dense import DenseAttr
 from nirc.ir.shapes import conv_output_spatial, per_dim
+from nirc.targets.speck.resources import SPECK as CHIP
 
 RESETS = ("subtract", "zero")
 
@@ -119,6 +121,21 @@ class LayerOp(ValueNodeOp):
         low = self.threshold_low_value()
         if low is not None and not low <= 0:
             raise NodeError("speck-threshold", f"threshold_low must be <= 0, got {low}")
+        if all(ints):
+            self._verify_ranges()
+        scale = self.opt_param("scale")
+        if scale is not None and not (scale.size == 1 and np.isfinite(scale).all() and float(scale.reshape(-1)[0]) > 0):
+            raise NodeError("speck-quantized", f"scale is one finite number > 0, got {scale.reshape(-1)[:4].tolist()}")
+
+    def _verify_ranges(self) -> None:
+        """The chip's integers: int8 weights and biases, int16 thresholds."""
+        for key, bits in (("weight", CHIP.weight_bits), ("bias", CHIP.bias_bits), ("threshold", CHIP.threshold_bits), ("threshold_low", CHIP.threshold_bits)):
+            arr = self.opt_param(key)
+            if arr is None or arr.size == 0:
+                continue
+            lo, hi = CHIP.int_range(bits)
+            if int(arr.min()) < lo or int(arr.max()) > hi:
+                raise NodeError("speck-quantized", f"'{key}' must fit {bits}-bit integers [{lo}, {hi}], got values in [{int(arr.min())}, {int(arr.max())}]")
 
     def _verify_inputs(self) -> Shape | None:
         if len(self.inputs) != 1:

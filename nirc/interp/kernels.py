@@ -25,7 +25,7 @@ from nirc.interp.semantics import Semantics
 from nirc.ir.shapes import per_dim
 
 #: Rows of (time x batch) convolved at once: bounds the memory of the window view.
-_CONV_CHUNK_ELEMENTS = 1 << 24
+CONV_CHUNK_ELEMENTS = 1 << 24
 
 
 class Kernel:
@@ -149,7 +149,7 @@ class ConvKernel(Kernel):
     def run(self, x: np.ndarray) -> np.ndarray:
         flat, (t, b) = _merge_time(x)
         per_row = max(1, int(np.prod(flat.shape[1:])) * int(np.prod(self.w.shape[2:])))
-        chunk = max(1, _CONV_CHUNK_ELEMENTS // per_row)
+        chunk = max(1, CONV_CHUNK_ELEMENTS // per_row)
         out_shape = nir.shape_of(self.op.output)
         y = np.empty((flat.shape[0], *out_shape), dtype=np.result_type(flat, self.w))
         bias = self.b.reshape(-1, *([1] * len(out_shape[1:])))

@@ -26,6 +26,9 @@ class RunResult:
     outputs: dict[str, np.ndarray]
     records: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     semantics: Semantics | None = None
+    #: how the semantics were chosen: ``""`` where a profile was (the model is
+    #: continuous-time), else why the model's own discrete semantics apply
+    fixed_by: str = ""
 
 
 def _prepare(graph: nir.GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], bool]:
@@ -78,13 +81,18 @@ def _prepare(graph: nir.GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tu
 
 
 def _fully_discrete(module: Operation) -> bool:
-    """The module holds `snn` ops and no node whose steps depend on the semantics."""
-    has_snn = False
+    """The module holds discrete-time ops (`snn`, or a chip's such as `speck`) and no
+    node whose steps depend on the semantics."""
+    has_discrete = False
     for op in module.walk():
         if isinstance(op, _CONTINUOUS):
             return False
-        has_snn = has_snn or op.name.startswith("snn.")
-    return has_snn
+        has_discrete = has_discrete or op.name.startswith(_DISCRETE_DIALECTS)
+    return has_discrete
+
+
+#: Dialects whose ops define their own step: no semantics profile changes them.
+_DISCRETE_DIALECTS = ("snn.", "speck.")
 
 
 #: `nir` ops whose discrete-time behaviour the semantics decide.
@@ -112,9 +120,9 @@ def run(
     with (only ``dtype`` may change); others default to the ``nir`` profile."""
     fixed = recorded(module)
     if fixed is None and _fully_discrete(module):
-        # hand-written snn ops, no continuous-time node: nothing a profile could change
+        # discrete-time ops, no continuous-time node: nothing a profile could change
         fixed = resolve("nir", None)
-        label = "snn ops and no continuous-time node"
+        label = "discrete-time ops and no continuous-time node"
     else:
         label = f"convert-nir-to-snn with semantics={fixed.name}, dt={fixed.dt}" if fixed is not None else ""
     if fixed is None:
@@ -152,6 +160,7 @@ def run(
         outputs={k: layout(v) for k, v in outs.items()},
         records={node: {k: layout(v) for k, v in states.items()} for node, states in executor.records().items()},
         semantics=sem,
+        fixed_by=label,
     )
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from nirc.dialects import speck
-from nirc.interp.kernels import Kernel, conv_nd
+from nirc.interp.kernels import CONV_CHUNK_ELEMENTS, Kernel, conv_nd
 from nirc.interp.semantics import Semantics
+from nirc.targets.speck.resources import SPECK
 
-_STATE_MIN, _STATE_MAX = -(1 << 15), (1 << 15) - 1
+_STATE_MIN, _STATE_MAX = SPECK.int_range(SPECK.state_bits)
 
 
 class LayerKernel(Kernel):
@@ -64,13 +65,22 @@ class LayerKernel(Kernel):
         return n.astype(self.dtype)
 
     def run(self, x: np.ndarray) -> np.ndarray:
-        # the convolutions of all steps at once, then the integration step by step
+        """``(T, B, C, H, W)`` spike counts (any numeric or bool type) to the layer's.
+        The convolutions of many steps at once, in chunks of bounded size, then the
+        integration step by step."""
         t, b = x.shape[:2]
-        current = self._current(x.reshape(t * b, *x.shape[2:]))
-        current = current.reshape(t, b, *current.shape[1:])
-        out = np.empty(current.shape, dtype=self.dtype)
-        for i in range(t):
-            out[i], self.v = self._fire(current[i] if self.v is None else self.v + current[i])
+        per_step = max(1, b * int(np.prod(x.shape[2:])) * int(np.prod(self.w.shape[2:])))
+        steps = max(1, CONV_CHUNK_ELEMENTS // per_step)
+        out: np.ndarray | None = None
+        for start in range(0, t, steps):
+            part = x[start : start + steps]
+            current = self._current(part.reshape(part.shape[0] * b, *x.shape[2:]))
+            current = current.reshape(part.shape[0], b, *current.shape[1:])
+            if out is None:
+                out = np.empty((t, *current.shape[1:]), dtype=self.dtype)
+            for i in range(part.shape[0]):
+                out[start + i], self.v = self._fire(current[i] if self.v is None else self.v + current[i])
+        assert out is not None, "no time steps"
         return out
 
 

@@ -1,13 +1,16 @@
-"""Write files so that a failure never leaves a partial file behind."""
+"""Write files and directories so that a failure never leaves a partial one behind."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+from nirc.errors import NircError
 
 
 @contextmanager
@@ -32,3 +35,43 @@ def atomic_text_file(path: str | os.PathLike[str]) -> Iterator[IO[str]]:
     """A text stream whose content replaces ``path`` only if the block succeeds."""
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as out:
         yield out
+
+
+def replace_dir(outdir: str | os.PathLike[str], fill: Callable[[Path], None], owned: Callable[[Path], bool]) -> None:
+    """Write a directory all or nothing: ``fill`` a fresh temporary directory beside
+    ``outdir``, then put it in ``outdir``'s place.
+
+    An existing ``outdir`` is replaced only once the new one is complete, and only if it
+    is empty or ``owned(outdir)`` says it holds an earlier run's artefacts: nirc never
+    deletes a directory of the user's.  Errors of the file system are
+    :class:`~nirc.errors.NircError` ``[file]``; on any failure ``outdir`` is as before.
+    """
+    target = Path(outdir)
+    try:
+        if target.exists() and not target.is_dir():
+            raise NircError(f"{target} exists and is not a directory", rule="file")
+        if target.is_dir() and any(target.iterdir()) and not owned(target):
+            raise NircError(f"{target} is a non-empty directory that does not hold this target's artefacts: choose another -o", rule="file")
+        parent = target.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    except OSError as err:
+        raise NircError(f"cannot write {target}: {err.strerror or err}", rule="file") from None
+    old: Path | None = None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        fill(tmp)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
+            os.replace(target, old / "previous")
+        os.replace(tmp, target)
+    except OSError as err:
+        if old is not None and (old / "previous").exists() and not target.exists():
+            os.replace(old / "previous", target)
+        raise NircError(f"cannot write {target}: {err.strerror or err}", rule="file") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

@@ -16,6 +16,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
+from nirc.dialects.speck import RESETS
 from nirc.ir.rewrite import pauses_gc
 from nirc.ir.verify import verify_module
 from nirc.passes.canonicalize import CanonicalizePass
@@ -25,12 +26,17 @@ from nirc.passes.speck_quantize import SpeckQuantizePass
 
 
 @dataclass(frozen=True)
-class NirToSpeckPass(SpeckLegalizePass):
+class NirToSpeckPass(ModulePass):
     """canonicalize ; speck-legalize{reset} ; speck-quantize ; speck-place."""
 
     name: ClassVar[str] = "nir-to-speck"
 
+    reset: str = "subtract"
     quantize: bool = True
+
+    def __post_init__(self) -> None:
+        if self.reset not in RESETS:
+            raise ValueError(f"reset must be one of {', '.join(RESETS)}, got {self.reset!r}")
 
     def steps(self) -> tuple[ModulePass, ...]:
         return (

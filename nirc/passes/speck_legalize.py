@@ -11,16 +11,22 @@ violations at once (``[speck-*]``, one line each) or rewrites:
   layer's output is ``(n, 1, 1)`` and a ``nir.flatten`` restores the model's 1-D
   output where an Output reads it;
 * SumPool2d becomes the layer's ``pool`` (the source's destination pooling on the chip),
-  AvgPool2d the same with its ``1/k²`` folded into the layer's weights;
+  AvgPool2d the same with its ``1/k²`` folded into the layer's weights; a chain of
+  poolings is one of their product, and a pooling (or Flatten) read by several layers
+  is each one's own;
 * the Affine/Conv bias is the core's bias (Linear: zeros);
 * IF's ``r`` multiplies the weights and bias of its channel, and where ``v_threshold``
   differs between channels each channel is divided by its own, leaving the threshold 1
   (a core has one): ``v/θ`` of the IF is then the core's membrane, which spikes and
   resets alike.
 
-Exact with ``r = 1`` and one threshold (multiplying by 1 changes no float).  Otherwise
-the products reassociate, and membranes agree to rounding.  The reset is the option
-``reset`` (``subtract``, the ``speck`` profile's, or ``zero``, which needs ``v_reset = 0``).
+Bit-exact for a Conv2d layer with ``r = 1`` and one threshold (multiplying by 1 changes
+no float).  A Linear becomes a convolution, which sums its products in another order
+than the matrix product, and a folded ``r``, ``θ`` or ``1/k²`` rounds once more: there
+the membranes agree to rounding.  The parameters stay in the model's float type (an
+integer-typed model's become float32 or wider).  The reset is the option ``reset``
+(``subtract``, the ``speck`` profile's, or ``zero``, which needs ``v_reset = 0``).
+``speck.layer`` s already in the graph (a legalized model) are checked and kept.
 """
 
 from __future__ import annotations
@@ -31,16 +37,15 @@ from typing import ClassVar
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr
-from xdsl.ir import SSAValue
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from nirc.dialects import nir, speck
+from nirc.dialects.speck import RESETS
 from nirc.errors import Violation, Violations
 from nirc.io.to_dict import top_graph
 from nirc.ir.rewrite import Names, build, pauses_gc
 from nirc.targets.speck.rules import Layer, check
-
-RESETS = ("subtract", "zero")
 
 
 def _weights(layer: Layer) -> tuple[np.ndarray, np.ndarray]:
@@ -52,8 +57,10 @@ def _weights(layer: Layer) -> tuple[np.ndarray, np.ndarray]:
     else:
         kernel = weight.reshape(weight.shape[0], *layer.in_shape[:1], *layer.kernel)
     bias = np.asarray(w.param("bias"), np.float64) if isinstance(w, (nir.Conv2dOp, nir.AffineOp)) else np.zeros(kernel.shape[0])
-    if isinstance(layer.pool, nir.AvgPool2dOp):
-        kernel = kernel * (1.0 / (layer.pool_size[0] * layer.pool_size[1]))
+    for pool in layer.pools:
+        if isinstance(pool, nir.AvgPool2dOp):
+            k = np.asarray(pool.param("kernel_size")).reshape(-1)
+            kernel = kernel * (1.0 / float(k[0] * k[-1]))
     return kernel, bias
 
 
@@ -68,27 +75,27 @@ def _neuron_factors(layer: Layer) -> tuple[np.ndarray, float]:
 
 
 def legalize(graph: nir.GraphOp, reset: str) -> None:
-    ops = list(graph.body.block.ops)
-    if any(isinstance(op, speck.LayerOp) for op in ops) and all(isinstance(op, (speck.LayerOp, nir.InputOp, nir.OutputOp, nir.FlattenOp)) for op in ops):
-        return  # legalized already
     analysis = check(graph)
     violations = list(analysis.violations)
+    layers = [layer for layer in analysis.layers if not isinstance(layer.neuron, speck.LayerOp)]
     if reset == "zero":
-        for layer in analysis.layers:
-            if np.any(layer.neuron.param("v_reset") != 0):
-                violations.append(Violation("speck-neuron", layer.name, "reset=zero sets the membrane to 0: v_reset must be 0", limit=0, actual=float(np.max(np.abs(layer.neuron.param("v_reset"))))))
+        for layer in layers:
+            v_reset = np.asarray(layer.neuron.param("v_reset"), np.float64)  # type: ignore[attr-defined]
+            if np.any(v_reset != 0):
+                violations.append(Violation("speck-neuron", layer.name, "reset=zero sets the membrane to 0: v_reset must be 0", limit=0, actual=float(np.max(np.abs(v_reset)))))
     if violations:
         raise Violations("speck", violations)
     block = graph.body.block
     names = Names(graph)
     new_value: dict[SSAValue, SSAValue] = {}
-    for layer in analysis.layers:  # in block order: a source's layer comes first
+    for layer in layers:  # in topological order: a source's layer comes first
         kernel, bias = _weights(layer)
         factor, theta = _neuron_factors(layer)
         if not (factor == 1.0).all():
             kernel = kernel * factor[:, None, None, None]
             bias = bias * factor
-        dtype = layer.weight.param("weight").dtype  # stored as the model had it
+        # stored as the model had it, in a float type
+        dtype = np.result_type(layer.weight.param("weight").dtype, np.float32)  # type: ignore[attr-defined]
         kernel, bias = kernel.astype(dtype), bias.astype(dtype)
         source = new_value.get(layer.source, layer.source)
         op = build(
@@ -102,27 +109,38 @@ def legalize(graph: nir.GraphOp, reset: str) -> None:
             layer.out_shape,
         )
         block.insert_op_before(op, layer.neuron)
-        new_value[layer.neuron.results[0]] = op.results[0]
-    for layer in analysis.layers:
-        old, new = layer.neuron.results[0], new_value[layer.neuron.results[0]]
-        for use in list(old.uses):
-            user = use.operation
-            if isinstance(user, nir.OutputOp) and nir.shape_of(old) != nir.shape_of(new):
+        new_value[layer.result] = op.results[0]
+    dead = list(dict.fromkeys(node for layer in layers for node in layer.nodes))
+    for layer in layers:
+        _reroute(block, names, layer.result, new_value[layer.result], set(dead))
+    for node in dead:
+        node.operands = []
+    for node in dead:
+        block.erase_op(node, safe_erase=False)
+
+
+def _reroute(block: Block, names: Names, old: SSAValue, new: SSAValue, dead: set[Operation]) -> None:
+    """Point the readers of a layer's neurons at its ``speck.layer``; where its shape
+    differs (1-D neurons, an ``(n, 1, 1)`` core), through one ``nir.flatten`` back.
+    Readers about to be erased (the parts of other layers) are left alone."""
+    old_shape, new_shape = nir.shape_of(old), nir.shape_of(new)
+    flat = None
+    for use in list(old.uses):
+        user = use.operation
+        if user in dead:
+            continue
+        if isinstance(user, speck.LayerOp) or old_shape == new_shape:
+            value = new
+        else:
+            if flat is None:
                 flat = build(
-                    nir.FlattenOp, names.fresh(f"{layer.name}.flatten"), [new],
-                    {"start_dim": np.array(0), "end_dim": np.array(-1), "input_type": np.array(nir.shape_of(new), np.int64)},
-                    nir.shape_of(old),
+                    nir.FlattenOp, names.fresh(f"{new.owner.nir_name}.flatten"), [new],  # type: ignore[union-attr]
+                    {"start_dim": np.array(0), "end_dim": np.array(-1), "input_type": np.array(new_shape, np.int64)},
+                    old_shape,
                 )
-                block.insert_op_before(flat, user)
-                user.operands = [flat.results[0] if v is old else v for v in user.operands]
-            elif isinstance(user, (nir.OutputOp, speck.LayerOp)):
-                user.operands = [new if v is old else v for v in user.operands]
-    for layer in analysis.layers:
-        for node in layer.nodes:
-            node.operands = []
-    for layer in analysis.layers:
-        for node in reversed(layer.nodes):
-            block.erase_op(node, safe_erase=False)
+                block.insert_op_after(flat, new.owner)
+            value = flat.results[0]
+        user.operands = [value if v is old else v for v in user.operands]
 
 
 @dataclass(frozen=True)

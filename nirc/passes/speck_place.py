@@ -2,9 +2,11 @@
 
 A layer fits a core when its kernel and neuron memory (:mod:`nirc.targets.speck.resources`)
 are within the core's; placing them is a maximum bipartite matching between layers and
-the cores they fit (Hopcroft-Karp, as sinabs solves the same matching by max-flow), so
-a placement is found whenever one exists, unlike first-fit.  Layers that feed an Output
-get ``monitor``.  Fails with ``[speck-placement]`` on every layer left without a core.
+the cores they fit (:mod:`nirc.targets.speck.placement`), so a placement is found
+whenever one exists, unlike first-fit, and it is the same on every run.  A layer that
+has a ``core`` keeps it (pinned by hand, or placed by an earlier run).  Layers that
+feed an Output get ``monitor``.  Fails with ``[speck-cores]``, ``[speck-memory]`` or
+``[speck-placement]`` (the layers that compete for too few cores) otherwise.
 
 :func:`utilisation` reports, per core, the memory used and available.
 """
@@ -14,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-import networkx as nx
 from xdsl.context import Context
 from xdsl.dialects.builtin import IntegerAttr, ModuleOp, UnitAttr, i64
 from xdsl.passes import ModulePass
@@ -22,63 +23,52 @@ from xdsl.passes import ModulePass
 from nirc.dialects import nir, speck
 from nirc.errors import Violation, Violations
 from nirc.io.to_dict import top_graph
+from nirc.ir.order import schedule_order
 from nirc.ir.rewrite import pauses_gc
-from nirc.targets.speck.resources import SPECK, SpeckResources, kernel_memory, neuron_memory
+from nirc.targets.speck.placement import Shortage, place
+from nirc.targets.speck.resources import SPECK, SpeckResources
+from nirc.targets.speck.rules import Analysis, Layer, cores, memory, placement
 
 
 def needs(op: speck.LayerOp) -> tuple[int, int]:
     """(kernel, neuron) memory entries of a layer."""
-    w = op.param("weight")
-    out = nir.shape_of(op.results[0])
-    return kernel_memory(int(w.shape[1]), int(w.shape[0]), op.kernel()), neuron_memory(out[0], (out[1], out[2]))
+    layer = Layer.of(op)
+    return layer.kernel_memory(), layer.neuron_memory()
 
 
 def fits(op: speck.LayerOp, core: int, res: SpeckResources = SPECK) -> bool:
-    k, n = needs(op)
-    return k <= res.kernel_memory[core] and n <= res.neuron_memory[core] and int(op.param("weight").shape[0]) <= res.bias_memory
+    return core in res.cores_for(*needs(op))
 
 
-def place(layers: list[speck.LayerOp], res: SpeckResources = SPECK) -> dict[speck.LayerOp, int]:
-    g = nx.Graph()
-    tops = [("layer", i) for i in range(len(layers))]
-    g.add_nodes_from(tops)
-    g.add_nodes_from(("core", c) for c in range(res.cores))
-    for i, op in enumerate(layers):
-        for c in range(res.cores):
-            if fits(op, c, res):
-                g.add_edge(("layer", i), ("core", c))
-    matching = nx.bipartite.hopcroft_karp_matching(g, top_nodes=tops)
-    if all(t in matching for t in tops):
-        matching = _lowest_cores(g, tops)
-    placed = {layers[i]: matching[("layer", i)][1] for i in range(len(layers)) if ("layer", i) in matching}
-    missing = [op for op in layers if op not in placed]
-    if missing:
-        raise Violations("speck", [
-            Violation(
-                "speck-placement", op.nir_name,
-                f"no core left for this layer: it needs {needs(op)[0]} kernel and {needs(op)[1]} neuron entries, "
-                f"and the {sum(fits(op, c, res) for c in range(res.cores))} cores that fit are taken",
-                limit=res.cores, actual=len(layers),
-            )
-            for op in missing
-        ])
-    return placed
-
-
-def _lowest_cores(g: nx.Graph, tops: list[tuple[str, int]]) -> dict:
-    """Among the complete placements, the one that gives each layer in turn the
-    lowest-numbered core (readable, and stable when unrelated layers change)."""
-    fixed: dict[tuple[str, int], tuple[str, int]] = {}
-    for top in tops:
-        for core in sorted(g[top], key=lambda n: n[1]):
-            trial = g.copy()
-            trial.remove_edges_from([(top, other) for other in list(trial[top]) if other != core])
-            for t, c in fixed.items():
-                trial.remove_edges_from([(t, other) for other in list(trial[t]) if other != c])
-            if len([t for t in nx.bipartite.hopcroft_karp_matching(trial, top_nodes=tops) if t in tops]) == len(tops):
-                fixed[top] = core
-                break
-    return {**fixed, **{c: t for t, c in fixed.items()}}
+def assign(graph: nir.GraphOp, layers: list[speck.LayerOp], res: SpeckResources = SPECK) -> dict[speck.LayerOp, int]:
+    """Layer -> core, or :class:`Violations` naming why there is none.  A layer that
+    has a ``core`` already keeps it (a placement pinned by hand, or a placed module
+    compiled again), if that core holds it."""
+    analysis = Analysis(graph, [Layer.of(op) for op in layers])
+    violations = [v for rule in (cores, memory, placement) for v in rule(analysis, res)]
+    candidates = []
+    for op in layers:
+        fit = res.cores_for(*needs(op))
+        if op.core is not None:
+            core = int(op.core.value.data)  # type: ignore[union-attr]
+            if core not in fit:
+                violations.append(Violation(
+                    "speck-placement", op.nir_name, f"pinned to core {core}, which does not hold it (it fits cores {fit})",
+                    limit=fit, actual=core,
+                ))
+            fit = [core]
+        candidates.append(fit)
+    found = place(candidates) if not violations else None
+    if isinstance(found, Shortage):
+        names = [layers[i].nir_name for i in found.layers]
+        violations.append(Violation(
+            "speck-placement", names[0],
+            f"layers {', '.join(map(repr, names))} (some pinned) fit only on cores {', '.join(map(str, found.cores))}",
+            limit=len(found.cores), actual=len(names),
+        ))
+    if violations or found is None or isinstance(found, Shortage):
+        raise Violations("speck", violations)
+    return {layers[i]: core for i, core in found.items()}
 
 
 def utilisation(layers: list[speck.LayerOp], res: SpeckResources = SPECK) -> list[dict[str, object]]:
@@ -106,10 +96,8 @@ class SpeckPlacePass(ModulePass):
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         graph = top_graph(op)
-        layers = [o for o in graph.body.block.ops if isinstance(o, speck.LayerOp)]
-        if len(layers) > SPECK.cores:
-            raise Violations("speck", [Violation("speck-cores", None, f"{len(layers)} layers, Speck has {SPECK.cores} cores", limit=SPECK.cores, actual=len(layers))])
-        for layer, core in place(layers).items():
+        layers = [o for o in schedule_order(graph) if isinstance(o, speck.LayerOp)]
+        for layer, core in assign(graph, layers).items():
             layer.properties["core"] = IntegerAttr(core, i64)
         for layer in layers:
             feeds_output = any(

@@ -37,7 +37,7 @@ from nirc.targets.speck.resources import SPECK, SpeckResources
 
 def range_factor(t: np.ndarray, bits: int) -> float:
     """The largest factor that maps ``t`` into the signed ``bits``-bit range (inf for zeros)."""
-    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    lo, hi = SPECK.int_range(bits)
     t = np.asarray(t, np.float64)
     tmax, tmin = float(t.max(initial=0.0)), float(t.min(initial=0.0))
     if tmax == 0 and tmin == 0:
@@ -58,7 +58,7 @@ def factor(op: speck.LayerOp, res: SpeckResources = SPECK) -> float:
 
 
 def _to_int(x: np.ndarray, s: float, bits: int, dtype: type) -> np.ndarray:
-    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    lo, hi = SPECK.int_range(bits)
     return np.clip(np.round(np.asarray(x, np.float64) * s), lo, hi).astype(dtype)
 
 

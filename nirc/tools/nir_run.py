@@ -95,7 +95,8 @@ def _main(argv: Sequence[str] | None) -> int:
     with atomic_path(args.output) as tmp:
         with open(tmp, "wb") as f:
             np.savez(f, **arrays)
-    print(f"{TOOL}: wrote {', '.join(arrays)} to {args.output} ({result.semantics.name if result.semantics else ''}, dt={result.semantics.dt if result.semantics else ''})", file=sys.stderr)
+    how = result.fixed_by or (f"{result.semantics.name}, dt={result.semantics.dt}" if result.semantics else "")
+    print(f"{TOOL}: wrote {', '.join(arrays)} to {args.output} ({how})", file=sys.stderr)
     return 0
 
 

@@ -2,7 +2,10 @@
 
     nir-translate --import-nir IN.nir [-o OUT.mlir]
     nir-translate --export-nir IN.mlir -o OUT.nir
-    nir-translate IN --target=NAME -o OUTDIR
+    nir-translate IN --target=NAME -o OUTDIR [target options]
+
+A target declares its own options (``nirc.targets.target.TargetOption``); they are added
+to the command line once ``--target`` names it (``--target=speck --help`` lists them).
 """
 
 from __future__ import annotations
@@ -39,12 +42,38 @@ def _parser() -> argparse.ArgumentParser:
         help="with --target: a summary (text, default) or the whole report as JSON on stdout, "
         "violations included when the target cannot run the model",
     )
-    p.add_argument("--reset", choices=("subtract", "zero"), help="with --target=speck: the cores' reset (default subtract)")
     return p
 
 
+def _add_target_options(p: argparse.ArgumentParser, target: object) -> None:
+    group = p.add_argument_group(f"options of --target={getattr(target, 'name', '?')}")
+    for opt in getattr(target, "options", ()):
+        flag = f"--{opt.name}"
+        if opt.type is bool:
+            group.add_argument(flag, dest=f"target_{opt.keyword}", action=argparse.BooleanOptionalAction, default=opt.default, help=opt.help)
+        else:
+            group.add_argument(flag, dest=f"target_{opt.keyword}", type=opt.type, choices=opt.choices, default=opt.default, help=opt.help)
+
+
+def _parse(argv: Sequence[str] | None) -> tuple[argparse.Namespace, object | None]:
+    """Parse twice where a target is named: the second time with its options."""
+    p = _parser()
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--target")
+    known, _ = pre.parse_known_args(argv)
+    if known.target is None:
+        return p.parse_args(argv), None
+    targets = available("nirc.targets")
+    if known.target not in targets:
+        names = ", ".join(sorted(targets)) or "none yet"
+        raise UsageError(f"unknown target '{known.target}'; available targets: {names}")
+    target = targets[known.target]()
+    _add_target_options(p, target)
+    return p.parse_args(argv), target
+
+
 def _main(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    args, target = _parse(argv)
     current_input.append(args.input_file)
     if args.import_nir:
         module = read(args.input_file)
@@ -61,16 +90,11 @@ def _main(argv: Sequence[str] | None) -> int:
         module = read(args.input_file)
         write(module, args.output, compression=parse_compression(args.compression))
         return 0
-    targets = available("nirc.targets")
-    if args.target not in targets:
-        names = ", ".join(sorted(targets)) or "none yet"
-        raise UsageError(f"unknown target '{args.target}'; available targets: {names}")
     if args.output is None:
         raise UsageError("--target needs -o OUTDIR")
-    target = targets[args.target]()
-    options = {"reset": args.reset} if args.reset else {}
+    options = {opt.keyword: getattr(args, f"target_{opt.keyword}") for opt in getattr(target, "options", ())}
     try:
-        report = target.emit(read(args.input_file), args.output, **options)
+        report = target.emit(read(args.input_file), args.output, **options)  # type: ignore[union-attr]
     except Violations as err:
         err.in_file(args.input_file)
         if args.report == "json":
@@ -79,19 +103,11 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.report == "json":
         print(json.dumps(report, indent=1))
     else:
-        print(summary(args.target, args.output, report))
+        print(f"{TOOL}: wrote {args.target} artefacts to {args.output}")
+        summary = getattr(target, "summary", None)
+        for line in summary(report or {}) if summary is not None else ():
+            print(f"  {line}")
     return 0
-
-
-def summary(target: str, outdir: str, report: dict | None) -> str:
-    """A few lines on what a target run produced."""
-    lines = [f"{TOOL}: wrote {target} artefacts to {outdir}"]
-    for row in (report or {}).get("layers", []):
-        lines.append(
-            f"  layer {row['layer']!r} on core {row['core']}: scale {row['scale']:.4g}, weight error {row['weight_rel_error']:.2%}, "
-            f"spike-count agreement {row['count_agreement']:.1%}"
-        )
-    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 
 from nirc.dialects import nir, speck
+from nirc.errors import NircError
+from nirc.targets.speck.resources import SPECK
 
 FORMAT = "nirc-speck-config/1"
 
@@ -39,6 +41,9 @@ def _xy(pair: tuple[int, int]) -> dict[str, int]:
 def config(graph: nir.GraphOp) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """The JSON structure and the arrays of the side file."""
     layers = [op for op in graph.body.block.ops if isinstance(op, speck.LayerOp)]
+    for op in layers:
+        if op.core is None or not op.quantized:
+            raise NircError("the Speck configuration is written from placed, quantized layers: run nir-to-speck first", rule="speck-emit", node=op.nir_name)
     core_of = {op.results[0]: int(op.core.value.data) for op in layers}  # type: ignore[union-attr]
     arrays: dict[str, np.ndarray] = {}
     cnn_layers: dict[str, Any] = {}
@@ -73,7 +78,7 @@ def config(graph: nir.GraphOp) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             "weights": {"npz": f"{key}.weights", "shape": list(arrays[f"{key}.weights"].shape), "layout": "[out][in][x][y]"},
             "biases": {"npz": f"{key}.biases", "shape": [int(w.shape[0])]},
             "threshold_high": int(op.threshold_value()),
-            "threshold_low": -(1 << 15) if low is None else int(low),
+            "threshold_low": SPECK.int_range(SPECK.state_bits)[0] if low is None else int(low),
             "return_to_zero": op.reset_mode == "zero",
             "leak_enable": bool(np.any(op.param("bias"))),
             "monitor_enable": op.monitor is not None,
@@ -83,16 +88,24 @@ def config(graph: nir.GraphOp) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         if isinstance(source, nir.InputOp):
             dvs_destinations.append({"layer": core, "enable": True})
             dvs_pooling = pool
+    shape = nir.shape_of(inputs[0].output) if inputs else (0, 0, 0)
+    # the DVS layer takes 1 or 2 channels (polarities, merged into one for 1); a wider
+    # input skips it and is sent to its one core directly (the rules check both)
+    via_dvs = bool(inputs) and shape[0] <= SPECK.dvs_channels
     config = {
         "format": FORMAT,
         "input": {
             "name": inputs[0].nir_name if inputs else None,
-            "shape": list(nir.shape_of(inputs[0].output)) if inputs else None,
+            "shape": [int(n) for n in shape],
+            "via": "dvs_layer" if via_dvs else "core",
             "cores": [d["layer"] for d in dvs_destinations],
         },
         "dvs_layer": {
+            "merge": via_dvs and shape[0] == 1,
+            "origin": {"x": 0, "y": 0},
+            "cut": {"x": int(shape[2]) - 1, "y": int(shape[1]) - 1} if via_dvs else {"x": 0, "y": 0},
             "pooling": _xy(dvs_pooling),
-            "destinations": (dvs_destinations + [{"layer": 0, "enable": False}] * 2)[:2],
+            "destinations": ((dvs_destinations if via_dvs else []) + [{"layer": 0, "enable": False}] * 2)[:2],
             "pass_sensor_events": False,
         },
         "cnn_layers": dict(sorted(cnn_layers.items(), key=lambda kv: int(kv[0]))),
@@ -107,8 +120,8 @@ Written by nirc (nir-translate --target=speck).  Usage, on a machine with samna:
     import load_samna
     cfg = load_samna.build("speck2f")      # or "speck2e", "dynapcnn"
 
-``build`` reads speck_config.json and speck_weights.npz from this directory and sets
-every field the JSON names on a fresh configuration object, as sinabs does.
+``build`` reads speck_config.json and speck_weights.npz from this directory, checks them
+and sets every field the JSON names on a fresh configuration object, as sinabs does.
 """
 
 import json
@@ -117,6 +130,32 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+FORMAT = "nirc-speck-config/1"
+
+
+def _assign(target, values):
+    """Set the fields of a samna struct from a dict, nested structs field by field."""
+    for key, value in values.items():
+        if isinstance(value, dict):
+            _assign(getattr(target, key), value)
+        else:
+            setattr(target, key, value)
+
+
+def check(spec, arrays):
+    """The configuration is nirc's and its arrays match the dimensions it states."""
+    if spec.get("format") != FORMAT:
+        raise ValueError("not a nirc Speck configuration: " + repr(spec.get("format")))
+    for core, layer in spec["cnn_layers"].items():
+        dims = layer["dimensions"]
+        k = dims["kernel_size"]
+        want = [dims["output_shape"]["feature_count"], dims["input_shape"]["feature_count"], k, k]
+        weights = arrays[layer["weights"]["npz"]]
+        biases = arrays[layer["biases"]["npz"]]
+        if list(weights.shape) != want or list(biases.shape) != want[:1]:
+            raise ValueError(f"core {core}: weights {list(weights.shape)} / biases {list(biases.shape)} do not match dimensions {want}")
+        if weights.dtype != np.int8 or biases.dtype != np.int8:
+            raise ValueError(f"core {core}: weights and biases must be int8")
 
 
 def build(chip="speck2f", directory=HERE):
@@ -124,28 +163,23 @@ def build(chip="speck2f", directory=HERE):
 
     directory = Path(directory)
     spec = json.loads((directory / "speck_config.json").read_text())
-    if spec.get("format") != "nirc-speck-config/1":
-        raise ValueError("not a nirc Speck configuration: " + repr(spec.get("format")))
     arrays = np.load(directory / "speck_weights.npz")
+    check(spec, arrays)
     family = getattr(samna, chip)
     cfg = family.configuration.DynapcnnConfiguration() if chip == "dynapcnn" else family.configuration.SpeckConfiguration()
     dvs = spec["dvs_layer"]
-    cfg.dvs_layer.pooling.x = dvs["pooling"]["x"]
-    cfg.dvs_layer.pooling.y = dvs["pooling"]["y"]
-    cfg.dvs_layer.pass_sensor_events = dvs["pass_sensor_events"]
+    _assign(cfg.dvs_layer, {k: dvs[k] for k in ("merge", "origin", "cut", "pooling", "pass_sensor_events")})
     for i, dest in enumerate(dvs["destinations"]):
-        cfg.dvs_layer.destinations[i].layer = dest["layer"]
-        cfg.dvs_layer.destinations[i].enable = dest["enable"]
+        _assign(cfg.dvs_layer.destinations[i], dest)
     for core, layer in spec["cnn_layers"].items():
         target = cfg.cnn_layers[int(core)]
-        target.dimensions = layer["dimensions"]
+        _assign(target.dimensions, layer["dimensions"])
         target.weights = arrays[layer["weights"]["npz"]].tolist()
         target.biases = arrays[layer["biases"]["npz"]].tolist()
         for key in ("threshold_high", "threshold_low", "return_to_zero", "leak_enable", "monitor_enable"):
             setattr(target, key, layer[key])
         for i, dest in enumerate(layer["destinations"]):
-            for key, value in dest.items():
-                setattr(target.destinations[i], key, value)
+            _assign(target.destinations[i], dest)
     return cfg
 
 

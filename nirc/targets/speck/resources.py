@@ -22,6 +22,7 @@ class SpeckResources:
     #: Bias entries per core (one per output channel).
     bias_memory: int = 1024
     max_input_size: int = 128  # the DVS/input layer, per side
+    dvs_channels: int = 2  # the DVS layer's polarities; a wider input enters a core directly
     max_feature_size: int = 64  # a core's output feature map, per side
     max_channels: int = 1024
     max_kernel: int = 16  # square kernels only
@@ -40,6 +41,10 @@ class SpeckResources:
 
     def int_range(self, bits: int) -> tuple[int, int]:
         return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+
+    def cores_for(self, kernel: int, neuron: int) -> list[int]:
+        """The cores whose memories hold a layer of ``kernel`` and ``neuron`` entries."""
+        return [c for c in range(self.cores) if kernel <= self.kernel_memory[c] and neuron <= self.neuron_memory[c]]
 
 
 SPECK = SpeckResources()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,70 +12,97 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 from nirc.dialects import nir, speck
-from nirc.errors import NircError
+from nirc.dialects.speck import RESETS
 from nirc.interp.semantics import resolve
 from nirc.interp.speck import LayerKernel
+from nirc.io.atomic import replace_dir
 from nirc.io.text import module_to_text
 from nirc.io.to_dict import top_graph
+from nirc.ir.order import schedule_order
 from nirc.ir.verify import verify_module
-from nirc.passes.canonicalize import CanonicalizePass
+from nirc.passes.nir_to_speck import NirToSpeckPass
 from nirc.passes.speck_legalize import SpeckLegalizePass
-from nirc.passes.speck_place import SpeckPlacePass, utilisation
-from nirc.passes.speck_quantize import SpeckQuantizePass, errors
+from nirc.passes.speck_place import utilisation
+from nirc.passes.speck_quantize import errors
 from nirc.targets.speck import emit as emitter
+from nirc.targets.target import TargetOption
 
-#: Random input for the spike agreement in the report: batch, steps, event probability.
-AGREEMENT_INPUT = (16, 100, 0.05)
+#: Random input for the spike agreement in the report: batch, steps, event probability, seed.
+AGREEMENT_INPUT = (16, 100, 0.05, 0)
 
 
 def _layers(module: ModuleOp) -> list[speck.LayerOp]:
-    return [op for op in top_graph(module).body.block.ops if isinstance(op, speck.LayerOp)]
+    """The module's layers, a layer's source first."""
+    return [op for op in schedule_order(top_graph(module)) if isinstance(op, speck.LayerOp)]
+
+
+def count_agreement(a: np.ndarray, b: np.ndarray) -> float:
+    """How alike two spike-count maps are: ``sum(min(a, b)) / sum(max(a, b))`` per
+    neuron (1 when equal, 0 when no neuron spikes in both; 1 when neither spikes)."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    top = float(np.maximum(a, b).sum())
+    return 1.0 if top == 0 else float(np.minimum(a, b).sum()) / top
 
 
 def spike_agreement(float_layers: list[speck.LayerOp], int_layers: list[speck.LayerOp], x: np.ndarray) -> list[dict[str, Any]]:
     """Per layer, the spike counts of the quantized layer against the float one, both fed
-    the float model's spikes (so each layer's own error is measured, not its inputs')."""
+    the float model's spikes (so each layer's own error is measured, not its inputs').
+    Layers in topological order; ``x`` is the input, ``(T, B, C, H, W)``."""
     sem = resolve("speck", None)
     values: dict[Any, np.ndarray] = {}
     rows = []
     for f_op, q_op in zip(float_layers, int_layers, strict=True):
-        source = f_op.operands[0]
-        xs = values.get(source, x)
+        xs = values.get(f_op.operands[0], x)
         f_kernel, q_kernel = LayerKernel(f_op, sem), LayerKernel(q_op, sem)
         f_kernel.reset(xs.shape[1])
         q_kernel.reset(xs.shape[1])
         yf, yq = f_kernel.run(xs), q_kernel.run(xs)
         values[f_op.results[0]] = yf
-        total = float(yf.sum())
         rows.append({
             "layer": f_op.nir_name,
-            "float_spikes": int(total),
+            "float_spikes": int(yf.sum()),
             "quantized_spikes": int(yq.sum()),
-            "count_agreement": 1.0 - float(np.abs(yq.sum(axis=0) - yf.sum(axis=0)).sum()) / max(total, 1.0),
+            "count_agreement": count_agreement(yf.sum(axis=0), yq.sum(axis=0)),
         })
     return rows
 
 
+def _owned(outdir: Path) -> bool:
+    """An earlier run's OUTDIR: its configuration names nirc's format."""
+    try:
+        return json.loads((outdir / "speck_config.json").read_text()).get("format") == emitter.FORMAT
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 class SpeckTarget:
     name = "speck"
+    options = (
+        TargetOption("reset", "the cores' reset: subtract the threshold (default) or to zero", choices=RESETS, default="subtract"),
+        TargetOption(
+            "agreement", "measure each quantized layer's spike counts against the float layer's on random input "
+            f"({AGREEMENT_INPUT[0]} samples x {AGREEMENT_INPUT[1]} steps) for the report (default on)", type=bool, default=True,
+        ),
+    )
 
-    def compile(self, module: ModuleOp, reset: str = "subtract") -> tuple[ModuleOp, dict[str, Any]]:
+    def compile(self, module: ModuleOp, reset: str = "subtract", agreement: bool = True) -> tuple[ModuleOp, dict[str, Any]]:
         """The placed, quantized `speck` module and the report."""
         module = module.clone()
         ctx = Context()
-        for step in (CanonicalizePass(), SpeckLegalizePass(reset=reset)):
+        float_module = module
+        for step in NirToSpeckPass(reset=reset).steps():
             step.apply(ctx, module)
             verify_module(module)
-        float_module = module.clone()
-        for step in (SpeckQuantizePass(), SpeckPlacePass()):
-            step.apply(ctx, module)
-            verify_module(module)
+            if isinstance(step, SpeckLegalizePass):
+                float_module = module.clone()
         float_layers, int_layers = _layers(float_module), _layers(module)
-        batch, steps, p = AGREEMENT_INPUT
-        inputs = [op for op in top_graph(module).body.block.ops if isinstance(op, nir.InputOp)]
-        shape = nir.shape_of(inputs[0].output)
-        x = (np.random.default_rng(0).random((steps, batch, *shape)) < p).astype(np.float64)
-        agreement = {row["layer"]: row for row in spike_agreement(float_layers, int_layers, x)}
+        measured = {q.nir_name for f, q in zip(float_layers, int_layers, strict=True) if not f.quantized}
+        rows: dict[str, dict[str, Any]] = {}
+        if agreement and measured:
+            batch, steps, p, seed = AGREEMENT_INPUT
+            source = next(op for op in top_graph(module).body.block.ops if isinstance(op, nir.InputOp))
+            x = np.random.default_rng(seed).random((steps, batch, *nir.shape_of(source.output))) < p
+            rows = {row["layer"]: row for row in spike_agreement(float_layers, int_layers, x)}
         report = {
             "target": "speck",
             "ok": True,
@@ -85,45 +111,35 @@ class SpeckTarget:
                 {
                     "layer": q.nir_name,
                     "core": int(q.core.value.data),  # type: ignore[union-attr]
-                    **errors(f, q),
-                    **{k: v for k, v in agreement[q.nir_name].items() if k != "layer"},
+                    "quantized": "by nirc" if q.nir_name in measured else "in the input",
+                    **(errors(f, q) if q.nir_name in measured else {}),
+                    **{k: v for k, v in rows.get(q.nir_name, {}).items() if k != "layer"},
                 }
                 for f, q in zip(float_layers, int_layers, strict=True)
             ],
-            "agreement_input": {"batch": batch, "steps": steps, "event_probability": p, "seed": 0},
+            "agreement_input": None if not rows else dict(zip(("batch", "steps", "event_probability", "seed"), AGREEMENT_INPUT, strict=True)),
         }
         return module, report
 
     def emit(self, module: ModuleOp, outdir: str | os.PathLike[str], **options: Any) -> dict[str, Any]:
         """Compile and write the artefacts to ``outdir``: all or nothing."""
         compiled, report = self.compile(module, **options)
-        write_dir(Path(outdir), lambda d: emitter.write(d, module_to_text(compiled), top_graph(compiled), report))
+        text = module_to_text(compiled)
+        replace_dir(outdir, lambda d: emitter.write(d, text, top_graph(compiled), report), _owned)
         return report
 
-
-def write_dir(outdir: Path, fill: Any) -> None:
-    """Fill a fresh temporary directory beside ``outdir``, then put it in its place (an
-    existing ``outdir`` is replaced only once the new one is complete)."""
-    parent = outdir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=parent))
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)
-        fill(tmp)
-        if outdir.exists() and not outdir.is_dir():
-            raise NircError(f"{outdir} exists and is not a directory", rule="output")
-        if outdir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old.", dir=parent))
-            os.replace(outdir, old / "x")
-            os.replace(tmp, outdir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, outdir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    def summary(self, report: dict[str, Any]) -> list[str]:
+        lines = []
+        for row in report.get("layers", []):
+            line = f"layer {row['layer']!r} on core {row['core']}"
+            if "scale" in row:
+                line += f": scale {row['scale']:.4g}, weight error {row['weight_rel_error']:.2%}"
+            else:
+                line += ": quantized in the input"
+            if "count_agreement" in row:
+                line += f", spike-count agreement {row['count_agreement']:.1%}"
+            lines.append(line)
+        return lines
 
 
 TARGET = SpeckTarget()

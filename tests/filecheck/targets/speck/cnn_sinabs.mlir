@@ -96,5 +96,6 @@
 // REPORT:     "layers": [
 // REPORT:       "layer": "1",
 // REPORT-NEXT:  "core": 0,
+// REPORT-NEXT:  "quantized": "by nirc",
 // REPORT-NEXT:  "scale": 71.5369
 // REPORT-NEXT:  "weight_rel_error":
