@@ -9,6 +9,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "benchmarks" / "bench_io.py"
 BENCH_PASSES = REPO / "benchmarks" / "bench_passes.py"
+BENCH_SPECK = REPO / "benchmarks" / "bench_speck.py"
 
 
 def test_bench_io_quick_prints_tables(tmp_path: Path) -> None:
@@ -42,3 +43,23 @@ def test_bench_passes_quick_prints_table() -> None:
         assert f"| {step} " in out
     assert "recurrences fused" in out and "Targets (issue):" in out
     assert "## cProfile: canonicalize" in out
+
+
+def test_bench_speck_quick_prints_tables() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(BENCH_SPECK), "--quick"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout
+    if "skipped: no model at" in out:  # the paper corpus is not beside the repository
+        return
+    assert "| stage " in out and "| % of nir-translate |" in out  # the compile-stage table
+    for stage in ("read (`nirc.read`)", "canonicalize", "speck-legalize", "speck-quantize", "speck-place",
+                  "verify after speck-place", "spike agreement", "emit: ", "`nir-translate --target=speck` (process wall)"):  # fmt: skip
+        assert f"| {stage}" in out or f"|   {stage}" in out or f"| **{stage}" in out, stage
+    assert "| model " in out and "| steps/s |" in out and "| vs float nir |" in out  # the interpreter table
+    assert "quantized `speck` module" in out
