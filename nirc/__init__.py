@@ -1,5 +1,7 @@
 """nirc: a compiler for the Neuromorphic Intermediate Representation, on xDSL."""
 
+__version__ = "0.1.0"
+
 from nirc.api import parse, read, to_text, write
 from nirc.errors import NircError
 from nirc.interp.run import RunResult, run
@@ -14,6 +16,7 @@ __all__ = [
     "NircWarning",
     "RunResult",
     "Semantics",
+    "__version__",
     "from_reference",
     "module_from_dict",
     "module_to_dict",

@@ -52,7 +52,10 @@ def _add_target_options(p: argparse.ArgumentParser, target: object) -> None:
         if opt.type is bool:
             group.add_argument(flag, dest=f"target_{opt.keyword}", action=argparse.BooleanOptionalAction, default=opt.default, help=opt.help)
         else:
-            group.add_argument(flag, dest=f"target_{opt.keyword}", type=opt.type, choices=opt.choices, default=opt.default, help=opt.help)
+            metavar = None if opt.choices else opt.name.upper()
+            group.add_argument(
+                flag, dest=f"target_{opt.keyword}", type=opt.type, choices=opt.choices, default=opt.default, help=opt.help, metavar=metavar
+            )
 
 
 def _parse(argv: Sequence[str] | None) -> tuple[argparse.Namespace, object | None]:

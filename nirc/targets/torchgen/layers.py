@@ -1,0 +1,139 @@
+"""The time-invariant ops, ``snn.threshold`` and ``snn.delay`` as torch code.
+
+They mean the same in every framework: ``nn.Linear``, ``nn.Conv1d``/``nn.Conv2d``,
+``nn.AvgPool2d(divisor_override=1)`` for a sum pooling (exact on any input: a window's
+plain sum), ``nn.Flatten``, a multiplication for Scale.  Matrix products and
+convolutions are torch's own, so they round differently from numpy in the last bits
+(``docs/notes/simulator-frameworks.md`` §5.4); everything else is bit-exact.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.dialects.builtin import StringAttr
+
+from nirc.dialects import nir, snn
+from nirc.errors import NircError
+from nirc.ir.shapes import per_dim
+from nirc.targets.torchgen.names import literal
+from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, describe, kw
+
+
+def unsupported(ctx: NodeContext, why: str) -> NircError:
+    return NircError(why, rule="torch-unsupported", node=ctx.name)
+
+
+def _matrix(ctx: NodeContext) -> NodeCode:
+    w = ctx.op.param("weight")  # type: ignore[attr-defined]
+    if w.ndim != 2:
+        raise unsupported(ctx, f"a {w.ndim}-D weight (one matrix per leading index) has no nn.Linear form")
+    bias = isinstance(ctx.op, nir.AffineOp)
+    n_out, n_in = w.shape
+    init = [
+        ctx.comment(f"{'Affine' if bias else 'Linear'} {n_in} -> {n_out}"),
+        f"{ctx.attr} = nn.Linear({n_in}, {n_out}, bias={bias}, dtype=DTYPE)",
+        f"{ctx.attr}.weight.data = {ctx.param('weight', w)}",
+    ]
+    if bias:
+        init.append(f"{ctx.attr}.bias.data = {ctx.param('bias', ctx.op.param('bias'))}")  # type: ignore[attr-defined]
+    return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module="nn.Linear", exact=ROUNDING)
+
+
+def _conv(ctx: NodeContext) -> NodeCode:
+    op = ctx.op
+    n = op.SPATIAL  # type: ignore[attr-defined]
+    w = op.param("weight")  # type: ignore[attr-defined]
+    stride = per_dim(op.param("stride"), n, "stride")  # type: ignore[attr-defined]
+    dilation = per_dim(op.param("dilation"), n, "dilation")  # type: ignore[attr-defined]
+    groups = int(np.asarray(op.param("groups")).reshape(-1)[0])  # type: ignore[attr-defined]
+    pad = op.padding  # type: ignore[attr-defined]
+    padding = literal(pad.data) if isinstance(pad, StringAttr) else repr(per_dim(pad.array, n, "padding"))
+    cls = f"nn.Conv{n}d"
+    args = kw(
+        in_channels=w.shape[1] * groups, out_channels=w.shape[0], kernel_size=tuple(int(k) for k in w.shape[2:]),
+        stride=stride, padding=padding, dilation=dilation, groups=groups, dtype="DTYPE",
+    )
+    init = [
+        ctx.comment(f"Conv{n}d {list(ctx.in_shape())} -> {list(ctx.out_shape())}"),
+        f"{ctx.attr} = {cls}({args})",
+        f"{ctx.attr}.weight.data = {ctx.param('weight', w)}",
+        f"{ctx.attr}.bias.data = {ctx.param('bias', op.param('bias'))}",  # type: ignore[attr-defined]
+    ]
+    return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module=cls, exact=ROUNDING)
+
+
+def _pool(ctx: NodeContext) -> NodeCode:
+    op = ctx.op
+    kernel = per_dim(op.param("kernel_size"), 2, "kernel_size")  # type: ignore[attr-defined]
+    stride = per_dim(op.param("stride"), 2, "stride")  # type: ignore[attr-defined]
+    padding = per_dim(op.param("padding"), 2, "padding")  # type: ignore[attr-defined]
+    average = isinstance(op, nir.AvgPool2dOp)
+    init = [
+        ctx.comment(f"{'AvgPool2d' if average else 'SumPool2d'} {list(ctx.in_shape())} -> {list(ctx.out_shape())}"),
+        f"{ctx.attr} = nn.AvgPool2d({kw(kernel_size=kernel, stride=stride, padding=padding, divisor_override=1)})  # a sum",
+    ]
+    step = f"{ctx.out} = {ctx.attr}({ctx.x})"
+    if average:  # the window's sum times 1/(kh kw), as SumPool2d ; Scale: exact
+        scale = ctx.var("scale")
+        init.append(f'self.register_buffer({literal(scale)}, torch.tensor(1.0 / {kernel[0] * kernel[1]}, dtype=DTYPE))')
+        step += f" * self.{scale}"
+    return NodeCode(init, [step], module="nn.AvgPool2d", exact=BIT_EXACT)
+
+
+def _flatten(ctx: NodeContext) -> NodeCode:
+    src, dst = ctx.in_shape(), ctx.out_shape()
+    for a in range(len(src)):
+        for b in range(a, len(src)):
+            if (*src[:a], int(np.prod(src[a : b + 1])), *src[b + 1 :]) == dst:
+                init = [ctx.comment(f"Flatten {list(src)} -> {list(dst)}"), f"{ctx.attr} = nn.Flatten({a + 1}, {b + 1})"]
+                return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module="nn.Flatten")
+    step = f"{ctx.out} = ({ctx.x}).reshape(-1, *{tuple(dst)!r})"
+    return NodeCode([ctx.comment(f"Flatten {list(src)} -> {list(dst)} (a reshape)")], [step], module="reshape")
+
+
+def _elementwise(ctx: NodeContext, key: str, what: str) -> tuple[str, list[str]]:
+    value = ctx.op.param(key)  # type: ignore[attr-defined]
+    buffer = ctx.var(key)
+    return f"self.{buffer}", [
+        ctx.comment(f"{what}, {key} {describe(value)}"),
+        f"self.register_buffer({literal(buffer)}, {ctx.param(key, value)})",
+    ]
+
+
+def _scale(ctx: NodeContext) -> NodeCode:
+    scale, init = _elementwise(ctx, "scale", "Scale")
+    return NodeCode(init, [f"{ctx.out} = ({ctx.x}) * {scale}"], module="multiply")
+
+
+def _threshold(ctx: NodeContext) -> NodeCode:
+    theta, init = _elementwise(ctx, "threshold", "Threshold")
+    compare = ctx.op.compare.data  # type: ignore[attr-defined]
+    multi = ctx.op.multi_spike is not None  # type: ignore[attr-defined]
+    step = f"{ctx.out} = count_spikes({ctx.x}, {theta}, {literal(compare)}, {multi})"
+    return NodeCode(init, [step], module="count_spikes", helpers=("count_spikes",))
+
+
+def delay_init(ctx: NodeContext) -> list[str]:
+    steps = ctx.op.param("steps")  # type: ignore[attr-defined]
+    return [
+        ctx.comment(f"Delay of {describe(steps)} steps"),
+        f"{ctx.attr} = Delay({ctx.param('steps', np.asarray(steps, np.int64))}, {tuple(ctx.out_shape())!r})",
+    ]
+
+
+def _delay(ctx: NodeContext) -> NodeCode:
+    return NodeCode(delay_init(ctx), [f"{ctx.out} = {ctx.attr}({ctx.x})"], start=[f"{ctx.attr}.start(batch)"], module="Delay", helpers=("Delay",))
+
+
+LAYERS = {
+    nir.LinearOp: _matrix,
+    nir.AffineOp: _matrix,
+    nir.Conv1dOp: _conv,
+    nir.Conv2dOp: _conv,
+    nir.SumPool2dOp: _pool,
+    nir.AvgPool2dOp: _pool,
+    nir.FlattenOp: _flatten,
+    nir.ScaleOp: _scale,
+    snn.ThresholdOp: _threshold,
+    snn.DelayOp: _delay,
+}

@@ -1,0 +1,98 @@
+"""What every framework's neuron mapping shares: the op's numbers in the run dtype, the
+input scaling, and the explicit fallback (:data:`~nirc.targets.torchgen.helpers.EXACT_NEURON`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nirc.dialects import snn
+from nirc.interp.snn import discrete_of
+from nirc.ir.discrete import DiscreteNeuron
+from nirc.targets.torchgen.names import literal
+from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, describe
+
+
+@dataclass
+class Neuron:
+    """An `snn` neuron op's numbers, in the run dtype."""
+
+    d: DiscreteNeuron
+    w_rec: np.ndarray | None
+    b_rec: np.ndarray | None
+
+    @classmethod
+    def of(cls, ctx: NodeContext) -> Neuron:
+        d = discrete_of(ctx.op).astype(ctx.dtype)
+        recurrent = isinstance(ctx.op, (snn.RLeakyOp, snn.RSynapticOp))
+        return cls(d, ctx.array("w_rec") if recurrent else None, ctx.array("b_rec") if recurrent else None)
+
+    @property
+    def recurrent(self) -> bool:
+        return self.w_rec is not None
+
+    @property
+    def value_zero(self) -> bool:
+        """Resets to exactly 0 (``reset = value`` with ``v_reset = 0``)."""
+        return self.d.reset == "value" and self.d.v_reset is not None and bool(np.all(self.d.v_reset == 0))
+
+    def threshold_for_strict(self) -> np.ndarray:
+        """θ for a framework that spikes at ``v > θ``: θ itself for ``>``, the float just
+        below θ for ``>=`` (``v >= θ`` iff ``v > nextafter(θ, -inf)``: exact)."""
+        assert self.d.threshold is not None
+        theta = self.d.threshold
+        return theta if self.d.compare == ">" else np.nextafter(theta, np.asarray(-np.inf, theta.dtype))
+
+
+def buffer(ctx: NodeContext, key: str, value: np.ndarray) -> tuple[str, str]:
+    """A buffer of the node holding ``value``: (its expression, the line that registers it)."""
+    name = ctx.var(key)
+    return f"self.{name}", f"self.register_buffer({literal(name)}, {ctx.param(key, value)})  # {describe(value)}"
+
+
+def scaled_input(ctx: NodeContext, gain: np.ndarray, bias: np.ndarray | None = None) -> tuple[list[str], str]:
+    """``gain * x (+ bias)`` as nirc computes it (an elementwise product: exact), with the
+    buffers it needs; ``x`` alone where the gain is 1."""
+    init: list[str] = []
+    expr = ctx.x
+    if not np.all(gain == 1):
+        g, line = buffer(ctx, "gain", gain)
+        init.append(line)
+        expr = f"{g} * ({ctx.x})" if " " in ctx.x else f"{g} * {ctx.x}"
+    if bias is not None and np.any(bias != 0):
+        b, line = buffer(ctx, "bias", bias)
+        init.append(line)
+        expr = f"{expr} + {b}"
+    return init, expr
+
+
+def explicit(ctx: NodeContext, n: Neuron, framework: str, why: str) -> NodeCode:
+    """nirc's own step as an :class:`ExactNeuron` in the generated file."""
+    d = n.d
+    params = {k: getattr(d, k) for k in ("decay", "gain", "bias", "syn_decay", "syn_gain", "threshold", "v_reset")}
+    entries = ", ".join(f"{literal(k)}: {ctx.param(k, v)}" for k, v in params.items() if v is not None)
+    choices = {"reset": d.reset, "compare": d.compare, "spike_timing": d.spike_timing, "reset_timing": d.reset_timing,
+               "order": d.order, "multi_spike": d.multi_spike, "output": d.output}
+    init = [f"# {literal(ctx.name)}: {ctx.op.name}, as nirc's step: {why}"]
+    args = ", ".join(f"{k}={literal(v)}" for k, v in choices.items())
+    if n.recurrent:
+        assert n.w_rec is not None
+        size = n.w_rec.shape[0]
+        init.append(f"{ctx.attr} = ExactNeuron({{{entries}}}, {args},")
+        init.append(f"    recurrent=nn.Linear({size}, {size}, bias={n.b_rec is not None}, dtype=DTYPE))")
+        init.append(f"{ctx.attr}.recurrent.weight.data = {ctx.param('w_rec', n.w_rec)}")
+        if n.b_rec is not None:
+            init.append(f"{ctx.attr}.recurrent.bias.data = {ctx.param('b_rec', n.b_rec)}")
+    else:
+        init.append(f"{ctx.attr} = ExactNeuron({{{entries}}}, {args})")
+    state = ctx.var("state")
+    return NodeCode(
+        init,
+        [f"{ctx.out}, {state} = {ctx.attr}({ctx.x}, {state})"],
+        start=[f"{state} = None"],
+        module="ExactNeuron",
+        exact=ROUNDING if n.recurrent else BIT_EXACT,
+        note=f"{framework} {why}",
+        helpers=("ExactNeuron",),
+    )

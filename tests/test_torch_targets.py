@@ -1,0 +1,442 @@
+"""The snnTorch and Norse targets, run with the real frameworks against ``nir-run``.
+
+The emitted module (``model.py`` + ``weights.npz``) is imported from the output directory
+and run on the same input as :func:`nirc.run` with the same semantics: on the paper's LIF
+benchmark, both Braille SRNNs and the Speck CNN, and on random graphs (hypothesis) under
+random choices of every discretization option.  Spikes must be identical.  Matrix
+products round differently in torch and numpy (``docs/notes/simulator-frameworks.md``
+§5.4); the comparisons run in float64, where a threshold tie within that rounding has not
+happened on these inputs, and in float32 on the corpus.
+
+The tests need torch, snntorch 1.0.0 and norse 1.1.0 (the ``simulators`` extra, and
+norse with ``--no-deps``); without them they are skipped, except those that need no
+framework (emission, names, bad input).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import itertools
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import run_tool
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from pass_strategies import pass_cases
+from test_speck_rules import conv, graph, iff, inp, out, pool
+from xdsl.context import Context
+
+import nirc
+from nirc.errors import NircError, Violations
+from nirc.passes.nir_to_snn import NirToSnnPass
+from nirc.targets.norse.target import TARGET as NORSE
+from nirc.targets.snntorch.target import TARGET as SNNTORCH
+from nirc.targets.torchgen.names import Namer
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "paper"
+TARGETS = {"snntorch": SNNTORCH, "norse": NORSE}
+FRAMEWORKS = list(TARGETS)
+
+
+def has(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+needs = {
+    "snntorch": pytest.mark.skipif(not (has("torch") and has("snntorch")), reason="snntorch is not installed"),
+    "norse": pytest.mark.skipif(not (has("torch") and has("norse")), reason="norse is not installed"),
+}
+
+
+def framework_params(*extra: Any) -> list[Any]:
+    return [pytest.param(f, *extra, marks=needs[f], id=f) for f in FRAMEWORKS]
+
+
+_loaded = itertools.count()
+
+
+def load(outdir: Path) -> Any:
+    """Import OUTDIR/model.py under a fresh name and build the model."""
+    spec = importlib.util.spec_from_file_location(f"nirc_emitted_{next(_loaded)}", outdir / "model.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.load()
+
+
+def run_emitted(net: Any, x: np.ndarray) -> dict[str, np.ndarray] | np.ndarray:
+    """``x`` as nirc.run takes it, ``(B, T, ...)``; outputs in the same layout."""
+    import torch
+
+    with torch.no_grad():
+        y = net(torch.as_tensor(np.swapaxes(x, 0, 1)))
+    if isinstance(y, dict):
+        return {k: np.swapaxes(v.numpy(), 0, 1) for k, v in y.items()}
+    return np.swapaxes(y.numpy(), 0, 1)
+
+
+def emit(framework: str, module: Any, outdir: Path, **options: Any) -> dict[str, Any]:
+    return TARGETS[framework].emit(module, outdir, **options)
+
+
+def reference(module: Any, x: np.ndarray, **options: Any) -> dict[str, np.ndarray]:
+    with np.errstate(all="ignore"):
+        return nirc.run(module, x, **options).outputs
+
+
+def assert_same(emitted: dict[str, np.ndarray] | np.ndarray, ref: dict[str, np.ndarray], rounding: bool = False) -> None:
+    """Equal outputs; with ``rounding`` (a node whose framework form rounds differently
+    from nirc, so a membrane read out may differ in the last bits), equal to 1e-9
+    relative, which spikes (whole numbers) can only meet by being equal."""
+    if not isinstance(emitted, dict):
+        assert len(ref) == 1
+        emitted = {next(iter(ref)): emitted}
+    assert set(emitted) == set(ref)
+    for key, want in ref.items():
+        got = emitted[key]
+        assert got.shape == want.shape, key
+        if rounding:
+            near = np.isclose(got, want, rtol=1e-9, atol=1e-12, equal_nan=True) | (got == want)
+            diff = np.flatnonzero(~near.reshape(-1))
+        else:
+            diff = np.flatnonzero(got.reshape(-1) != want.reshape(-1))
+        assert diff.size == 0, f"output {key!r}: {diff.size} of {want.size} entries differ, first at flat index {diff[0]}"
+
+
+def read(name: str) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return nirc.read(CORPUS / name)
+
+
+def corpus_or_skip() -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"no corpus at {CORPUS}")
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+LIF_STEPS = [460, 510, 710, 760]
+
+
+@pytest.mark.parametrize("semantics", ["nir", "norse", "snntorch", "exact"])
+@pytest.mark.parametrize("framework", framework_params())
+def test_lif_benchmark_spikes_as_the_paper(framework: str, semantics: str, tmp_path: Path) -> None:
+    """The paper's single-neuron benchmark on the exact solution's input: every profile
+    that should spike at 460, 510, 710, 760 does so in the emitted code too."""
+    corpus_or_skip()
+    x = np.loadtxt(CORPUS / "lif_traces" / "lif_exact.csv", delimiter=",")[:, :1]
+    module = read("lif_norse.nir")
+    emit(framework, module, tmp_path / "out", semantics=semantics, dtype="float64")
+    y = run_emitted(load(tmp_path / "out"), x[None])
+    ref = reference(module, x[None], semantics=semantics, dt=1e-4)
+    assert_same(y, ref)
+    assert list(np.flatnonzero(y[0, :, 0])) == LIF_STEPS
+
+
+#: (file, semantics, what each framework must use for the recurrent layer)
+BRAILLE = [
+    ("braille_noDelay_bias_zero.nir", "nir", {"snntorch": "ExactNeuron", "norse": "norse.LIFRecurrentCell"}),
+    ("braille_noDelay_bias_zero.nir", "snntorch", {"snntorch": "snn.RSynaptic", "norse": "ExactNeuron"}),
+    ("braille_noDelay_noBias_subtract.nir", "snntorch", {"snntorch": "snn.RSynaptic", "norse": "ExactNeuron"}),
+    ("braille_noDelay_noBias_subtract.nir", "norse", {"snntorch": "ExactNeuron", "norse": "norse.LIFRecurrentCell"}),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize(("name", "semantics", "recurrent"), BRAILLE, ids=[f"{b[0][:-4]}-{b[1]}" for b in BRAILLE])
+@pytest.mark.parametrize("framework", framework_params())
+def test_braille_srnn(framework: str, name: str, semantics: str, recurrent: dict[str, str], dtype: str, tmp_path: Path) -> None:
+    """Both Braille SRNNs: the fused recurrence becomes RSynaptic / LIFRecurrentCell where
+    the framework computes the profile's step, nirc's own step elsewhere; spikes equal
+    nir-run's in float64 and float32."""
+    corpus_or_skip()
+    module = read(name)
+    report = emit(framework, module, tmp_path / "out", semantics=semantics, dtype=dtype)
+    kinds = {n["node"]: n["module"] for n in report["nodes"]}
+    assert kinds["lif1.lif"] == recurrent[framework]
+    assert "lif1.w_rec" not in kinds  # fused into the neuron
+    x = (np.random.default_rng(1).random((6, 120, 12)) < 0.15).astype(np.float64)
+    y = run_emitted(load(tmp_path / "out"), x)
+    ref = reference(module, x, semantics=semantics, dt=1e-4, dtype=dtype)
+    assert_same(y, ref)
+    assert next(iter(ref.values())).sum() > 0
+
+
+@pytest.mark.parametrize(("semantics", "dt"), [("sinabs", None), ("snntorch", 1.0), ("norse", None), ("nir", 1.0)])
+@pytest.mark.parametrize("framework", framework_params())
+def test_cnn_sinabs_random_events(framework: str, semantics: str, dt: float | None, tmp_path: Path) -> None:
+    """The paper's Speck CNN (Conv2d, IF, SumPool2d, Flatten, Affine) on random events.
+    At dt = 1e-4 the `nir` and `snntorch` profiles scale the IF inputs by dt and the
+    network stays silent; dt = 1 makes them fire."""
+    corpus_or_skip()
+    module = read("cnn_sinabs.nir")
+    emit(framework, module, tmp_path / "out", semantics=semantics, dt=dt, dtype="float64")
+    x = (np.random.default_rng(2).random((3, 40, 2, 34, 34)) < 0.1).astype(np.float64)
+    y = run_emitted(load(tmp_path / "out"), x)
+    ref = reference(module, x, semantics=semantics, dt=dt, dtype="float64")
+    assert_same(y, ref)
+    assert next(iter(ref.values())).sum() > 0
+
+
+# --------------------------------------------------------------------------- random graphs
+
+#: Random override of the profile's choices: (key, values).
+CHOICES = [
+    ("reset", ["value", "subtract", "none"]),
+    ("compare", [">", ">="]),
+    ("spike_timing", ["same", "next"]),
+    ("reset_timing", ["same", "next"]),
+    ("order", ["leak-then-integrate", "integrate-then-leak"]),
+    ("multi_spike", [False, True]),
+]
+ARCHS = ("chain", "recurrent", "self-loop", "fan-in", "conv")
+
+
+@st.composite
+def semantics_cases(draw: Any) -> tuple[str, dict[str, Any]]:
+    profile = draw(st.sampled_from(sorted(nirc.PROFILES)))
+    options = {}
+    for key, values in CHOICES:
+        if draw(st.integers(0, 3)) == 0:
+            options[key] = draw(st.sampled_from(values))
+    return profile, options
+
+
+def _random_graph_case(framework: str, case: Any, sem: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
+    profile, options = sem
+    module = nirc.module_from_dict(case.graph)
+    discrete = module.clone()
+    try:
+        NirToSnnPass(dt=case.dt, semantics=profile, **options).apply(Context(), discrete)
+    except NircError:
+        return  # e.g. a delay shorter than dt: not this test's business
+    outdir = tmp_path / f"out{next(_loaded)}"
+    report = emit(framework, discrete, outdir, dtype="float64")
+    for node in report["nodes"]:
+        event(f"{node['module']} ({node['exact']})")
+    x = case.x if case.batched else case.x[None]
+    with np.errstate(all="ignore"):
+        y = run_emitted(load(outdir), x)
+    assert_same(y, reference(discrete, x), rounding=not report["bit_exact"])
+
+
+@pytest.mark.parametrize("framework", framework_params())
+@settings(max_examples=int(os.environ.get("NIRC_TORCH_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@given(case=pass_cases(archs=ARCHS), sem=semantics_cases())
+def test_random_graphs_fire_as_nir_run(framework: str, case: Any, sem: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
+    """Random graphs of every node kind the torch targets take (chains, recurrences fused
+    or not, self-loops, fan-in, convolutions and pools, delays, thresholds), discretized
+    under a random profile with random overrides: the emitted model's outputs equal
+    nir-run's on the `snn` module, bit for bit in float64."""
+    _random_graph_case(framework, case, sem, tmp_path)
+
+
+# --------------------------------------------------------------------------- mapping choices
+
+
+def _leaky_module(**neuron: Any) -> Any:
+    lif = {"type": "LIF", "tau": np.full(3, 2e-3), "r": np.full(3, 1.0), "v_leak": np.zeros(3), "v_threshold": np.full(3, 0.5), "v_reset": np.zeros(3)}
+    lif.update({k: np.full(3, v) for k, v in neuron.items()})
+    w = np.array([[1.0, 0.5], [0.2, 2.0], [1.5, -0.3]], np.float32)
+    return nirc.module_from_dict(
+        graph({"in": inp(2), "w": {"type": "Linear", "weight": w}, "n": lif, "out": out(3)}, [("in", "w"), ("w", "n"), ("n", "out")])
+    )
+
+
+@pytest.mark.parametrize(
+    ("framework", "neuron", "semantics", "module", "note"),
+    [
+        ("snntorch", {}, "snntorch", "snn.Leaky", ""),
+        ("snntorch", {}, "nir", "snn.Leaky", ""),
+        ("snntorch", {"v_reset": 0.2}, "nir", "ExactNeuron", "resets only to zero"),
+        ("snntorch", {}, "spyx", "ExactNeuron", "emits a spike in the step"),
+        ("snntorch", {}, "sinabs", "ExactNeuron", "subtracts the threshold one step after"),
+        ("snntorch", {}, "xylo", "ExactNeuron", "spikes at most once per step"),
+        ("norse", {}, "norse", "norse.LIFBoxCell", ""),
+        ("norse", {"v_reset": 0.2}, "nir", "norse.LIFBoxCell", ""),
+        ("norse", {}, "snntorch", "ExactNeuron", "reset in the spiking step"),
+        ("norse", {}, "lava", "norse.LIFBoxCell", ""),
+    ],
+)
+def test_each_neuron_names_how_it_is_computed(framework: str, neuron: dict, semantics: str, module: str, note: str) -> None:
+    """The report names the class computing each neuron, and why nirc's own step stands in
+    where the framework's neuron computes something else."""
+    _, report = TARGETS[framework].generate(_leaky_module(**neuron), semantics=semantics)
+    row = next(n for n in report["nodes"] if n["node"] == "n")
+    assert row["module"] == module
+    assert note in row["note"]
+    assert bool(row["note"]) == bool(note)
+
+
+@pytest.mark.parametrize("framework", framework_params())
+def test_explicit_modules_for_what_frameworks_lack(framework: str, tmp_path: Path) -> None:
+    """A delay, a sum pooling, an average pooling, a scale, a threshold and an IF resetting
+    to a non-zero value: small explicit modules (or nirc's step), never an approximation."""
+    d = graph(
+        {
+            "in": inp(2, 6, 6),
+            "c": conv(4, 2, 3, pad=1),
+            "n": iff(4, 6, 6, th=0.25, v_reset=0.1),
+            "p": pool(2),
+            "a": {"type": "AvgPool2d", "kernel_size": np.array([3, 3]), "stride": np.array([3, 3]), "padding": np.array([0, 0])},
+            "f": {"type": "Flatten", "start_dim": 0, "end_dim": -1, "input_type": np.array([4, 1, 1])},
+            "d": {"type": "Delay", "delay": np.array([0.0, 2e-4, 3e-4, 1e-4])},
+            "s": {"type": "Scale", "scale": np.array([1.0, 2.0, 0.5, -1.0])},
+            "t": {"type": "Threshold", "threshold": np.array([0.1, 0.2, 0.0, -0.5])},
+            "out": out(4),
+        },
+        [("in", "c"), ("c", "n"), ("n", "p"), ("p", "a"), ("a", "f"), ("f", "d"), ("d", "s"), ("s", "t"), ("t", "out")],
+    )
+    module = nirc.module_from_dict(d)
+    report = emit(framework, module, tmp_path / "out", semantics="nir", dt=1.0, dtype="float64")
+    kinds = {n["node"]: n["module"] for n in report["nodes"]}
+    assert kinds["d"] == "Delay" and kinds["p"] == "nn.AvgPool2d" and kinds["t"] == "count_spikes"
+    x = (np.random.default_rng(3).random((2, 12, 2, 6, 6)) < 0.4).astype(np.float64)
+    y = run_emitted(load(tmp_path / "out"), x)
+    ref = reference(module, x, semantics="nir", dt=1.0)
+    assert_same(y, ref)
+    assert next(iter(ref.values())).sum() > 0
+
+
+# --------------------------------------------------------------------------- names
+
+
+EVIL = [
+    'a"); __import__("os").system("touch PWNED"); ("',
+    "b'''\nimport os; os.system('touch PWNED')\n'''",
+    "forward",
+    "self",
+    "__init__",
+    "1st layer",
+    "x",
+    "ünïcode ⚡",
+    "# not a comment",
+]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_node_names_never_become_code(framework: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Node names (here made to break out of strings, comments and docstrings, or to
+    shadow the module's own names) appear only inside string literals; the generated
+    file parses, and (where the framework is installed) runs without side effects."""
+    names = EVIL
+    nodes = {names[0]: inp(2), names[-1]: out(3)}
+    nodes[names[1]] = {"type": "Affine", "weight": np.ones((3, 2), np.float32), "bias": np.zeros(3, np.float32)}
+    nodes[names[2]] = {"type": "LIF", "tau": np.full(3, 2e-3), "r": np.ones(3), "v_leak": np.zeros(3), "v_threshold": np.full(3, 0.01), "v_reset": np.zeros(3)}
+    nodes[names[3]] = {"type": "Scale", "scale": np.full(3, 2.0)}
+    for n in names[4:-1]:
+        nodes[n] = {"type": "Scale", "scale": np.full(3, 1.5)}
+    chain = names[:4] + names[4:-1] + names[-1:]
+    module = nirc.module_from_dict(graph(nodes, list(zip(chain, chain[1:], strict=False))))
+    outdir = tmp_path / "out"
+    emit(framework, module, outdir, dtype="float64")
+    source = (outdir / "model.py").read_text()
+    tree = ast.parse(source)
+    strings = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    for name in names:
+        assert name in strings, name
+    # No name is an identifier, attribute or comment text of the module (other than its
+    # mapped form, which is made of [A-Za-z0-9_] only).
+    idents = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert "system" not in idents and "__import__" not in idents and "os" not in idents
+    calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert calls <= {"Path", "super", "param", "range", "load", "Model", "heaviside", "ExactNeuron", "count_spikes", "Delay", "len", "max", "isinstance", "tuple"}
+    if not (has("torch") and has(framework)):
+        return
+    monkeypatch.chdir(tmp_path)
+    x = np.random.default_rng(4).random((2, 10, 2))
+    y = run_emitted(load(outdir), x)
+    assert_same(y, reference(module, x, dtype="float64"))
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_namer_makes_distinct_safe_identifiers() -> None:
+    namer = Namer()
+    got = [namer.fresh(n) for n in ["a.b", "a_b", "a-b", "class", "forward", "x", "1", "", "🙂", "print"]]
+    assert len(set(got)) == len(got)
+    assert all(g.isidentifier() for g in got)
+    assert got[:3] == ["a_b", "a_b_2", "a_b_3"]
+    assert "class" not in got and "forward" not in got and "x" not in got and "print" not in got
+
+
+# --------------------------------------------------------------------------- files, CLI, bad input
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_cli_writes_module_weights_and_report(framework: str, tmp_path: Path) -> None:
+    corpus_or_skip()
+    outdir = tmp_path / "out"
+    result = run_tool("nir-translate", CORPUS / "braille_noDelay_bias_zero.nir", f"--target={framework}", "-o", outdir, "--semantics", "snntorch")
+    assert result.code == 0, result.stderr
+    assert f"wrote {framework} artefacts" in result.stdout and "semantics snntorch at dt = 0.0001 s" in result.stdout
+    assert sorted(p.name for p in outdir.iterdir()) == ["model.py", "report.json", "weights.npz"]
+    report = json.loads((outdir / "report.json").read_text())
+    assert report["semantics"] == "snntorch" and report["dtype"] == "float32"
+    with np.load(outdir / "weights.npz", allow_pickle=False) as w:
+        assert sum(w[k].size for k in w.files) == report["parameters"]
+    # A second run replaces its own output directory.
+    again = run_tool("nir-translate", CORPUS / "braille_noDelay_bias_zero.nir", f"--target={framework}", "-o", outdir, "--dtype", "float64")
+    assert again.code == 0, again.stderr
+    assert json.loads((outdir / "report.json").read_text())["dtype"] == "float64"
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_bad_input_exits_1_without_output(framework: str, tmp_path: Path) -> None:
+    """A graph the torch targets cannot take: one line per node, exit 1, no directory."""
+    inner = graph({"i": inp(2), "w": {"type": "Linear", "weight": np.ones((2, 2), np.float32)}, "o": out(2)}, [("i", "w"), ("w", "o")])
+    d = graph({"in": inp(2), "sub": inner, "out": out(2)}, [("in", "sub"), ("sub", "out")])
+    path = tmp_path / "bad.nir"
+    nirc.write(nirc.module_from_dict(d), path)
+    outdir = tmp_path / "out"
+    result = run_tool("nir-translate", path, f"--target={framework}", "-o", outdir)
+    assert result.code == 1
+    assert "Traceback" not in result.stderr
+    assert "node 'sub': a nested graph" in result.stderr and "[torch-unsupported]" in result.stderr
+    assert not outdir.exists()
+    batched = {"type": "Linear", "weight": np.ones((2, 2, 2), np.float32)}
+    flat = graph({"in": inp(2, 2), "m": batched, "out": out(2, 2)}, [("in", "m"), ("m", "out")])
+    with pytest.raises(Violations) as err:
+        TARGETS[framework].generate(nirc.module_from_dict(flat))
+    assert "node 'm': a 3-D weight" in str(err.value)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_refuses_a_users_directory_and_semantics_of_a_discrete_model(framework: str, tmp_path: Path) -> None:
+    corpus_or_skip()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    result = run_tool("nir-translate", CORPUS / "lif_norse.nir", f"--target={framework}", "-o", mine)
+    assert result.code == 1 and "[file]" in result.stderr
+    assert (mine / "notes.txt").read_text() == "keep me" and len(list(mine.iterdir())) == 1
+    discrete = read("lif_norse.nir")
+    NirToSnnPass(dt=1e-4, semantics="norse").apply(Context(), discrete)
+    with pytest.raises(NircError, match="already discrete-time"):
+        TARGETS[framework].generate(discrete, semantics="nir")
+    _, report = TARGETS[framework].generate(discrete)
+    assert report["semantics"] == "norse"
+
+
+def test_frameworks_are_the_pinned_versions() -> None:
+    """The versions these tests were written against (docs/notes/simulator-frameworks.md)."""
+    if has("snntorch"):
+        import snntorch
+
+        assert snntorch.__version__ == "1.0.0"
+    if has("norse"):
+        from importlib.metadata import version
+
+        assert version("norse") == "1.1.0"
+    if not (has("snntorch") or has("norse")):
+        pytest.skip("neither framework is installed")
+    assert sys.version_info >= (3, 11)
