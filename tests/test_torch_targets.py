@@ -181,6 +181,8 @@ def test_cnn_sinabs_random_events(framework: str, semantics: str, dt: float | No
     corpus_or_skip()
     module = read("cnn_sinabs.nir")
     emit(framework, module, tmp_path / "out", semantics=semantics, dt=dt, dtype="float64")
+    # A chain: Norse's idiom is one SequentialState stepped with a list of states.
+    assert ("self.net = norse.SequentialState(" in (tmp_path / "out" / "model.py").read_text()) == (framework == "norse")
     x = (np.random.default_rng(2).random((3, 40, 2, 34, 34)) < 0.1).astype(np.float64)
     y = run_emitted(load(tmp_path / "out"), x)
     ref = reference(module, x, semantics=semantics, dt=dt, dtype="float64")
@@ -350,7 +352,7 @@ def test_node_names_never_become_code(framework: str, tmp_path: Path, monkeypatc
     idents = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     assert "system" not in idents and "__import__" not in idents and "os" not in idents
     calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    assert calls <= {"Path", "super", "param", "range", "load", "Model", "heaviside", "ExactNeuron", "count_spikes", "Delay", "len", "max", "isinstance", "tuple"}
+    assert calls <= {"Path", "Gain", "super", "param", "range", "load", "Model", "heaviside", "ExactNeuron", "count_spikes", "Delay", "len", "max", "isinstance", "tuple"}
     if not (has("torch") and has(framework)):
         return
     monkeypatch.chdir(tmp_path)

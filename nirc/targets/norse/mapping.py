@@ -57,6 +57,7 @@ def _why_not(n: Neuron) -> str:
 class NorseMapping:
     name = "norse"
     imports = ("import norse.torch as norse",)
+    sequential = "norse.SequentialState"
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
         n = Neuron.of(ctx)
@@ -74,19 +75,24 @@ class NorseMapping:
         if why:
             return explicit(ctx, n, FRAMEWORK, f"cells cannot {why}" if why.startswith(("spike", "reset", "integrate", "return", "subtract")) else f"cells {why}")
         if integrator and not leaky:  # IAFCell: v + x, bit-exact
-            init, x_in = scaled_input(ctx, d.gain)
+            init, x_in, pre = scaled_input(ctx, d.gain)
             p = f"norse.IAFParameters(v_th={ctx.param('v_th', n.threshold_for_strict())}, v_reset={ctx.param('v_reset', d.v_reset)})"  # type: ignore[arg-type]
             lines = [f"# {literal(ctx.name)}: {ctx.op.name} -> norse.IAFCell", *init, f"{ctx.attr} = norse.IAFCell({p})"]
+            helpers = ("Gain",) if ctx.chained else ()
             state = ctx.var("state")
+            initial = f"norse.IAFFeedForwardState(v=torch.zeros((batch, *{tuple(d.decay.shape)!r}), dtype=DTYPE))"
             return NodeCode(
                 lines,
                 [f"{ctx.out}, {state} = {ctx.attr}({x_in}, {state})"],
-                start=[f"{state} = norse.IAFFeedForwardState(v=torch.zeros((batch, *{tuple(d.decay.shape)!r}), dtype=DTYPE))"],
+                start=[f"{state} = {initial}"],
                 module="norse.IAFCell",
                 exact=BIT_EXACT,
+                helpers=helpers,
+                chain=None if pre is None else (*pre, ctx.attr),
+                chain_state=initial,
             )
         scale = (d.gain / k) if not d.synaptic else (d.gain * d.syn_gain / k)  # type: ignore[operator]
-        init, x_in = scaled_input(ctx, scale.astype(ctx.dtype))
+        init, x_in, pre = scaled_input(ctx, scale.astype(ctx.dtype))
         shape = tuple(d.decay.shape)
         zeros = f"torch.zeros((batch, *{shape!r}), dtype=DTYPE)"
         params = {"tau_mem_inv": ctx.param("tau_mem_inv", k), "v_leak": ctx.param("v_leak", (d.bias / k).astype(ctx.dtype))}
@@ -96,7 +102,7 @@ class NorseMapping:
         if d.resets:
             params["v_th"] = ctx.param("v_th", n.threshold_for_strict())
             params["v_reset"] = ctx.param("v_reset", d.v_reset)  # type: ignore[arg-type]
-        helpers: tuple[str, ...] = ()
+        helpers: tuple[str, ...] = ("Gain",) if ctx.chained else ()
         if n.recurrent:
             cls, p_cls, state_new = "LIFRecurrentCell", "LIFParameters", f"norse.LIFState(z={zeros}, v={zeros}, i={zeros})"
         elif d.synaptic:
@@ -107,7 +113,7 @@ class NorseMapping:
             state_new = f"norse.{'LIFBoxFeedForwardState' if d.resets else 'LIBoxState'}(v={zeros})"
             if d.resets:
                 params["reset_method"] = f"norse.{RESETS[d.reset]}" if d.reset != "none" else "no_reset"
-                helpers = ("no_reset",) if d.reset == "none" else ()
+                helpers += ("no_reset",) if d.reset == "none" else ()
         p = f"norse.{p_cls}({', '.join(f'{a}={b}' for a, b in params.items())})"
         lines = [f"# {literal(ctx.name)}: {ctx.op.name} -> norse.{cls} (dt = 1: tau_mem_inv is 1 - decay)", *init]
         if n.recurrent:
@@ -122,6 +128,7 @@ class NorseMapping:
                 b, line = buffer(ctx, "b_rec", (scale * n.b_rec).astype(ctx.dtype))
                 lines.append(line)
                 x_in = f"{x_in} + ({b} if t > 0 else 0)"
+                pre = None  # the bias arrives from the second step: not a module of a chain
         else:
             lines.append(f"{ctx.attr} = norse.{cls}({p}, dt=1.0)")
         state = ctx.var("state")
@@ -129,6 +136,8 @@ class NorseMapping:
             lines,
             [f"{ctx.out}, {state} = {ctx.attr}({x_in}, {state})"],
             start=[f"{state} = {state_new}"],
+            chain=None if pre is None else (*pre, ctx.attr),
+            chain_state=state_new,
             module=f"norse.{cls}",
             exact=ROUNDING,
             helpers=helpers,

@@ -86,6 +86,7 @@ def _why_not(n: Neuron) -> str:
 class SnnTorchMapping:
     name = "snntorch"
     imports = ("import snntorch as snn",)
+    sequential = None  # snnTorch's neurons return (spikes, state...): a loop over the layers reads better
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
         n = Neuron.of(ctx)
@@ -109,12 +110,12 @@ class SnnTorchMapping:
             assert d.syn_gain is not None
             g_in = d.syn_gain if np.all(d.gain == 1) else d.gain * d.syn_gain
             exact = BIT_EXACT if np.all(d.gain == 1) else ROUNDING
-            init, x_in = scaled_input(ctx, g_in)
+            init, x_in, _ = scaled_input(ctx, g_in)
         else:
             g_in = d.gain
             if np.any(d.bias != 0):
                 exact = ROUNDING  # (β m) + (g x + b), where nirc adds (a v + b) + g x
-            init, x_in = scaled_input(ctx, d.gain, d.bias)
+            init, x_in, _ = scaled_input(ctx, d.gain, d.bias)
         args: dict[str, str] = {}
         if synaptic:
             args["alpha"] = ctx.param("alpha", d.syn_decay)  # type: ignore[arg-type]

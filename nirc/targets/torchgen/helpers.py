@@ -137,11 +137,24 @@ def no_reset(z, v, v_reset, v_th):
     return v
 '''
 
+GAIN = '''
+class Gain(nn.Module):
+    """x * gain, elementwise: a Scale node, or the input gain of a neuron."""
+
+    def __init__(self, gain):
+        super().__init__()
+        self.register_buffer("gain", gain)
+
+    def forward(self, x):
+        return x * self.gain
+'''
+
 #: name -> (source, names of the helpers it uses)
 HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "count_spikes": (COUNT_SPIKES, ()),
     "ExactNeuron": (EXACT_NEURON, ("count_spikes",)),
     "Delay": (DELAY, ()),
+    "Gain": (GAIN, ()),
     "heaviside": (HEAVISIDE, ()),
     "no_reset": (NO_RESET, ()),
 }

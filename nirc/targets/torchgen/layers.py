@@ -36,7 +36,7 @@ def _matrix(ctx: NodeContext) -> NodeCode:
     ]
     if bias:
         init.append(f"{ctx.attr}.bias.data = {ctx.param('bias', ctx.op.param('bias'))}")  # type: ignore[attr-defined]
-    return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module="nn.Linear", exact=ROUNDING)
+    return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module="nn.Linear", exact=ROUNDING, chain=(ctx.attr,))
 
 
 def _conv(ctx: NodeContext) -> NodeCode:
@@ -59,7 +59,7 @@ def _conv(ctx: NodeContext) -> NodeCode:
         f"{ctx.attr}.weight.data = {ctx.param('weight', w)}",
         f"{ctx.attr}.bias.data = {ctx.param('bias', op.param('bias'))}",  # type: ignore[attr-defined]
     ]
-    return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module=cls, exact=ROUNDING)
+    return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module=cls, exact=ROUNDING, chain=(ctx.attr,))
 
 
 def _pool(ctx: NodeContext) -> NodeCode:
@@ -75,9 +75,10 @@ def _pool(ctx: NodeContext) -> NodeCode:
     step = f"{ctx.out} = {ctx.attr}({ctx.x})"
     if average:  # the window's sum times 1/(kh kw), as SumPool2d ; Scale: exact
         scale = ctx.var("scale")
-        init.append(f'self.register_buffer({literal(scale)}, torch.tensor(1.0 / {kernel[0] * kernel[1]}, dtype=DTYPE))')
-        step += f" * self.{scale}"
-    return NodeCode(init, [step], module="nn.AvgPool2d", exact=BIT_EXACT)
+        init.append(f"{ctx.owner}{scale} = Gain(torch.tensor(1.0 / {kernel[0] * kernel[1]}, dtype=DTYPE))")
+        step = f"{ctx.out} = {ctx.owner}{scale}({ctx.attr}({ctx.x}))"
+    chain = (ctx.attr, f"{ctx.owner}{scale}") if average else (ctx.attr,)
+    return NodeCode(init, [step], module="nn.AvgPool2d", exact=BIT_EXACT, chain=chain, helpers=("Gain",) if average else ())
 
 
 def _flatten(ctx: NodeContext) -> NodeCode:
@@ -86,7 +87,7 @@ def _flatten(ctx: NodeContext) -> NodeCode:
         for b in range(a, len(src)):
             if (*src[:a], int(np.prod(src[a : b + 1])), *src[b + 1 :]) == dst:
                 init = [ctx.comment(f"Flatten {list(src)} -> {list(dst)}"), f"{ctx.attr} = nn.Flatten({a + 1}, {b + 1})"]
-                return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module="nn.Flatten")
+                return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module="nn.Flatten", chain=(ctx.attr,))
     step = f"{ctx.out} = ({ctx.x}).reshape(-1, *{tuple(dst)!r})"
     return NodeCode([ctx.comment(f"Flatten {list(src)} -> {list(dst)} (a reshape)")], [step], module="reshape")
 
@@ -101,8 +102,9 @@ def _elementwise(ctx: NodeContext, key: str, what: str) -> tuple[str, list[str]]
 
 
 def _scale(ctx: NodeContext) -> NodeCode:
-    scale, init = _elementwise(ctx, "scale", "Scale")
-    return NodeCode(init, [f"{ctx.out} = ({ctx.x}) * {scale}"], module="multiply")
+    value = ctx.op.param("scale")  # type: ignore[attr-defined]
+    init = [ctx.comment(f"Scale by {describe(value)}"), f"{ctx.attr} = Gain({ctx.param('scale', value)})"]
+    return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module="Gain", chain=(ctx.attr,), helpers=("Gain",))
 
 
 def _threshold(ctx: NodeContext) -> NodeCode:

@@ -22,13 +22,15 @@ from nirc.ir.order import breaks_cycles, schedule_order
 from nirc.targets.torchgen import helpers
 from nirc.targets.torchgen.layers import LAYERS, delay_init
 from nirc.targets.torchgen.names import Namer, literal
-from nirc.targets.torchgen.node import NodeCode, NodeContext
+from nirc.targets.torchgen.node import BIT_EXACT, NodeCode, NodeContext
 from nirc.targets.torchgen.source import Block
 
 
 class Mapping(Protocol):
     #: the framework, as ``--target`` names it
     name: str
+    #: the container class a chain of modules becomes (``norse.SequentialState``), or None
+    sequential: str | None
     #: the import lines of the framework
     imports: tuple[str, ...]
 
@@ -51,80 +53,156 @@ def _check_flat(graph: nir.GraphOp) -> None:
             raise NircError("a nested graph: the torch targets need a flat graph", rule="torch-unsupported", node=op.nir_name)
 
 
+def _is_chain(graph: nir.GraphOp, order: list[Any]) -> bool:
+    """Input -> one node after another -> Output: each node read once, by the next."""
+    inputs, outputs = graph.input_nodes(), graph.output_nodes()
+    if len(inputs) != 1 or len(outputs) != 1 or len(outputs[0].operands) != 1:
+        return False
+    for op in order:
+        if isinstance(op, nir.OutputOp):
+            continue
+        if breaks_cycles(op) or len(op.results) != 1 or sum(1 for _ in op.results[0].uses) != 1:
+            return False
+        if not isinstance(op, nir.InputOp) and len(op.operands) != 1:
+            return False
+    return True
+
+
+class _Writer:
+    """The parts of ``Model`` one graph walk fills."""
+
+    def __init__(self, graph: nir.GraphOp, order: list[Any], mapping: Mapping, dtype: str) -> None:
+        self.graph, self.order, self.mapping = graph, order, mapping
+        self.np_dtype = np.dtype(dtype)
+        self.namer = Namer()
+        self.weights: dict[str, np.ndarray] = {}
+        self.ident = {op: self.namer.fresh(op.properties["name"].data) for op in order}  # type: ignore[union-attr]
+        self.init, self.start, self.loop, self.after = Block(2), Block(2), Block(3), Block(3)
+        self.helpers: set[str] = set()
+        self.nodes: list[dict[str, Any]] = []
+        self.args = ["x"]
+        self.ret = ""
+        self.doc = ""
+
+    def code(self, op: Any, x: str, owner: str) -> NodeCode:
+        ctx = NodeContext(op, self.ident[op], x, self.np_dtype, self.namer, self.weights, owner)
+        if isinstance(op, snn.NEURON_OPS):
+            code = self.mapping.neuron(ctx)
+        elif type(op) in LAYERS:
+            code = LAYERS[type(op)](ctx)
+        else:
+            raise NircError(f"'{op.name}' has no torch form", rule="torch-unsupported", node=ctx.name)
+        self.nodes.append({"node": ctx.name, "op": op.name, "module": code.module, "exact": code.exact, "note": code.note})
+        self.helpers.update(code.helpers)
+        return code
+
+    def _doc(self, inputs: list[Any], outputs: list[Any]) -> None:
+        ins = ", ".join(f"{a}: (time, batch, {', '.join(map(str, nir.shape_of(op.output)))})" for a, op in zip(self.args, inputs, strict=True))
+        if len(outputs) == 1:
+            outs = f"(time, batch, {', '.join(map(str, _shape(outputs[0])))})"
+        else:
+            outs = "a dict of (time, batch, ...) tensors keyed by Output name"
+        self.doc = f"{ins} -> {outs}."
+
+    # ------------------------------------------------------------- one module per node
+    def stepwise(self) -> None:
+        """``forward`` computes every node in turn at each step."""
+        graph, order, ident = self.graph, self.order, self.ident
+        position = {op: i for i, op in enumerate(order)}
+        inputs = graph.input_nodes()
+        var: dict[Any, str] = {}
+        self.args = ["x"] if len(inputs) == 1 else [self.namer.fresh(f"{ident[op]}_seq") for op in inputs]
+        for arg, op in zip(self.args, inputs, strict=True):
+            var[op.output] = ident[op]
+            self.loop.add(f"{ident[op]} = {arg}[t]")
+
+        def input_expr(op: Any) -> str:
+            parts = [var[v] for v in op.operands]
+            if not parts:
+                shape = _shape(op) if isinstance(op, nir.OutputOp) else tuple(int(d) for d in (op.expected_input_shape() or ()))
+                return f"torch.zeros((batch, *{shape!r}), dtype=DTYPE)"
+            return " + ".join(parts)
+
+        breakers = [op for op in order if breaks_cycles(op)]
+        for op in breakers:  # their output is known at the start of a step
+            ctx = NodeContext(op, ident[op], "", self.np_dtype, self.namer, self.weights)
+            self.init.extend(delay_init(ctx))
+            self.start.add(f"{ctx.attr}.start(batch)")
+            self.loop.add(f"{ctx.out} = {ctx.attr}.ahead()")
+            var[op.results[0]] = ctx.out
+            self.helpers.add("Delay")
+            self.nodes.append({"node": ctx.name, "op": op.name, "module": "Delay", "exact": BIT_EXACT, "note": ""})
+        errors: list[NircError] = []
+        for op in order:
+            if isinstance(op, (nir.InputOp, nir.OutputOp)) or op in breakers:
+                continue
+            for value in op.operands:
+                if position[value.owner] >= position[op] and not breaks_cycles(value.owner):  # type: ignore[index]
+                    raise NircError("a cycle without a one-step delay: run nir-to-snn first", rule="torch-unsupported", node=op.nir_name)
+            try:
+                code = self.code(op, input_expr(op), "self.")
+            except NircError as err:
+                errors.append(err)
+                continue
+            self.init.extend(code.init)
+            self.start.extend(code.start)
+            self.loop.extend(code.step)
+            var[op.results[0]] = ident[op]
+        if errors:
+            raise Violations(self.mapping.name, [Violation(e.rule or "torch-unsupported", e.node, e.message) for e in errors])
+        for op in breakers:
+            self.after.add(f"self.{ident[op]}.push({input_expr(op)})")
+        outputs = graph.output_nodes()
+        out_vars = [self.namer.fresh(f"{ident[op]}_steps") for op in outputs]
+        for op, steps in zip(outputs, out_vars, strict=True):
+            self.start.add(f"{steps} = []")
+            self.after.add(f"{steps}.append({input_expr(op)})")
+        if len(outputs) == 1:
+            self.ret = f"torch.stack({out_vars[0]})"
+        else:
+            self.ret = "{" + ", ".join(f"{literal(op.nir_name)}: torch.stack({v})" for op, v in zip(outputs, out_vars, strict=True)) + "}"
+        self._doc(inputs, outputs)
+
+    # ------------------------------------------------------------- a chain
+    def sequential(self, container: str) -> bool:
+        """The chain as one ``container`` (Norse's ``SequentialState``) of the nodes'
+        modules, stepped with a list of states; False where a node is no module chain."""
+        modules: list[str] = []
+        states: list[str] = []
+        for op in self.order:
+            if isinstance(op, (nir.InputOp, nir.OutputOp)):
+                continue
+            code = self.code(op, "", "")
+            if code.chain is None:
+                return False
+            self.init.extend(code.init)
+            modules.extend(code.chain)
+            states.extend(["None"] * (len(code.chain) - 1))
+            states.append(code.chain_state or "None")
+        self.init.add(f"self.net = {container}(")
+        self.init.extend(f"    {m}," for m in modules)
+        self.init.add(")")
+        self.start.add("state = [")
+        self.start.extend(f"    {s}," for s in states)
+        self.start.add("]", "outputs = []")
+        self.loop.add("y, state = self.net(x[t], state)", "outputs.append(y)")
+        self.ret = "torch.stack(outputs)"
+        self._doc(self.graph.input_nodes(), self.graph.output_nodes())
+        return True
+
+
 def generate(module: ModuleOp, mapping: Mapping, dtype: str, header: list[str], semantics: dict[str, Any]) -> Generated:
     """The Python source and the weights of ``module`` (fused `snn`, after ``nir-to-snn``)."""
     graph = top_graph(module)
     _check_flat(graph)
-    inputs = graph.input_nodes()
-    if not inputs:
+    if not graph.input_nodes():
         raise NircError("the graph has no Input node: nothing to feed the generated model", rule="torch-unsupported")
     order = schedule_order(graph)
-    position = {op: i for i, op in enumerate(order)}
-    namer = Namer()
-    weights: dict[str, np.ndarray] = {}
-    np_dtype = np.dtype(dtype)
-    ident = {op: namer.fresh(op.properties["name"].data) for op in order}  # type: ignore[union-attr]
-    var: dict[Any, str] = {}
-    init, start, loop, after = Block(2), Block(2), Block(3), Block(3)
-    helper_names: set[str] = set()
-    nodes: list[dict[str, Any]] = []
-    errors: list[NircError] = []
-
-    # Forward's arguments: x for one Input, else one per Input.
-    args = ["x"] if len(inputs) == 1 else [namer.fresh(f"{ident[op]}_seq") for op in inputs]
-    for arg, op in zip(args, inputs, strict=True):
-        var[op.output] = ident[op]
-        loop.add(f"{ident[op]} = {arg}[t]")
-
-    def input_expr(op: Any) -> str:
-        parts = [var[v] for v in op.operands]
-        if not parts:
-            shape = _shape(op) if isinstance(op, nir.OutputOp) else tuple(int(d) for d in (op.expected_input_shape() or ()))
-            return f"torch.zeros((batch, *{shape!r}), dtype=DTYPE)"
-        return " + ".join(parts)
-
-    breakers = [op for op in order if breaks_cycles(op)]
-    for op in breakers:  # their output is known at the start of a step
-        ctx = NodeContext(op, ident[op], "", np_dtype, namer, weights)
-        init.extend(delay_init(ctx))
-        start.add(f"{ctx.attr}.start(batch)")
-        loop.add(f"{ctx.out} = {ctx.attr}.ahead()")
-        var[op.results[0]] = ctx.out
-        helper_names.add("Delay")
-        nodes.append({"node": ctx.name, "op": op.name, "module": "Delay", "exact": "bit-exact", "note": ""})
-    for op in order:
-        if isinstance(op, (nir.InputOp, nir.OutputOp)) or op in breakers:
-            continue
-        for value in op.operands:
-            owner = value.owner
-            if position[owner] >= position[op] and not breaks_cycles(owner):  # type: ignore[index]
-                raise NircError("a cycle without a one-step delay: run nir-to-snn first", rule="torch-unsupported", node=ident[op])
-        ctx = NodeContext(op, ident[op], input_expr(op), np_dtype, namer, weights)
-        try:
-            if isinstance(op, snn.NEURON_OPS):
-                code = mapping.neuron(ctx)
-            elif type(op) in LAYERS:
-                code = LAYERS[type(op)](ctx)
-            else:
-                raise NircError(f"'{op.name}' has no torch form", rule="torch-unsupported", node=ctx.name)
-        except NircError as err:
-            errors.append(err)
-            continue
-        init.extend(code.init)
-        start.extend(code.start)
-        loop.extend(code.step)
-        var[op.results[0]] = ctx.out
-        helper_names.update(code.helpers)
-        nodes.append({"node": ctx.name, "op": op.name, "module": code.module, "exact": code.exact, "note": code.note})
-    if errors:
-        raise Violations(mapping.name, [Violation(e.rule or "torch-unsupported", e.node, e.message) for e in errors])
-    for op in breakers:
-        after.add(f"self.{ident[op]}.push({input_expr(op)})")
-    outputs = graph.output_nodes()
-    out_vars = [namer.fresh(f"{ident[op]}_steps") for op in outputs]
-    for op, steps in zip(outputs, out_vars, strict=True):
-        start.add(f"{steps} = []")
-        after.add(f"{steps}.append({input_expr(op)})")
+    container = getattr(mapping, "sequential", None)
+    w = _Writer(graph, order, mapping, dtype)
+    if not (container and _is_chain(graph, order) and _try(w.sequential, container)):
+        w = _Writer(graph, order, mapping, dtype)
+        w.stepwise()
 
     lines = Block(0)
     lines.extend(header)
@@ -144,40 +222,33 @@ def generate(module: ModuleOp, mapping: Mapping, dtype: str, header: list[str], 
         'WEIGHTS = Path(__file__).with_name("weights.npz")',
         "#: The NIR name of each node, by the identifier the code uses for it.",
         "NODE_NAMES = {",
-        *[f"    {literal(ident[op])}: {literal(op.properties['name'].data)}," for op in order],  # type: ignore[union-attr]
+        *[f"    {literal(w.ident[op])}: {literal(op.properties['name'].data)}," for op in order],  # type: ignore[union-attr]
         "}",
     )
-    for name in helpers.closure(helper_names):
+    for name in helpers.closure(w.helpers):
         lines.add("", *helpers.HELPERS[name][0].strip("\n").splitlines())
-    in_doc = ", ".join(f"{a}: (time, batch, {', '.join(map(str, nir.shape_of(op.output)))})" for a, op in zip(args, inputs, strict=True))
-    if len(outputs) == 1:
-        out_doc = f"(time, batch, {', '.join(map(str, _shape(outputs[0])))})"
-        ret = f"torch.stack({out_vars[0]})"
-    else:
-        out_doc = "a dict of (time, batch, ...) tensors keyed by Output name"
-        ret = "{" + ", ".join(f"{literal(op.nir_name)}: torch.stack({v})" for op, v in zip(outputs, out_vars, strict=True)) + "}"
     lines.add(
         "",
         "",
         "class Model(nn.Module):",
-        '    def __init__(self, weights=WEIGHTS):',
+        "    def __init__(self, weights=WEIGHTS):",
         "        super().__init__()",
         "        stored = np.load(weights, allow_pickle=False)",
         "",
         "        def param(key):",
         "            return torch.as_tensor(stored[key], dtype=DTYPE)",
         "",
-        *init.lines,
+        *w.init.lines,
         "",
-        f"    def forward(self, {', '.join(args)}):",
-        f'        """{in_doc} -> {out_doc}."""',
-        *[f"        {a} = torch.as_tensor({a}, dtype=DTYPE)" for a in args],
-        f"        steps, batch = {args[0]}.shape[:2]",
-        *start.lines,
+        f"    def forward(self, {', '.join(w.args)}):",
+        f'        """{w.doc}"""',
+        *[f"        {a} = torch.as_tensor({a}, dtype=DTYPE)" for a in w.args],
+        f"        steps, batch = {w.args[0]}.shape[:2]",
+        *w.start.lines,
         "        for t in range(steps):",
-        *loop.lines,
-        *after.lines,
-        f"        return {ret}",
+        *w.loop.lines,
+        *w.after.lines,
+        f"        return {w.ret}",
         "",
         "",
         "def load(weights=WEIGHTS):",
@@ -185,7 +256,15 @@ def generate(module: ModuleOp, mapping: Mapping, dtype: str, header: list[str], 
         "    return Model(weights).eval()",
         "",
     )
-    return Generated(lines.text(), weights, nodes)
+    return Generated(lines.text(), w.weights, w.nodes)
+
+
+def _try(make: Any, *args: Any) -> bool:
+    """``make(*args)``, False where a node refuses (the step-by-step form reports it)."""
+    try:
+        return bool(make(*args))
+    except NircError:
+        return False
 
 
 def _shape(op: nir.OutputOp) -> tuple[int, ...]:

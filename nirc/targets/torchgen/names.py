@@ -18,7 +18,7 @@ import re
 RESERVED = frozenset(
     {
         "np", "torch", "nn", "snn", "norse", "F", "Path", "DTYPE", "WEIGHTS", "NODE_NAMES", "Model", "load",
-        "self", "x", "t", "batch", "steps", "inputs", "outputs", "weights", "param", "state",
+        "self", "x", "y", "t", "batch", "stored", "steps", "inputs", "outputs", "weights", "param", "state",
         "ExactNeuron", "Delay", "count_spikes", "heaviside", "no_reset", "Gain",
         # torch.nn.Module
         "forward", "training", "parameters", "buffers", "children", "modules", "state_dict", "load_state_dict",

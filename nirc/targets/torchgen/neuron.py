@@ -51,20 +51,29 @@ def buffer(ctx: NodeContext, key: str, value: np.ndarray) -> tuple[str, str]:
     return f"self.{name}", f"self.register_buffer({literal(name)}, {ctx.param(key, value)})  # {describe(value)}"
 
 
-def scaled_input(ctx: NodeContext, gain: np.ndarray, bias: np.ndarray | None = None) -> tuple[list[str], str]:
+def scaled_input(ctx: NodeContext, gain: np.ndarray, bias: np.ndarray | None = None) -> tuple[list[str], str, tuple[str, ...] | None]:
     """``gain * x (+ bias)`` as nirc computes it (an elementwise product: exact), with the
-    buffers it needs; ``x`` alone where the gain is 1."""
+    lines it needs: (init lines, the input expression, and for a chain the modules to
+    apply before the neuron, None where a bias makes it no chain); ``x`` alone where the
+    gain is 1."""
     init: list[str] = []
     expr = ctx.x
+    modules: tuple[str, ...] | None = ()
     if not np.all(gain == 1):
-        g, line = buffer(ctx, "gain", gain)
-        init.append(line)
-        expr = f"{g} * ({ctx.x})" if " " in ctx.x else f"{g} * {ctx.x}"
+        if ctx.chained:
+            name = ctx.var("gain")
+            init.append(f"{name} = Gain({ctx.param('gain', gain)})  # {describe(gain)}")
+            modules = (name,)
+        else:
+            g, line = buffer(ctx, "gain", gain)
+            init.append(line)
+            expr = f"{g} * ({ctx.x})" if " " in ctx.x else f"{g} * {ctx.x}"
     if bias is not None and np.any(bias != 0):
         b, line = buffer(ctx, "bias", bias)
         init.append(line)
         expr = f"{expr} + {b}"
-    return init, expr
+        modules = None
+    return init, expr, modules
 
 
 def explicit(ctx: NodeContext, n: Neuron, framework: str, why: str) -> NodeCode:
@@ -91,6 +100,8 @@ def explicit(ctx: NodeContext, n: Neuron, framework: str, why: str) -> NodeCode:
         init,
         [f"{ctx.out}, {state} = {ctx.attr}({ctx.x}, {state})"],
         start=[f"{state} = None"],
+        chain=(ctx.attr,),
+        chain_state="None",
         module="ExactNeuron",
         exact=ROUNDING if n.recurrent else BIT_EXACT,
         note=f"{framework} {why}",

@@ -27,6 +27,10 @@ class NodeCode:
     #: the class that computes the node (for the report), e.g. ``snn.Leaky``
     module: str = ""
     exact: str = BIT_EXACT
+    #: where the graph is a chain: the node as modules applied in turn (their variables
+    #: in ``__init__``), and the initial state of the stateful one (None: stateless)
+    chain: tuple[str, ...] | None = None
+    chain_state: str | None = None
     #: why the framework's own layer could not be used, where it was not
     note: str = ""
     helpers: tuple[str, ...] = ()
@@ -44,6 +48,9 @@ class NodeContext:
     dtype: np.dtype
     namer: Namer
     weights: dict[str, np.ndarray]
+    #: ``self.`` for a module attribute; ``""`` where the modules are local variables of
+    #: ``__init__`` that go into one ``SequentialState`` (a chain)
+    owner: str = "self."
 
     @property
     def out(self) -> str:
@@ -51,7 +58,11 @@ class NodeContext:
 
     @property
     def attr(self) -> str:
-        return f"self.{self.ident}"
+        return f"{self.owner}{self.ident}"
+
+    @property
+    def chained(self) -> bool:
+        return self.owner == ""
 
     @property
     def name(self) -> str:
