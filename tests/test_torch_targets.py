@@ -36,6 +36,7 @@ from xdsl.context import Context
 
 import nirc
 from nirc.errors import NircError, Violations
+from nirc.ir.discrete import DISCRETIZATION, record
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.targets.norse.target import TARGET as NORSE
 from nirc.targets.snntorch.target import TARGET as SNNTORCH
@@ -360,6 +361,23 @@ def test_node_names_never_become_code(framework: str, tmp_path: Path, monkeypatc
     y = run_emitted(load(outdir), x)
     assert_same(y, reference(module, x, dtype="float64"))
     assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_recorded_semantics_name_is_no_code_either(framework: str) -> None:
+    """An `snn` module's recorded profile name comes from the input file too."""
+    module = _leaky_module()
+    NirToSnnPass(dt=1e-4).apply(Context(), module)
+    graph_op = next(op for op in module.walk() if op.name == "nir.graph")
+    evil = nirc.Semantics(name='x"""\nimport os\n"""', dt=1e-4)
+    graph_op.attributes[DISCRETIZATION] = record(evil)
+    generated, report = TARGETS[framework].generate(module)
+    tree = ast.parse(generated.source)
+    assert evil.name in {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)}
+    assert not any(isinstance(n, ast.Import) and any(a.name == "os" for a in n.names) for n in ast.walk(tree))
+    assert report["semantics"] == evil.name
+    with pytest.raises(NircError, match="float32 or float64"):
+        TARGETS[framework].generate(module, dtype="float16")
 
 
 def test_namer_makes_distinct_safe_identifiers() -> None:

@@ -31,7 +31,7 @@ import numpy as np
 
 from nirc.targets.torchgen.names import literal
 from nirc.targets.torchgen.neuron import Neuron, buffer, explicit, scaled_input
-from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext
+from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, zeros
 
 FRAMEWORK = "Norse"
 RESETS = {"value": "reset_value", "subtract": "reset_subtract", "none": "no_reset"}
@@ -80,7 +80,7 @@ class NorseMapping:
             lines = [f"# {literal(ctx.name)}: {ctx.op.name} -> norse.IAFCell", *init, f"{ctx.attr} = norse.IAFCell({p})"]
             helpers = ("Gain",) if ctx.chained else ()
             state = ctx.var("state")
-            initial = f"norse.IAFFeedForwardState(v=torch.zeros((batch, *{tuple(d.decay.shape)!r}), dtype=DTYPE))"
+            initial = f"norse.IAFFeedForwardState(v={zeros(tuple(d.decay.shape))})"
             return NodeCode(
                 lines,
                 [f"{ctx.out}, {state} = {ctx.attr}({x_in}, {state})"],
@@ -94,7 +94,7 @@ class NorseMapping:
         scale = (d.gain / k) if not d.synaptic else (d.gain * d.syn_gain / k)  # type: ignore[operator]
         init, x_in, pre = scaled_input(ctx, scale.astype(ctx.dtype))
         shape = tuple(d.decay.shape)
-        zeros = f"torch.zeros((batch, *{shape!r}), dtype=DTYPE)"
+        zero = zeros(shape)
         params = {"tau_mem_inv": ctx.param("tau_mem_inv", k), "v_leak": ctx.param("v_leak", (d.bias / k).astype(ctx.dtype))}
         if d.synaptic or n.recurrent:
             syn_k = (1 - d.syn_decay).astype(ctx.dtype) if d.synaptic else np.ones_like(k)  # type: ignore[operator]
@@ -104,13 +104,13 @@ class NorseMapping:
             params["v_reset"] = ctx.param("v_reset", d.v_reset)  # type: ignore[arg-type]
         helpers: tuple[str, ...] = ("Gain",) if ctx.chained else ()
         if n.recurrent:
-            cls, p_cls, state_new = "LIFRecurrentCell", "LIFParameters", f"norse.LIFState(z={zeros}, v={zeros}, i={zeros})"
+            cls, p_cls, state_new = "LIFRecurrentCell", "LIFParameters", f"norse.LIFState(z={zero}, v={zero}, i={zero})"
         elif d.synaptic:
             cls, p_cls = ("LIFCell", "LIFParameters") if d.resets else ("LICell", "LIParameters")
-            state_new = f"norse.{'LIFFeedForwardState' if d.resets else 'LIState'}(v={zeros}, i={zeros})"
+            state_new = f"norse.{'LIFFeedForwardState' if d.resets else 'LIState'}(v={zero}, i={zero})"
         else:
             cls, p_cls = ("LIFBoxCell", "LIFBoxParameters") if d.resets else ("LIBoxCell", "LIBoxParameters")
-            state_new = f"norse.{'LIFBoxFeedForwardState' if d.resets else 'LIBoxState'}(v={zeros})"
+            state_new = f"norse.{'LIFBoxFeedForwardState' if d.resets else 'LIBoxState'}(v={zero})"
             if d.resets:
                 params["reset_method"] = f"norse.{RESETS[d.reset]}" if d.reset != "none" else "no_reset"
                 helpers += ("no_reset",) if d.reset == "none" else ()

@@ -22,7 +22,7 @@ from nirc.ir.order import breaks_cycles, schedule_order
 from nirc.targets.torchgen import helpers
 from nirc.targets.torchgen.layers import LAYERS, delay_init
 from nirc.targets.torchgen.names import Namer, literal
-from nirc.targets.torchgen.node import BIT_EXACT, NodeCode, NodeContext
+from nirc.targets.torchgen.node import BIT_EXACT, NodeCode, NodeContext, zeros
 from nirc.targets.torchgen.source import Block
 
 
@@ -120,7 +120,7 @@ class _Writer:
             parts = [var[v] for v in op.operands]
             if not parts:
                 shape = _shape(op) if isinstance(op, nir.OutputOp) else tuple(int(d) for d in (op.expected_input_shape() or ()))
-                return f"torch.zeros((batch, *{shape!r}), dtype=DTYPE)"
+                return zeros(shape)
             return " + ".join(parts)
 
         breakers = [op for op in order if breaks_cycles(op)]

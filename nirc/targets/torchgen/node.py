@@ -105,6 +105,11 @@ def uniform(value: np.ndarray | None, scalar: float) -> bool:
     return value is not None and bool(np.all(value == scalar))
 
 
+def zeros(shape: tuple[int, ...]) -> str:
+    """The expression of a batch of zeros of ``shape`` in the run dtype."""
+    return f"torch.zeros({', '.join(['batch', *map(str, shape)])}, dtype=DTYPE)"
+
+
 def kw(**args: Any) -> str:
     """Keyword arguments for a call, in the order given."""
     return ", ".join(f"{k}={v}" for k, v in args.items())
