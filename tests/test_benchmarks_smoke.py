@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "benchmarks" / "bench_io.py"
 BENCH_PASSES = REPO / "benchmarks" / "bench_passes.py"
 BENCH_SPECK = REPO / "benchmarks" / "bench_speck.py"
+BENCH_TORCH = REPO / "benchmarks" / "bench_torch.py"
 
 
 def test_bench_io_quick_prints_tables(tmp_path: Path) -> None:
@@ -63,3 +67,26 @@ def test_bench_speck_quick_prints_tables() -> None:
         assert f"| {stage}" in out or f"|   {stage}" in out or f"| **{stage}" in out, stage
     assert "| model " in out and "| steps/s |" in out and "| vs float nir |" in out  # the interpreter table
     assert "quantized `speck` module" in out
+
+
+def test_bench_torch_quick_prints_table() -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("snntorch")
+    pytest.importorskip("norse")
+    proc = subprocess.run(
+        [sys.executable, str(BENCH_TORCH), "--quick"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout
+    if "skipped: no corpus at" in out:  # the paper corpus is not beside the repository
+        return
+    for header in ("model", "framework", "dtype", "emit in-process s", "nir-translate wall s", "emitted steps/s",
+                   "nir-run steps/s", "emitted/nir-run", "output spikes emitted / nir-run", "identical"):  # fmt: skip
+        assert f"| {header} " in out, header
+    for model in ("lif_norse", "braille_noDelay_bias_zero", "braille_noDelay_noBias_subtract", "cnn_sinabs"):
+        for framework in ("snntorch", "norse"):
+            assert re.search(rf"^\| {model} +\| {framework} +\| float(32|64) ", out, re.M), (model, framework)

@@ -78,7 +78,7 @@ class NorseMapping:
             init, x_in, pre = scaled_input(ctx, d.gain)
             p = f"norse.IAFParameters(v_th={ctx.param('v_th', n.threshold_for_strict())}, v_reset={ctx.param('v_reset', d.v_reset)})"  # type: ignore[arg-type]
             lines = [f"# {literal(ctx.name)}: {ctx.op.name} -> norse.IAFCell", *init, f"{ctx.attr} = norse.IAFCell({p})"]
-            helpers = ("Gain",) if ctx.chained else ()
+            helpers = ("Gain",) if pre else ()
             state = ctx.var("state")
             initial = f"norse.IAFFeedForwardState(v={zeros(tuple(d.decay.shape))})"
             return NodeCode(
@@ -102,7 +102,7 @@ class NorseMapping:
         if d.resets:
             params["v_th"] = ctx.param("v_th", n.threshold_for_strict())
             params["v_reset"] = ctx.param("v_reset", d.v_reset)  # type: ignore[arg-type]
-        helpers: tuple[str, ...] = ("Gain",) if ctx.chained else ()
+        helpers: tuple[str, ...] = ("Gain",) if pre else ()
         if n.recurrent:
             cls, p_cls, state_new = "LIFRecurrentCell", "LIFParameters", f"norse.LIFState(z={zero}, v={zero}, i={zero})"
         elif d.synaptic:

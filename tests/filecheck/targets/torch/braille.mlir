@@ -13,7 +13,7 @@
 
 // SUMMARY:      nir-translate: wrote snntorch artefacts to
 // SUMMARY-NEXT:   semantics snntorch at dt = 0.0001 s, float32; 4 nodes, 2501 parameters in weights.npz
-// SUMMARY-NOT:  node
+// SUMMARY-NOT:  node '
 
 // SNNTORCH:      import snntorch as snn
 // SNNTORCH:      DTYPE = torch.float32
