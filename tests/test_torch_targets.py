@@ -311,6 +311,77 @@ def test_explicit_modules_for_what_frameworks_lack(framework: str, tmp_path: Pat
     assert next(iter(ref.values())).sum() > 0
 
 
+@pytest.mark.parametrize("theta", [0.0, -0.3])
+@pytest.mark.parametrize(("reset", "compare", "reset_timing"), list(itertools.product(["value", "subtract", "none"], [">", ">="], ["same", "next"])))
+@pytest.mark.parametrize("framework", framework_params())
+def test_thresholds_at_and_below_zero(framework: str, reset: str, compare: str, reset_timing: str, theta: float, tmp_path: Path) -> None:
+    """Thresholds of 0 and below, with every reset, comparison and reset timing: where the
+    framework's neuron cannot (snnTorch's zero reset with a threshold below 0, which '>='
+    makes of 0), nirc's step stands in; the outputs are equal either way."""
+    for key, synaptic in (("leaky", False), ("synaptic", True)):
+        module = _leaky_module(v_threshold=theta) if not synaptic else _cuba_module(theta)
+        NirToSnnPass(dt=1e-4, reset=reset, compare=compare, reset_timing=reset_timing).apply(Context(), module)
+        outdir = tmp_path / key
+        emit(framework, module, outdir, dtype="float64")
+        x = np.random.default_rng(5).normal(0.0, 2.0, (2, 30, 2))
+        assert_same(run_emitted(load(outdir), x), reference(module, x))
+
+
+def _cuba_module(theta: float) -> Any:
+    n = 3
+    cuba = {
+        "type": "CubaLIF", "tau_syn": np.full(n, 1e-3), "tau_mem": np.full(n, 2e-3), "r": np.full(n, 1.0), "v_leak": np.zeros(n),
+        "v_threshold": np.full(n, theta), "v_reset": np.zeros(n), "w_in": np.full(n, 1.0),
+    }
+    w = np.array([[1.0, 0.5], [0.2, 2.0], [1.5, -0.3]], np.float32)
+    return nirc.module_from_dict(
+        graph({"in": inp(2), "w": {"type": "Linear", "weight": w}, "n": cuba, "out": out(3)}, [("in", "w"), ("w", "n"), ("n", "out")])
+    )
+
+
+@pytest.mark.parametrize(("kind", "padding"), [("SumPool2d", 0), ("SumPool2d", 2), ("AvgPool2d", 1), ("AvgPool2d", 3)])
+@pytest.mark.parametrize("framework", framework_params())
+def test_pools_of_real_values_agree_to_rounding(framework: str, kind: str, padding: int, tmp_path: Path) -> None:
+    """torch sums a window in another order than numpy: exact on spikes, to rounding on real
+    values (and so reported); a padding beyond half the kernel (which torch's pools refuse)
+    is a ZeroPad2d in front."""
+    pool_node = {"type": kind, "kernel_size": np.array([3, 3]), "stride": np.array([2, 2]), "padding": np.array([padding, padding])}
+    side = (6 + 2 * padding - 3) // 2 + 1
+    module = nirc.module_from_dict(
+        graph({"in": inp(2, 6, 6), "p": pool_node, "out": out(2, side, side)}, [("in", "p"), ("p", "out")])
+    )
+    report = emit(framework, module, tmp_path / "out", dtype="float64")
+    assert not report["bit_exact"]
+    x = np.random.default_rng(6).normal(size=(2, 5, 2, 6, 6))
+    ref = reference(module, x, dtype="float64")
+    assert_same(run_emitted(load(tmp_path / "out"), x), ref, rounding=True)
+    spikes = (x > 0.5).astype(np.float64)
+    assert_same(run_emitted(load(tmp_path / "out"), spikes), reference(module, spikes, dtype="float64"))
+
+
+@pytest.mark.parametrize("framework", framework_params())
+def test_several_inputs_and_outputs_by_name(framework: str, tmp_path: Path) -> None:
+    """Several Inputs: forward takes a dict keyed by Input name, as nirc.run does; several
+    Outputs: a dict keyed by Output name."""
+    w = {"type": "Linear", "weight": np.array([[1.0, 2.0], [3.0, -1.0]], np.float32)}
+    lif = {"type": "LIF", "tau": np.full(2, 2e-3), "r": np.ones(2), "v_leak": np.zeros(2), "v_threshold": np.full(2, 0.05), "v_reset": np.zeros(2)}
+    d = graph(
+        {"b": inp(2), "a": inp(2), "w": w, "n": lif, "o2": out(2), "o1": out(2)},
+        [("a", "w"), ("b", "w"), ("w", "n"), ("n", "o1"), ("a", "o2")],
+    )
+    module = nirc.module_from_dict(d)
+    emit(framework, module, tmp_path / "out", dtype="float64")
+    rng = np.random.default_rng(7)
+    xs = {"a": rng.random((2, 12, 2)), "b": 3 * rng.random((2, 12, 2))}
+    import torch
+
+    with torch.no_grad():
+        got = load(tmp_path / "out")({k: torch.as_tensor(np.swapaxes(v, 0, 1)) for k, v in xs.items()})
+    ref = reference(module, xs)
+    assert set(got) == {"o1", "o2"}
+    assert_same({k: np.swapaxes(v.numpy(), 0, 1) for k, v in got.items()}, ref)
+
+
 # --------------------------------------------------------------------------- names
 
 
@@ -340,7 +411,8 @@ def test_node_names_never_become_code(framework: str, tmp_path: Path, monkeypatc
     for n in names[4:-1]:
         nodes[n] = {"type": "Scale", "scale": np.full(3, 1.5)}
     chain = names[:4] + names[4:-1] + names[-1:]
-    module = nirc.module_from_dict(graph(nodes, list(zip(chain, chain[1:], strict=False))))
+    # the Affine also feeds the Output: no chain, so every name is an attribute (Norse too)
+    module = nirc.module_from_dict(graph(nodes, [*itertools.pairwise(chain), (names[1], names[-1])]))
     outdir = tmp_path / "out"
     emit(framework, module, outdir, dtype="float64")
     source = (outdir / "model.py").read_text()
@@ -353,7 +425,7 @@ def test_node_names_never_become_code(framework: str, tmp_path: Path, monkeypatc
     idents = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     assert "system" not in idents and "__import__" not in idents and "os" not in idents
     calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    assert calls <= {"Path", "Gain", "super", "param", "range", "load", "Model", "heaviside", "ExactNeuron", "count_spikes", "Delay", "len", "max", "isinstance", "tuple"}
+    assert calls <= {"Path", "Gain", "dict", "super", "param", "range", "load", "Model", "heaviside", "ExactNeuron", "count_spikes", "Delay", "len", "max", "isinstance", "tuple"}
     if not (has("torch") and has(framework)):
         return
     monkeypatch.chdir(tmp_path)
@@ -378,6 +450,18 @@ def test_a_recorded_semantics_name_is_no_code_either(framework: str) -> None:
     assert report["semantics"] == evil.name
     with pytest.raises(NircError, match="float32 or float64"):
         TARGETS[framework].generate(module, dtype="float16")
+
+
+@pytest.mark.skipif(not has("torch"), reason="torch is not installed")
+def test_reserved_names_cover_nn_module() -> None:
+    """A node named after a method of nn.Module would leave the method in place of the
+    layer: every public attribute of the installed torch's nn.Module is reserved."""
+    from torch import nn
+
+    from nirc.targets.torchgen.names import RESERVED
+
+    public = {n for n in dir(nn.Module) if not n.startswith("_")} | set(vars(nn.Module()))
+    assert {n for n in public if not n.startswith("_")} <= RESERVED
 
 
 def test_namer_makes_distinct_safe_identifiers() -> None:

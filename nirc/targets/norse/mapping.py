@@ -46,7 +46,7 @@ def _why_not(n: Neuron) -> str:
     if d.resets and d.reset_timing != "same":
         return "reset in the spiking step"
     if d.order != "leak-then-integrate":
-        return "integrate after the leak"
+        return "leak after integrating (order = integrate-then-leak)"
     if d.resets and d.output != "spikes":
         return "return the membrane after the reset, not what the threshold read"
     if d.resets and d.reset == "subtract" and d.compare != ">":
@@ -73,7 +73,7 @@ class NorseMapping:
         if not why and n.recurrent and not d.resets:
             why = "have no recurrent cell without a spike"
         if why:
-            return explicit(ctx, n, FRAMEWORK, f"cells cannot {why}" if why.startswith(("spike", "reset", "integrate", "return", "subtract")) else f"cells {why}")
+            return explicit(ctx, n, FRAMEWORK, f"cells cannot {why}" if why.startswith(("spike", "reset", "leak", "return", "subtract")) else f"cells {why}")
         if integrator and not leaky:  # IAFCell: v + x, bit-exact
             init, x_in, pre = scaled_input(ctx, d.gain)
             p = f"norse.IAFParameters(v_th={ctx.param('v_th', n.threshold_for_strict())}, v_reset={ctx.param('v_reset', d.v_reset)})"  # type: ignore[arg-type]

@@ -57,11 +57,12 @@ def _reset(n: Neuron, cls: str) -> tuple[str, bool] | str:
         return ("subtract", True)
     if not n.value_zero:
         return "resets only to zero, not to a non-zero v_reset"
+    if np.any(n.threshold_for_strict() < 0):
+        # (with '>=', the threshold given is nextafter(θ, -inf): below 0 for θ = 0)
+        return "resets to zero as nirc does only for a threshold >= 0 (> 0 with '>=')"
     if d.reset_timing == "same":
         if cls == "RSynaptic":
             return "cannot reset in the spiking step: its reset_delay=False does not work in snntorch 1.0.0"
-        if d.threshold is not None and np.any(d.threshold < 0):
-            return "its zero reset in the spiking step needs threshold >= 0"
         return ("zero", False)
     if cls == "Leaky":
         return "Leaky's zero reset keeps the new input, so it cannot reset one step after the spike"

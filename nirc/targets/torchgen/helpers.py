@@ -101,9 +101,9 @@ class Delay(nn.Module):
         self.depth = max(self.values, default=0)
         self.history = []
 
-    def start(self, batch):
+    def start(self, batch, device=None):
         self.history = []
-        self.zeros = torch.zeros((batch, *self.shape), dtype=DTYPE)
+        self.zeros = torch.zeros((batch, *self.shape), dtype=DTYPE, device=device)
 
     def select(self, history):
         y = self.zeros

@@ -1,10 +1,11 @@
 """The time-invariant ops, ``snn.threshold`` and ``snn.delay`` as torch code.
 
 They mean the same in every framework: ``nn.Linear``, ``nn.Conv1d``/``nn.Conv2d``,
-``nn.AvgPool2d(divisor_override=1)`` for a sum pooling (exact on any input: a window's
-plain sum), ``nn.Flatten``, a multiplication for Scale.  Matrix products and
-convolutions are torch's own, so they round differently from numpy in the last bits
-(``docs/notes/simulator-frameworks.md`` §5.4); everything else is bit-exact.
+``nn.AvgPool2d(divisor_override=1)`` for a sum pooling (a window's sum), ``nn.Flatten``,
+a multiplication for Scale.  Matrix products, convolutions and poolings are torch's own:
+they add in another order than numpy, so they round differently in the last bits
+(``docs/notes/simulator-frameworks.md`` §5.4; a pooling of spikes, whole numbers, is
+exact); everything else is bit-exact.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from nirc.dialects import nir, snn
 from nirc.errors import NircError
 from nirc.ir.shapes import per_dim
 from nirc.targets.torchgen.names import literal
-from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, describe, kw
+from nirc.targets.torchgen.node import ROUNDING, NodeCode, NodeContext, describe, kw
 
 
 def unsupported(ctx: NodeContext, why: str) -> NircError:
@@ -68,17 +69,28 @@ def _pool(ctx: NodeContext) -> NodeCode:
     stride = per_dim(op.param("stride"), 2, "stride")  # type: ignore[attr-defined]
     padding = per_dim(op.param("padding"), 2, "padding")  # type: ignore[attr-defined]
     average = isinstance(op, nir.AvgPool2dOp)
-    init = [
-        ctx.comment(f"{'AvgPool2d' if average else 'SumPool2d'} {list(ctx.in_shape())} -> {list(ctx.out_shape())}"),
-        f"{ctx.attr} = nn.AvgPool2d({kw(kernel_size=kernel, stride=stride, padding=padding, divisor_override=1)})  # a sum",
-    ]
-    step = f"{ctx.out} = {ctx.attr}({ctx.x})"
-    if average:  # the window's sum times 1/(kh kw), as SumPool2d ; Scale: exact
+    init = [ctx.comment(f"{'AvgPool2d' if average else 'SumPool2d'} {list(ctx.in_shape())} -> {list(ctx.out_shape())}")]
+    chain: list[str] = []
+    x = ctx.x
+    if any(p > k // 2 for p, k in zip(padding, kernel, strict=True)):
+        # torch pools pad at most half the kernel: zero-pad first (what nirc's pooling does)
+        pad = ctx.var("pad")
+        init.append(f"{ctx.owner}{pad} = nn.ZeroPad2d({(padding[1], padding[1], padding[0], padding[0])!r})")
+        chain.append(f"{ctx.owner}{pad}")
+        x = f"{ctx.owner}{pad}({x})"
+        padding = (0, 0)
+    init.append(f"{ctx.attr} = nn.AvgPool2d({kw(kernel_size=kernel, stride=stride, padding=padding, divisor_override=1)})  # a sum")
+    chain.append(ctx.attr)
+    value = f"{ctx.attr}({x})"
+    if average:  # the window's sum times 1/(kh kw), as SumPool2d ; Scale
         scale = ctx.var("scale")
         init.append(f"{ctx.owner}{scale} = Gain(torch.tensor(1.0 / {kernel[0] * kernel[1]}, dtype=DTYPE))")
-        step = f"{ctx.out} = {ctx.owner}{scale}({ctx.attr}({ctx.x}))"
-    chain = (ctx.attr, f"{ctx.owner}{scale}") if average else (ctx.attr,)
-    return NodeCode(init, [step], module="nn.AvgPool2d", exact=BIT_EXACT, chain=chain, helpers=("Gain",) if average else ())
+        chain.append(f"{ctx.owner}{scale}")
+        value = f"{ctx.owner}{scale}({value})"
+    # torch adds a window up in another order than numpy: exact on spikes (whole numbers)
+    return NodeCode(
+        init, [f"{ctx.out} = {value}"], module="nn.AvgPool2d", exact=ROUNDING, chain=tuple(chain), helpers=("Gain",) if average else ()
+    )
 
 
 def _flatten(ctx: NodeContext) -> NodeCode:
@@ -124,7 +136,7 @@ def delay_init(ctx: NodeContext) -> list[str]:
 
 
 def _delay(ctx: NodeContext) -> NodeCode:
-    return NodeCode(delay_init(ctx), [f"{ctx.out} = {ctx.attr}({ctx.x})"], start=[f"{ctx.attr}.start(batch)"], module="Delay", helpers=("Delay",))
+    return NodeCode(delay_init(ctx), [f"{ctx.out} = {ctx.attr}({ctx.x})"], start=[f"{ctx.attr}.start(batch, device)"], module="Delay", helpers=("Delay",))
 
 
 LAYERS = {

@@ -54,18 +54,24 @@ def _check_flat(graph: nir.GraphOp) -> None:
 
 
 def _is_chain(graph: nir.GraphOp, order: list[Any]) -> bool:
-    """Input -> one node after another -> Output: each node read once, by the next."""
+    """Input -> one node after another -> Output, and nothing else: each node read once,
+    by the next, every node on the way."""
     inputs, outputs = graph.input_nodes(), graph.output_nodes()
-    if len(inputs) != 1 or len(outputs) != 1 or len(outputs[0].operands) != 1:
+    if len(inputs) != 1 or len(outputs) != 1:
         return False
-    for op in order:
-        if isinstance(op, nir.OutputOp):
-            continue
-        if breaks_cycles(op) or len(op.results) != 1 or sum(1 for _ in op.results[0].uses) != 1:
+    op: Any = inputs[0]
+    seen = 1
+    while not isinstance(op, nir.OutputOp):
+        if breaks_cycles(op) or len(op.results) != 1:
             return False
-        if not isinstance(op, nir.InputOp) and len(op.operands) != 1:
+        uses = list(op.results[0].uses)
+        if len(uses) != 1:
             return False
-    return True
+        op = uses[0].operation
+        if len(op.operands) != 1:
+            return False
+        seen += 1
+    return seen == len(order)
 
 
 class _Writer:
@@ -97,7 +103,10 @@ class _Writer:
         return code
 
     def _doc(self, inputs: list[Any], outputs: list[Any]) -> None:
-        ins = ", ".join(f"{a}: (time, batch, {', '.join(map(str, nir.shape_of(op.output)))})" for a, op in zip(self.args, inputs, strict=True))
+        if len(inputs) == 1:
+            ins = f"x: (time, batch, {', '.join(map(str, nir.shape_of(inputs[0].output)))})"
+        else:
+            ins = "inputs: a dict of (time, batch, ...) tensors keyed by Input name (NODE_NAMES)"
         if len(outputs) == 1:
             outs = f"(time, batch, {', '.join(map(str, _shape(outputs[0])))})"
         else:
@@ -111,10 +120,16 @@ class _Writer:
         position = {op: i for i, op in enumerate(order)}
         inputs = graph.input_nodes()
         var: dict[Any, str] = {}
-        self.args = ["x"] if len(inputs) == 1 else [self.namer.fresh(f"{ident[op]}_seq") for op in inputs]
-        for arg, op in zip(self.args, inputs, strict=True):
+        if len(inputs) == 1:
+            self.loop.add(f"{ident[inputs[0]]} = x[t]")
+        else:  # a dict keyed by Input name, as nirc.run takes it
+            self.args = ["inputs"]
+            for op in inputs:
+                series = self.namer.fresh(f"{ident[op]}_series")
+                self.start.add(f"{series} = torch.as_tensor(inputs[{literal(op.nir_name)}], dtype=DTYPE)")
+                self.loop.add(f"{ident[op]} = {series}[t]")
+        for op in inputs:
             var[op.output] = ident[op]
-            self.loop.add(f"{ident[op]} = {arg}[t]")
 
         def input_expr(op: Any) -> str:
             parts = [var[v] for v in op.operands]
@@ -127,7 +142,7 @@ class _Writer:
         for op in breakers:  # their output is known at the start of a step
             ctx = NodeContext(op, ident[op], "", self.np_dtype, self.namer, self.weights)
             self.init.extend(delay_init(ctx))
-            self.start.add(f"{ctx.attr}.start(batch)")
+            self.start.add(f"{ctx.attr}.start(batch, device)")
             self.loop.add(f"{ctx.out} = {ctx.attr}.ahead()")
             var[op.results[0]] = ctx.out
             self.helpers.add("Delay")
@@ -233,17 +248,27 @@ def generate(module: ModuleOp, mapping: Mapping, dtype: str, header: list[str], 
         "class Model(nn.Module):",
         "    def __init__(self, weights=WEIGHTS):",
         "        super().__init__()",
-        "        stored = np.load(weights, allow_pickle=False)",
+        "        with np.load(weights, allow_pickle=False) as npz:",
+        "            stored = dict(npz)",
         "",
         "        def param(key):",
-        "            return torch.as_tensor(stored[key], dtype=DTYPE)",
+        "            value = stored[key]",
+        '            return torch.as_tensor(value, dtype=DTYPE if value.dtype.kind == "f" else None)',
+
         "",
         *w.init.lines,
         "",
         f"    def forward(self, {', '.join(w.args)}):",
         f'        """{w.doc}"""',
-        *[f"        {a} = torch.as_tensor({a}, dtype=DTYPE)" for a in w.args],
-        f"        steps, batch = {w.args[0]}.shape[:2]",
+        *(
+            ["        x = torch.as_tensor(x, dtype=DTYPE)", "        steps, batch = x.shape[:2]", "        device = x.device"]
+            if w.args == ["x"]
+            else [
+                "        first = torch.as_tensor(next(iter(inputs.values())))",
+                "        steps, batch = first.shape[:2]",
+                "        device = first.device",
+            ]
+        ),
         *w.start.lines,
         "        for t in range(steps):",
         *w.loop.lines,

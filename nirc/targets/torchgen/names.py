@@ -17,19 +17,21 @@ import re
 #: (a layer called ``forward`` or ``training`` must not shadow them).
 RESERVED = frozenset(
     {
-        "np", "torch", "nn", "snn", "norse", "F", "Path", "DTYPE", "WEIGHTS", "NODE_NAMES", "Model", "load",
-        "self", "x", "y", "t", "batch", "stored", "steps", "inputs", "outputs", "weights", "param", "state",
-        "ExactNeuron", "Delay", "count_spikes", "heaviside", "no_reset", "Gain",
-        # torch.nn.Module
-        "forward", "training", "parameters", "buffers", "children", "modules", "state_dict", "load_state_dict",
-        "register_buffer", "register_parameter", "register_module", "add_module", "apply", "cuda", "cpu", "to",
-        "type", "float", "double", "half", "train", "eval", "zero_grad", "extra_repr", "named_parameters",
-        "named_buffers", "named_children", "named_modules", "get_submodule", "get_parameter", "get_buffer",
-        "requires_grad_", "share_memory", "call_super_init", "dump_patches", "compile", "bfloat16", "ipu", "xpu",
-        "mtia", "to_empty", "set_extra_state", "get_extra_state", "register_forward_hook",
-        "register_forward_pre_hook", "register_full_backward_hook", "register_backward_hook",
-        "register_full_backward_pre_hook", "register_state_dict_pre_hook", "register_load_state_dict_post_hook",
-        "T_destination",
+        # the generated module's own names
+        "np", "torch", "nn", "snn", "norse", "F", "Path", "DTYPE", "WEIGHTS", "NODE_NAMES", "SEMANTICS", "Model", "load",
+        "self", "x", "y", "t", "batch", "device", "stored", "npz", "steps", "first", "inputs", "outputs", "weights", "param",
+        "state", "ExactNeuron", "Delay", "count_spikes", "heaviside", "no_reset", "Gain",
+        # torch.nn.Module's public attributes (torch 2.13), and ``training``
+        "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile",
+        "cpu", "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
+        "get_extra_state", "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia",
+        "named_buffers", "named_children", "named_modules", "named_parameters", "parameters",
+        "register_backward_hook", "register_buffer", "register_forward_hook", "register_forward_pre_hook",
+        "register_full_backward_hook", "register_full_backward_pre_hook", "register_load_state_dict_post_hook",
+        "register_load_state_dict_pre_hook", "register_module", "register_parameter",
+        "register_state_dict_post_hook", "register_state_dict_pre_hook", "requires_grad_", "set_extra_state",
+        "set_submodule", "share_memory", "state_dict", "to", "to_empty", "train", "training", "type", "xpu",
+        "zero_grad",
     }
 )
 

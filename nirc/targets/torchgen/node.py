@@ -107,7 +107,7 @@ def uniform(value: np.ndarray | None, scalar: float) -> bool:
 
 def zeros(shape: tuple[int, ...]) -> str:
     """The expression of a batch of zeros of ``shape`` in the run dtype."""
-    return f"torch.zeros({', '.join(['batch', *map(str, shape)])}, dtype=DTYPE)"
+    return f"torch.zeros({', '.join(['batch', *map(str, shape)])}, dtype=DTYPE, device=device)"
 
 
 def kw(**args: Any) -> str:
