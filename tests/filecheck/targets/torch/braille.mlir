@@ -70,10 +70,10 @@
 // NORSE:          state = [
 // NORSE-NEXT:         None,
 // NORSE-NEXT:         None,
-// NORSE-NEXT:         norse.LIFState(z=torch.zeros(batch, 40, dtype=DTYPE), v=torch.zeros(batch, 40, dtype=DTYPE), i=torch.zeros(batch, 40, dtype=DTYPE)),
+// NORSE-NEXT:         norse.LIFState(z=torch.zeros(batch, 40, dtype=DTYPE, device=device), v=torch.zeros(batch, 40, dtype=DTYPE, device=device), i=torch.zeros(batch, 40, dtype=DTYPE, device=device)),
 // NORSE-NEXT:         None,
 // NORSE-NEXT:         None,
-// NORSE-NEXT:         norse.LIFFeedForwardState(v=torch.zeros(batch, 7, dtype=DTYPE), i=torch.zeros(batch, 7, dtype=DTYPE)),
+// NORSE-NEXT:         norse.LIFFeedForwardState(v=torch.zeros(batch, 7, dtype=DTYPE, device=device), i=torch.zeros(batch, 7, dtype=DTYPE, device=device)),
 // NORSE-NEXT:     ]
 // NORSE:              y, state = self.net(x[t], state)
 
