@@ -58,6 +58,7 @@ from nirc.ir.rewrite import build
 from nirc.ir.verify import verify_module
 from nirc.passes.canonicalize import CanonicalizePass
 from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
+from nirc.passes.inline_graphs import InlineGraphsPass
 from nirc.passes.lower_composites import LowerCompositesPass
 from nirc.passes.nir_fuse_recurrent import NirFuseRecurrentPass
 from nirc.passes.nir_to_snn import NirToSnnPass
@@ -109,6 +110,8 @@ EXACT: dict[str, tuple[Factory, bool]] = {
         True,
     ),
     "nir-to-snn{fold=false}": (lambda s: [s.nir_to_snn(fold=False)], True),
+    "inline-graphs": (lambda s: [InlineGraphsPass()], False),
+    "convert-nir-to-snn,snn-fuse-recurrent,inline-graphs": (lambda s: [s.convert(), SnnFuseRecurrentPass(), InlineGraphsPass()], True),
 }
 
 FOLDING: dict[str, tuple[Factory, bool]] = {
@@ -451,6 +454,8 @@ def pass_effects(module: ModuleOp, dt: float) -> set[str]:
         effects.add("snn-fuse-recurrent made rsynaptic")
     if count_ops(applied(module, [NirFuseRecurrentPass()]))["nir.graph"] > before["nir.graph"]:
         effects.add("nir-fuse-recurrent fused")
+    if before["nir.graph"] > 1 and count_ops(applied(converted, [InlineGraphsPass()]))["nir.graph"] == 1:
+        effects.add("inline-graphs flattened")
     piped = count_ops(applied(module, [NirToSnnPass(dt=dt)]))
     plain_piped = count_ops(applied(module, [NirToSnnPass(dt=dt, fold=False)]))
     if piped["snn.rleaky"] + piped["snn.rsynaptic"] > plain_piped["snn.rleaky"] + plain_piped["snn.rsynaptic"]:
@@ -514,6 +519,7 @@ REQUIRED_EFFECTS = {
     "snn-fuse-recurrent made rleaky",
     "snn-fuse-recurrent made rsynaptic",
     "nir-fuse-recurrent fused",
+    "inline-graphs flattened",
     "nir-to-snn fused only after folding",
 }
 

@@ -35,7 +35,7 @@ from test_speck_rules import conv, graph, iff, inp, out, pool
 from xdsl.context import Context
 
 import nirc
-from nirc.errors import NircError, Violations
+from nirc.errors import NircError
 from nirc.ir.discrete import DISCRETIZATION, record
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.targets.norse.target import TARGET as NORSE
@@ -497,21 +497,46 @@ def test_cli_writes_module_weights_and_report(framework: str, tmp_path: Path) ->
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_bad_input_exits_1_without_output(framework: str, tmp_path: Path) -> None:
     """A graph the torch targets cannot take: one line per node, exit 1, no directory."""
-    inner = graph({"i": inp(2), "w": {"type": "Linear", "weight": np.ones((2, 2), np.float32)}, "o": out(2)}, [("i", "w"), ("w", "o")])
-    d = graph({"in": inp(2), "sub": inner, "out": out(2)}, [("in", "sub"), ("sub", "out")])
+    batched = {"type": "Linear", "weight": np.ones((2, 2, 2), np.float32)}
+    d = graph({"in": inp(2, 2), "m": batched, "n": {"type": "Scale", "scale": np.ones((2, 2))}, "out": out(2, 2)}, [("in", "m"), ("m", "n"), ("n", "out")])
     path = tmp_path / "bad.nir"
     nirc.write(nirc.module_from_dict(d), path)
     outdir = tmp_path / "out"
     result = run_tool("nir-translate", path, f"--target={framework}", "-o", outdir)
     assert result.code == 1
     assert "Traceback" not in result.stderr
-    assert "node 'sub': a nested graph" in result.stderr and "[torch-unsupported]" in result.stderr
+    assert "node 'm': a 3-D weight (one matrix per leading index) has no nn.Linear form [torch-unsupported]" in result.stderr
     assert not outdir.exists()
-    batched = {"type": "Linear", "weight": np.ones((2, 2, 2), np.float32)}
-    flat = graph({"in": inp(2, 2), "m": batched, "out": out(2, 2)}, [("in", "m"), ("m", "out")])
-    with pytest.raises(Violations) as err:
-        TARGETS[framework].generate(nirc.module_from_dict(flat))
-    assert "node 'm': a 3-D weight" in str(err.value)
+
+
+@pytest.mark.parametrize("semantics", ["snntorch", "nir"])
+@pytest.mark.parametrize("framework", framework_params())
+def test_nested_recurrence_as_snntorch_exports_it(framework: str, semantics: str, tmp_path: Path) -> None:
+    """snnTorch writes RSynaptic as a nested graph (input, lif, w_rec, output): inlined to
+    "lif1.lif" after discretization, fused, and run as the flat graph would."""
+    n = 5
+    rng = np.random.default_rng(8)
+    cuba = {
+        "type": "CubaLIF", "tau_syn": np.full(n, 2e-4), "tau_mem": np.full(n, 5e-4), "r": np.full(n, 5.0), "v_leak": np.zeros(n),
+        "v_threshold": np.ones(n), "v_reset": np.zeros(n), "w_in": np.full(n, 2.0),
+    }
+    inner = graph(
+        {"input": inp(n), "lif": cuba, "w_rec": {"type": "Linear", "weight": rng.normal(size=(n, n)).astype(np.float32)}, "output": out(n)},
+        [("input", "lif"), ("lif", "w_rec"), ("w_rec", "lif"), ("lif", "output")],
+    )
+    d = graph(
+        {"input": inp(3), "fc1": {"type": "Linear", "weight": rng.normal(size=(n, 3)).astype(np.float32)}, "lif1": inner, "output": out(n)},
+        [("input", "fc1"), ("fc1", "lif1"), ("lif1", "output")],
+    )
+    module = nirc.module_from_dict(d)
+    report = emit(framework, module, tmp_path / "out", semantics=semantics, dtype="float64")
+    kinds = {row["node"]: row["module"] for row in report["nodes"]}
+    recurrent = {"snntorch": {"snntorch": "snn.RSynaptic", "nir": "ExactNeuron"}, "norse": {"snntorch": "ExactNeuron", "nir": "norse.LIFRecurrentCell"}}
+    assert kinds["lif1.lif"] == recurrent[framework][semantics]
+    x = (rng.random((3, 60, 3)) < 0.3).astype(np.float64)
+    ref = reference(module, x, semantics=semantics, dt=1e-4)
+    assert_same(run_emitted(load(tmp_path / "out"), x), ref)
+    assert next(iter(ref.values())).sum() > 0
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

@@ -19,6 +19,7 @@ from nirc.interp.semantics import PROFILES, Semantics
 from nirc.io.atomic import replace_dir
 from nirc.ir.discrete import recorded
 from nirc.ir.verify import verify_module
+from nirc.passes.inline_graphs import InlineGraphsPass
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
 from nirc.targets.target import TargetOption
@@ -62,7 +63,7 @@ class TorchTarget:
 
     # ------------------------------------------------------------------ compile
     def discretize(self, module: ModuleOp, semantics: str | None = None, dt: float | None = None) -> tuple[ModuleOp, Semantics]:
-        """The fused `snn` module and its semantics."""
+        """The fused, flat `snn` module and its semantics."""
         module = module.clone()
         fixed = recorded(module)
         if fixed is not None:
@@ -74,11 +75,17 @@ class TorchTarget:
                 )
             SnnFuseRecurrentPass().apply(Context(), module)
             verify_module(module)
-            return module, fixed
-        profile = PROFILES[semantics or "nir"]
-        pipeline = NirToSnnPass(dt=profile.dt if dt is None else dt, semantics=profile.name)
-        sem = pipeline.resolved()
-        pipeline.apply(Context(), module)
+            sem = fixed
+        else:
+            profile = PROFILES[semantics or "nir"]
+            pipeline = NirToSnnPass(dt=profile.dt if dt is None else dt, semantics=profile.name)
+            sem = pipeline.resolved()
+            pipeline.apply(Context(), module)
+        # The generated forward is flat: nested graphs (snnTorch exports every RLeaky and
+        # RSynaptic as one) join the graph around them, exactly now that every cycle has
+        # its one-step delay.
+        InlineGraphsPass().apply(Context(), module)
+        verify_module(module)
         return module, sem
 
     def generate(self, module: ModuleOp, semantics: str | None = None, dt: float | None = None, dtype: str = "float32") -> tuple[Generated, dict[str, Any]]:
