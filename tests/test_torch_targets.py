@@ -202,7 +202,7 @@ CHOICES = [
     ("order", ["leak-then-integrate", "integrate-then-leak"]),
     ("multi_spike", [False, True]),
 ]
-ARCHS = ("chain", "recurrent", "self-loop", "fan-in", "conv")
+ARCHS = ("chain", "recurrent", "self-loop", "fan-in", "conv", "nested", "multi-entry")
 
 
 @st.composite
@@ -217,6 +217,7 @@ def semantics_cases(draw: Any) -> tuple[str, dict[str, Any]]:
 
 def _random_graph_case(framework: str, case: Any, sem: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
     profile, options = sem
+    event(f"arch {case.arch}")
     module = nirc.module_from_dict(case.graph)
     discrete = module.clone()
     try:
