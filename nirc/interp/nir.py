@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import networkx as nx
 import numpy as np
 from xdsl.ir import Operation, SSAValue
 
@@ -139,7 +138,10 @@ class Executor:
                 self.kernels[op] = cls(op, sem)
             if path in record:
                 self.recorded[path] = self.kernels[op]
-        # Strongly connected components, in dependency order.
+        # Strongly connected components, in dependency order.  (networkx is imported
+        # here: it costs a fifth of the tools' start-up, and only running needs it.)
+        import networkx as nx
+
         g = nx.DiGraph()
         g.add_nodes_from(self.order)
         for op in self.order:
