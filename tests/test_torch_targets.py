@@ -497,17 +497,39 @@ def test_cli_writes_module_weights_and_report(framework: str, tmp_path: Path) ->
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
 def test_bad_input_exits_1_without_output(framework: str, tmp_path: Path) -> None:
-    """A graph the torch targets cannot take: one line per node, exit 1, no directory."""
-    batched = {"type": "Linear", "weight": np.ones((2, 2, 2), np.float32)}
-    d = graph({"in": inp(2, 2), "m": batched, "n": {"type": "Scale", "scale": np.ones((2, 2))}, "out": out(2, 2)}, [("in", "m"), ("m", "n"), ("n", "out")])
-    path = tmp_path / "bad.nir"
-    nirc.write(nirc.module_from_dict(d), path)
+    """A model the torch targets cannot take (here a Speck-compiled one, whose layers are a
+    chip's): one line per node, exit 1, no directory."""
+    corpus_or_skip()
+    speck = run_tool("nir-translate", CORPUS / "cnn_sinabs.nir", "--target=speck", "--no-agreement", "-o", tmp_path / "speck")
+    assert speck.code == 0, speck.stderr
     outdir = tmp_path / "out"
-    result = run_tool("nir-translate", path, f"--target={framework}", "-o", outdir)
+    result = run_tool("nir-translate", tmp_path / "speck" / "model.mlir", f"--target={framework}", "-o", outdir)
     assert result.code == 1
     assert "Traceback" not in result.stderr
-    assert "node 'm': a 3-D weight (one matrix per leading index) has no nn.Linear form [torch-unsupported]" in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 5 and all(line.endswith("'speck.layer' has no torch form [torch-unsupported]") for line in lines)
+    assert "node '1':" in lines[0]
     assert not outdir.exists()
+
+
+@pytest.mark.parametrize("framework", framework_params())
+def test_weights_with_leading_axes(framework: str, tmp_path: Path) -> None:
+    """A Linear/Affine whose weight has leading axes (one matrix per leading index): an
+    einsum, as nir-run computes it."""
+    rng = np.random.default_rng(9)
+    d = graph(
+        {
+            "in": inp(2, 3),
+            "m": {"type": "Affine", "weight": rng.normal(size=(2, 4, 3)).astype(np.float32), "bias": rng.normal(size=(2, 4)).astype(np.float32)},
+            "out": out(2, 4),
+        },
+        [("in", "m"), ("m", "out")],
+    )
+    module = nirc.module_from_dict(d)
+    report = emit(framework, module, tmp_path / "out", dtype="float64")
+    assert report["nodes"][0]["module"] == "torch.einsum"
+    x = rng.normal(size=(2, 6, 2, 3))
+    assert_same(run_emitted(load(tmp_path / "out"), x), reference(module, x), rounding=True)
 
 
 @pytest.mark.parametrize("semantics", ["snntorch", "nir"])

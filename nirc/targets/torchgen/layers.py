@@ -14,21 +14,23 @@ import numpy as np
 from xdsl.dialects.builtin import StringAttr
 
 from nirc.dialects import nir, snn
-from nirc.errors import NircError
 from nirc.ir.shapes import per_dim
 from nirc.targets.torchgen.names import literal
 from nirc.targets.torchgen.node import ROUNDING, NodeCode, NodeContext, describe, kw
 
 
-def unsupported(ctx: NodeContext, why: str) -> NircError:
-    return NircError(why, rule="torch-unsupported", node=ctx.name)
-
-
 def _matrix(ctx: NodeContext) -> NodeCode:
     w = ctx.op.param("weight")  # type: ignore[attr-defined]
-    if w.ndim != 2:
-        raise unsupported(ctx, f"a {w.ndim}-D weight (one matrix per leading index) has no nn.Linear form")
     bias = isinstance(ctx.op, nir.AffineOp)
+    if w.ndim != 2:  # one matrix per leading index, as nir-run's einsum
+        weight, line = _buffer(ctx, "weight", w)
+        init = [ctx.comment(f"{'Affine' if bias else 'Linear'}, {w.ndim}-D weight {list(w.shape)} (a matrix per leading index)"), line]
+        value = f'torch.einsum("...i,...oi->...o", {ctx.x}, {weight})'
+        if bias:
+            b, line = _buffer(ctx, "bias", ctx.op.param("bias"))  # type: ignore[attr-defined]
+            init.append(line)
+            value += f" + {b}"
+        return NodeCode(init, [f"{ctx.out} = {value}"], module="torch.einsum", exact=ROUNDING)
     n_out, n_in = w.shape
     init = [
         ctx.comment(f"{'Affine' if bias else 'Linear'} {n_in} -> {n_out}"),
@@ -102,6 +104,11 @@ def _flatten(ctx: NodeContext) -> NodeCode:
                 return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module="nn.Flatten", chain=(ctx.attr,))
     step = f"{ctx.out} = ({ctx.x}).reshape(-1, *{tuple(dst)!r})"
     return NodeCode([ctx.comment(f"Flatten {list(src)} -> {list(dst)} (a reshape)")], [step], module="reshape")
+
+
+def _buffer(ctx: NodeContext, key: str, value: np.ndarray) -> tuple[str, str]:
+    name = ctx.var(key)
+    return f"self.{name}", f"self.register_buffer({literal(name)}, {ctx.param(key, value)})"
 
 
 def _elementwise(ctx: NodeContext, key: str, what: str) -> tuple[str, list[str]]:

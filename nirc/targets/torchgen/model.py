@@ -157,7 +157,9 @@ class _Writer:
             try:
                 code = self.code(op, input_expr(op), "self.")
             except NircError as err:
-                errors.append(err)
+                errors.append(err)  # go on, to report every node at once
+                for result in op.results:
+                    var[result] = ident[op]
                 continue
             self.init.extend(code.init)
             self.start.extend(code.start)
