@@ -204,6 +204,25 @@ def test_unstorable_name_leaves_no_partial_file(tmp_path: Path, tool) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["slash.mlir"]
 
 
+def test_an_edge_twice_cannot_be_exported(tmp_path: Path, tool) -> None:
+    """A node reading another twice is valid IR (inline-graphs can make it) but no NIR file
+    can hold the edge twice: refused on export, naming the node, no file written."""
+    path = tmp_path / "twice.mlir"
+    path.write_text(
+        'builtin.module {\n  nir.graph {\n'
+        '    %a = nir.input "a" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
+        '    %s = nir.scale "s"(%a, %a) {scale = #nir.dense<2xf64: 2.0>} : tensor<2xf32> -> tensor<2xf32>\n'
+        '    nir.output "o"(%s) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
+        "  }\n}\n"
+    )
+    out = tmp_path / "out.nir"
+    result = tool("nir-translate", "--export-nir", path, "-o", out)
+    assert result.code == 1
+    assert "node 's' reads 'a' twice" in result.stderr and "[duplicate-edge]" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
 @pytest.mark.parametrize(
     "args, text",
     [

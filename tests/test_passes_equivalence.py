@@ -110,7 +110,6 @@ EXACT: dict[str, tuple[Factory, bool]] = {
         True,
     ),
     "nir-to-snn{fold=false}": (lambda s: [s.nir_to_snn(fold=False)], True),
-    "inline-graphs": (lambda s: [InlineGraphsPass()], False),
     "convert-nir-to-snn,snn-fuse-recurrent,inline-graphs": (lambda s: [s.convert(), SnnFuseRecurrentPass(), InlineGraphsPass()], True),
 }
 
@@ -260,6 +259,28 @@ def test_exact_pass_on_random_graphs(name: str, profile: str) -> None:
         module = nirc.module_from_dict(case.graph)
         after = check(module, case.x, Sem(profile, case.dt, dtype), name, EXACT, describe_graph(case.graph))
         record_effects(module, after)
+
+    body()
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_inline_graphs_at_the_nir_level_is_exact_or_refuses(profile: str) -> None:
+    """Without explicit delays, inline-graphs either refuses ([inline-graphs]: a cycle
+    through the graph's boundary, or entered at several nodes) or changes nothing."""
+
+    @settings(SETTINGS, max_examples=3 * EXAMPLES)
+    @given(case=pass_cases(archs=("nested", "recurrent", "multi-entry"), unfed=True), dtype=DTYPES)
+    def body(case: PassCase, dtype: str) -> None:
+        module = nirc.module_from_dict(case.graph)
+        try:
+            after = transform(module, [InlineGraphsPass()])
+        except nirc.NircError as err:
+            assert err.rule == "inline-graphs", str(err)
+            event("refused")
+            return
+        event("inlined")
+        sem = Sem(profile, case.dt, dtype)
+        assert_identical(run_reference(module, case.x, sem), run_reference(after, case.x, sem), f"inline-graphs under {sem}")
 
     body()
 

@@ -84,6 +84,16 @@ def _graph_to_dict(graph: GraphOp) -> NodeDict:
             key = (0, int(ids_arr[i]), "", 0) if ids_arr is not None else (1, 0, dst, i)
             keyed.append((key, (_source_name(value), _dest_name(op, i))))
     keyed.sort(key=lambda item: item[0])
+    seen: set[tuple[str, str]] = set()
+    for _, edge in keyed:
+        if edge in seen:  # NIR keeps edges as a list of pairs, and its readers refuse a pair twice
+            raise NircError(
+                f"node '{edge[1]}' reads '{edge[0]}' twice: a NIR file cannot hold the same edge twice "
+                "(scale the edge by 2 instead)",
+                rule="duplicate-edge",
+                node=graph.nir_name,
+            )
+        seen.add(edge)
     out: NodeDict = {"type": "NIRGraph", "nodes": nodes, "edges": [edge for _, edge in keyed]}
     out["metadata"] = attr_to_metadata(graph.metadata) if graph.metadata is not None else {}
     return out

@@ -11,14 +11,16 @@ nothing fed) reads zeros, as it did.
 Why: targets whose code is flat (the torch targets, a chip's cores) take models whose
 exporters nest graphs — snnTorch writes every RLeaky/RSynaptic as a nested graph.
 
-Exact where every cycle holds an explicit one-step ``snn.delay`` (after
-``convert-nir-to-snn``, which the torch targets run first): each node then computes the same
-function of the same signals at every step. At the `nir` level, a cycle crossing the
-nested graph's boundary is scheduled by the flat graph's depth-first order, which could
-pick another edge than the nested schedule did to carry the previous step's value (the
-random graphs of ``tests/test_passes_equivalence.py``, nested graphs inside cycles among
-them, have found no such case). Fan-in is summed in a new order where an Output of ``g``
-had several incoming edges and its reader others (to rounding).
+Exact. Where a cycle runs through the nested graph's boundary, or a cycle inside it is
+entered at several nodes, which edge carries the previous step's value depends on the schedule, and
+the flat graph's depth-first order could pick another edge than the nested schedule did:
+the pass refuses such a graph ``[inline-graphs]`` unless an explicit ``snn.delay`` closes
+the cycle (after ``convert-nir-to-snn``, which the torch targets run first). It also
+refuses an Input fed by nothing whose reader would be left with no edge and no known
+input shape. Fan-in is summed in a new order where an Output of ``g`` had several incoming
+edges and its reader others too (to rounding). A node may come to read one node twice
+(``g`` fed the same signal at two Inputs): valid IR, which a ``.nir`` file cannot hold
+(``[duplicate-edge]`` on export).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
@@ -33,6 +36,8 @@ from xdsl.passes import ModulePass
 
 from nirc.dialects import nir
 from nirc.errors import NircError
+from nirc.ir.dense import DenseAttr
+from nirc.ir.order import breaks_cycles
 from nirc.ir.rewrite import Names, graphs, pauses_gc, ssa_hint
 
 
@@ -58,17 +63,89 @@ def _rewire(value: SSAValue, values: list[SSAValue], graph: nir.GraphOp) -> None
         _splice(use.operation, use.index, values)
 
 
+def _same_step_successors(op: Operation) -> list[Operation]:
+    """The ops that read ``op``'s results within the step (not through a cycle breaker)."""
+    return [use.operation for result in op.results for use in result.uses if not breaks_cycles(use.operation)]
+
+
+def _on_cycle(graph_op: nir.GraphOp) -> bool:
+    """Whether ``graph_op`` reads, within a step, what it writes (a cycle of the graph around it
+    that no explicit delay closes)."""
+    stack, seen = _same_step_successors(graph_op), set()
+    while stack:
+        op = stack.pop()
+        if op is graph_op:
+            return True
+        if op not in seen:
+            seen.add(op)
+            stack.extend(_same_step_successors(op))
+    return False
+
+
+def _cycle_entered_twice(graph_op: nir.GraphOp) -> bool:
+    """Whether a cycle inside ``graph_op`` (that no explicit delay closes) is entered at more
+    than one node: which of its edges carries the previous step's value then depends on the
+    order the schedule meets the entries in."""
+    import networkx as nx  # as the interpreter does: only when needed
+
+    ops = list(graph_op.body.block.ops)
+    g = nx.DiGraph()
+    g.add_nodes_from(ops)
+    for op in ops:
+        for nxt in _same_step_successors(op):
+            g.add_edge(op, nxt)
+    for component in nx.strongly_connected_components(g):
+        if len(component) == 1 and not any(g.has_edge(op, op) for op in component):
+            continue
+        entries = {op for op in component if any(pred not in component for pred in g.predecessors(op))}
+        if len(entries) > 1:
+            return True
+    return False
+
+
+def _check_exact(graph_op: nir.GraphOp, feeds: dict[nir.InputOp, list[SSAValue]]) -> None:
+    """Refuse what inlining could change: which edge of a cycle carries the previous step's
+    value, where no explicit ``snn.delay`` says it (the flat depth-first order could pick
+    another edge than the nested schedule did)."""
+    why = ""
+    if _on_cycle(graph_op):
+        why = "it lies on a cycle of the graph around it"
+    elif _cycle_entered_twice(graph_op):
+        why = "it holds a cycle entered at several nodes"
+    if why:
+        raise NircError(
+            f"inlining the graph could change which edge of a cycle carries the previous step's value ({why}); "
+            "run convert-nir-to-snn first, which makes that delay explicit",
+            rule="inline-graphs",
+            node=graph_op.nir_name,
+        )
+    for inp, values in feeds.items():
+        if values:
+            continue
+        for use in inp.output.uses:
+            user = use.operation
+            if len(user.operands) == 1 and not (isinstance(user, nir.NodeOp) and user.expected_input_shape() is not None):
+                raise NircError(
+                    f"Input '{inp.nir_name}' is fed by nothing and '{user.properties['name'].data}' reads only it: "  # type: ignore[union-attr]
+                    "flat, that node would have no edge and no known input shape",
+                    rule="inline-graphs",
+                    node=graph_op.nir_name,
+                )
+
+
 def inline(graph_op: nir.GraphOp) -> None:
     """Replace the nested ``graph_op`` by its nodes (see the module doc)."""
     outer = graph_op.parent_op()
     block = graph_op.parent_block()
     assert isinstance(outer, nir.GraphOp) and block is not None and graph_op.nir_name is not None
     prefix = graph_op.nir_name
-    names = Names(outer)
-    names.release(prefix)
     feeds: dict[nir.InputOp, list[SSAValue]] = {op: [] for op in graph_op.input_nodes()}
     for i, value in enumerate(graph_op.operands):
         feeds[graph_op.port_of_operand(i)].append(value)
+    _check_exact(graph_op, feeds)
+    names = Names(outer)
+    names.release(prefix)
+    offset = 1 + max((int(ids.array.max()) for op in block.ops if isinstance(ids := op.properties.get("edge_ids"), DenseAttr) and ids.array.size), default=-1)
     for inp, values in feeds.items():
         _rewire(inp.output, values, graph_op)
     for out, result in zip(graph_op.output_nodes(), graph_op.results, strict=True):
@@ -78,6 +155,9 @@ def inline(graph_op: nir.GraphOp) -> None:
             op.operands = []
             continue
         op.detach()
+        ids = op.properties.get("edge_ids")
+        if isinstance(ids, DenseAttr):  # the inner file order, after the outer graph's edges
+            op.properties["edge_ids"] = DenseAttr.from_array(np.asarray(ids.array, np.int64) + offset)
         name = names.fresh(f"{prefix}.{op.properties['name'].data}")  # type: ignore[union-attr]
         op.properties["name"] = StringAttr(name)
         for result in op.results:
