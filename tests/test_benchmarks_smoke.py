@@ -16,16 +16,15 @@ BENCH_SPECK = REPO / "benchmarks" / "bench_speck.py"
 BENCH_TORCH = REPO / "benchmarks" / "bench_torch.py"
 
 
-def test_bench_io_quick_prints_tables(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, str(BENCH), "--quick", "--skip-snn-mlir", "--work-dir", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
+def run_quick(script: Path, *args: str, timeout: int) -> str:
+    """Run a benchmark from the repository root; assert it exits 0; its stdout."""
+    proc = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, cwd=REPO, timeout=timeout)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    out = proc.stdout
+    return proc.stdout
+
+
+def test_bench_io_quick_prints_tables(tmp_path: Path) -> None:
+    out = run_quick(BENCH, "--quick", "--skip-snn-mlir", "--work-dir", str(tmp_path), timeout=120)
     assert "| tool " in out and "| peak RSS MB |" in out  # the big-model table
     assert "| nirc/nir |" in out or "no corpus at" in out  # the corpus table (or its skip note)
     assert "| verify s |" in out  # the many-nodes table
@@ -33,15 +32,7 @@ def test_bench_io_quick_prints_tables(tmp_path: Path) -> None:
 
 
 def test_bench_passes_quick_prints_table() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(BENCH_PASSES), "--quick", "--profile", "canonicalize", "--profile-top", "3"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = proc.stdout
+    out = run_quick(BENCH_PASSES, "--quick", "--profile", "canonicalize", "--profile-top", "3", timeout=120)
     assert "| ms/node |" in out and "| gc off: ratio |" in out  # the per-pass table
     for step in ("canonicalize", "convert-nir-to-snn{dt=1e-4}", "snn-fuse-recurrent", "lower-composites"):
         assert f"| {step} " in out
@@ -50,15 +41,7 @@ def test_bench_passes_quick_prints_table() -> None:
 
 
 def test_bench_speck_quick_prints_tables() -> None:
-    proc = subprocess.run(
-        [sys.executable, str(BENCH_SPECK), "--quick"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=180,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = proc.stdout
+    out = run_quick(BENCH_SPECK, "--quick", timeout=180)
     if "skipped: no model at" in out:  # the paper corpus is not beside the repository
         return
     assert "| stage " in out and "| % of nir-translate |" in out  # the compile-stage table
@@ -73,15 +56,7 @@ def test_bench_torch_quick_prints_table() -> None:
     pytest.importorskip("torch")
     pytest.importorskip("snntorch")
     pytest.importorskip("norse")
-    proc = subprocess.run(
-        [sys.executable, str(BENCH_TORCH), "--quick"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=240,
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = proc.stdout
+    out = run_quick(BENCH_TORCH, "--quick", timeout=240)
     if "skipped: no corpus at" in out:  # the paper corpus is not beside the repository
         return
     for header in ("model", "framework", "dtype", "emit in-process s", "nir-translate wall s", "emitted steps/s",

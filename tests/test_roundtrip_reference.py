@@ -497,3 +497,20 @@ def test_text_roundtrip_escaped_non_ascii(graph: nir.NIRGraph) -> None:
     module = nirc.from_reference(graph)
     parsed = nirc.parse(nirc.to_text(module))
     assert_graphs_equal(graph, nirc.to_reference(parsed))
+
+
+@pytest.mark.parametrize("name", ["0:0:0", "fc_1", "x_1_2", "layer_10"])
+def test_text_roundtrip_of_names_ending_in_digits(name: str) -> None:
+    """xDSL reads a trailing ``_<digits>`` of an SSA name as its own uniquing suffix: the
+    hints nirc gives such nodes must survive print ∘ parse (found by hypothesis)."""
+    g = nir.NIRGraph(
+        nodes={
+            "input": nir.Input(input_type=np.array([3])),
+            name: nir.Scale(scale=np.ones(3)),
+            "fc1": nir.Scale(scale=np.full(3, 2.0)),
+            "output": nir.Output(output_type=np.array([3])),
+        },
+        edges=[("input", name), (name, "fc1"), ("fc1", "output")],
+    )
+    text = nirc.to_text(nirc.from_reference(g))
+    assert nirc.to_text(nirc.parse(text)) == text

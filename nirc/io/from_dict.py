@@ -67,7 +67,12 @@ def ssa_hint(name: str) -> str:
     """A readable SSA name for a node (``lif1.lif`` -> ``lif1_lif``); only a hint,
     the NIR name is the ``name`` property."""
     hint = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")
-    return hint if hint and not hint[0].isdigit() else f"n{hint}"
+    hint = hint if hint and not hint[0].isdigit() else f"n{hint}"
+    # xDSL reads a trailing "_<digits>" as its own uniquing suffix and drops it on parse:
+    # "fc_1" would print as %fc_1 and come back as %fc (not a fixed point); "fc1" stays.
+    while (trailing := re.search(r"_(\d+)$", hint)) is not None:
+        hint = hint[: trailing.start()] + trailing.group(1)
+    return hint
 
 
 # --------------------------------------------------------------------- node fields

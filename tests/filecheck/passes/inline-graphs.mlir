@@ -31,10 +31,10 @@ nir.graph {
 // "x" becomes "g.x.1". g's Output summed h and x: s now reads both after its own first
 // edge, and loses its edge_ids (they named the old edges).
 // CHECK-LABEL: %in = nir.input "in" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
-// CHECK-NEXT:  %g_x = nir.scale "g.x.1"(%in) {scale = #nir.dense<2xf64: 0.5>} : tensor<2xf32> -> tensor<2xf32>
+// CHECK-NEXT:  %g_x1 = nir.scale "g.x.1"(%in) {scale = #nir.dense<2xf64: 0.5>} : tensor<2xf32> -> tensor<2xf32>
 // CHECK-NEXT:  %g_h_x = nir.scale "g.h.x"(%in) {scale = #nir.dense<2xf64: [2.0, 3.0]>} : tensor<2xf32> -> tensor<2xf32>
-// CHECK-NEXT:  %g_x_1 = nir.scale "g.x"(%in) {scale = #nir.dense<2xf64: [1.0, -1.0]>, edge_ids = #nir.dense<1xi64: [0]>} : tensor<2xf32> -> tensor<2xf32>
-// CHECK-NEXT:  %s = nir.scale "s"(%g_x_1, %g_h_x, %g_x) {scale = #nir.dense<2xf64: 4.0>} : tensor<2xf32> -> tensor<2xf32>
+// CHECK-NEXT:  %g_x = nir.scale "g.x"(%in) {scale = #nir.dense<2xf64: [1.0, -1.0]>, edge_ids = #nir.dense<1xi64: [0]>} : tensor<2xf32> -> tensor<2xf32>
+// CHECK-NEXT:  %s = nir.scale "s"(%g_x, %g_h_x, %g_x1) {scale = #nir.dense<2xf64: 4.0>} : tensor<2xf32> -> tensor<2xf32>
 // CHECK-NEXT:  nir.output "out"(%s) {shape = #nir.dense<1xi64: [2]>, edge_ids = #nir.dense<1xi64: [4]>} : tensor<2xf32>
 // CHECK-NEXT: }
 nir.graph {
