@@ -352,7 +352,14 @@ def test_folding_pass_on_random_graphs(name: str, profile: str) -> None:
             assert_identical(want, got, context)
         else:
             event("folded: within rounding")
-            assert_close(want, got, _rtol(case, dtype), context)
+            rtol = _rtol(case, dtype)
+            if max((float(np.max(np.abs(np.nan_to_num(w)), initial=0.0)) for w in want.values()), default=0.0) > 1e6:
+                # An unstable random recurrence (values past 1e6, often 1e29) amplifies the
+                # rounding of a folded float32 weight product step after step: measured up to
+                # 2.2e-4 relative (hypothesis 6.170); a wrong fold is off by O(1).
+                event("folded, unstable: within 1e-3")
+                rtol = max(rtol, 1e-3)
+            assert_close(want, got, rtol, context)
 
     body()
 
