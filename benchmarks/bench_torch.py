@@ -118,18 +118,6 @@ def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
-_loaded = itertools.count()
-
-
-def load_emitted(outdir: Path) -> Any:
-    """Import OUTDIR/model.py under a fresh module name and build the model (``load()``)."""
-    spec = importlib.util.spec_from_file_location(f"nirc_bench_emitted_{next(_loaded)}", outdir / "model.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load()
-
-
 def make_input(shape: tuple[int, ...], batch: int, steps: int, p: float | None, dtype: str) -> np.ndarray:
     """``(batch, steps, *shape)`` as ``nirc.run`` takes it."""
     if p is None:  # the LIF benchmark's input current, the same in every batch entry
@@ -181,6 +169,7 @@ def measure(
     from nirc.io.to_dict import top_graph
     from nirc.targets.norse.target import TARGET as NORSE
     from nirc.targets.snntorch.target import TARGET as SNNTORCH
+    from nirc.targets.torchgen.load import load_emitted
 
     target = {"snntorch": SNNTORCH, "norse": NORSE}[framework]
     path = CORPUS / case.file

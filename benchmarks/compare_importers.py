@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import io
 import os
 import shutil
@@ -45,7 +44,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -55,6 +53,7 @@ from typing import Any
 import numpy as np
 
 import nirc
+from nirc.targets.torchgen.load import load_emitted
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "paper"
@@ -324,33 +323,21 @@ def nirc_emitted(model_path: str | os.PathLike[str], framework: str, profile: st
         model_py = out_dir / "model.py"
         if not model_py.exists():
             return f"translate failed: no model.py in the output ({', '.join(sorted(p.name for p in out_dir.iterdir()))[:80]})"
-        name = f"_nirc_emitted_{framework}_{uuid.uuid4().hex[:8]}"
-        sys.path.insert(0, str(out_dir))
         try:
-            try:
-                spec = importlib.util.spec_from_file_location(name, model_py)
-                assert spec is not None and spec.loader is not None
-                module = importlib.util.module_from_spec(spec)
-                sys.modules[name] = module
-                with quiet():
-                    spec.loader.exec_module(module)
-                    net = module.load()
-            except Exception as exc:
-                return f"import failed: {reason(exc)}"
-            try:
-                xt = torch.from_numpy(np.ascontiguousarray(np.swapaxes(np.asarray(x, dtype=np.float64), 0, 1)))
-                with torch.no_grad(), quiet():
-                    out = net(xt)
-                if isinstance(out, Mapping):
-                    out = {k: np.swapaxes(to_numpy(v), 0, 1) for k, v in out.items()}
-                    return as_array(out)
-                return np.swapaxes(to_numpy(out), 0, 1)
-            except Exception as exc:
-                return f"run failed: {reason(exc)}"
-        finally:
-            sys.modules.pop(name, None)
-            with contextlib.suppress(ValueError):
-                sys.path.remove(str(out_dir))
+            with quiet():
+                net = load_emitted(out_dir)
+        except Exception as exc:
+            return f"import failed: {reason(exc)}"
+        try:
+            xt = torch.from_numpy(np.ascontiguousarray(np.swapaxes(np.asarray(x, dtype=np.float64), 0, 1)))
+            with torch.no_grad(), quiet():
+                out = net(xt)
+            if isinstance(out, Mapping):
+                out = {k: np.swapaxes(to_numpy(v), 0, 1) for k, v in out.items()}
+                return as_array(out)
+            return np.swapaxes(to_numpy(out), 0, 1)
+        except Exception as exc:
+            return f"run failed: {reason(exc)}"
 
 
 def run_emitted(framework: str) -> Callable[[Path, np.ndarray, int, str], tuple[np.ndarray | None, str]]:

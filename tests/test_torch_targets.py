@@ -40,11 +40,13 @@ from nirc.ir.discrete import DISCRETIZATION, record
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.targets.norse.target import TARGET as NORSE
 from nirc.targets.snntorch.target import TARGET as SNNTORCH
+from nirc.targets.torchgen.load import load_emitted
 from nirc.targets.torchgen.names import Namer
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "paper"
 TARGETS = {"snntorch": SNNTORCH, "norse": NORSE}
 FRAMEWORKS = list(TARGETS)
+_cases = itertools.count()
 
 
 def has(module: str) -> bool:
@@ -61,16 +63,8 @@ def framework_params(*extra: Any) -> list[Any]:
     return [pytest.param(f, *extra, marks=needs[f], id=f) for f in FRAMEWORKS]
 
 
-_loaded = itertools.count()
-
-
 def load(outdir: Path) -> Any:
-    """Import OUTDIR/model.py under a fresh name and build the model."""
-    spec = importlib.util.spec_from_file_location(f"nirc_emitted_{next(_loaded)}", outdir / "model.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.load()
+    return load_emitted(outdir)
 
 
 def run_emitted(net: Any, x: np.ndarray) -> dict[str, np.ndarray] | np.ndarray:
@@ -224,7 +218,7 @@ def _random_graph_case(framework: str, case: Any, sem: tuple[str, dict[str, Any]
         NirToSnnPass(dt=case.dt, semantics=profile, **options).apply(Context(), discrete)
     except NircError:
         return  # e.g. a delay shorter than dt: not this test's business
-    outdir = tmp_path / f"out{next(_loaded)}"
+    outdir = tmp_path / f"out{next(_cases)}"
     report = emit(framework, discrete, outdir, dtype="float64")
     for node in report["nodes"]:
         event(f"{node['module']} ({node['exact']})")

@@ -144,7 +144,6 @@ def inline(graph_op: nir.GraphOp) -> None:
         feeds[graph_op.port_of_operand(i)].append(value)
     _check_exact(graph_op, feeds)
     names = Names(outer)
-    names.release(prefix)
     offset = 1 + max((int(ids.array.max()) for op in block.ops if isinstance(ids := op.properties.get("edge_ids"), DenseAttr) and ids.array.size), default=-1)
     for inp, values in feeds.items():
         _rewire(inp.output, values, graph_op)

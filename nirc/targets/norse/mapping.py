@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from nirc.targets.torchgen.names import literal
-from nirc.targets.torchgen.neuron import Neuron, buffer, explicit, scaled_input
+from nirc.targets.torchgen.neuron import Neuron, explicit, scaled_input
 from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, zeros
 
 FRAMEWORK = "Norse"
@@ -125,7 +125,7 @@ class NorseMapping:
                 "autapses=True, dt=1.0)"
             )
             if n.b_rec is not None and np.any(n.b_rec != 0):
-                b, line = buffer(ctx, "b_rec", (scale * n.b_rec).astype(ctx.dtype))
+                b, line = ctx.buffer("b_rec", (scale * n.b_rec).astype(ctx.dtype))
                 lines.append(line)
                 x_in = f"{x_in} + ({b} if t > 0 else 0)"
                 pre = None  # the bias arrives from the second step: not a module of a chain

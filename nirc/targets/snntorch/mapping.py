@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from nirc.targets.torchgen.names import literal
-from nirc.targets.torchgen.neuron import Neuron, buffer, explicit, scaled_input
+from nirc.targets.torchgen.neuron import Neuron, explicit, scaled_input
 from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, kw
 
 FRAMEWORK = "snnTorch"
@@ -151,7 +151,7 @@ class SnnTorchMapping:
             size = n.w_rec.shape[0]
             lines.append(f"{ctx.attr}.recurrent.bias.data = torch.zeros({size}, dtype=DTYPE)  # nirc's recurrent bias arrives from the second step")
             if n.b_rec is not None and np.any(n.b_rec != 0):
-                b, line = buffer(ctx, "b_rec", g_in * n.b_rec)
+                b, line = ctx.buffer("b_rec", g_in * n.b_rec)
                 lines.append(line)
                 x_in = f"{x_in} + ({b} if t > 0 else 0)"
         if n.recurrent:

@@ -23,11 +23,11 @@ def _matrix(ctx: NodeContext) -> NodeCode:
     w = ctx.op.param("weight")  # type: ignore[attr-defined]
     bias = isinstance(ctx.op, nir.AffineOp)
     if w.ndim != 2:  # one matrix per leading index, as nir-run's einsum
-        weight, line = _buffer(ctx, "weight", w)
+        weight, line = ctx.buffer("weight", w)
         init = [ctx.comment(f"{'Affine' if bias else 'Linear'}, {w.ndim}-D weight {list(w.shape)} (a matrix per leading index)"), line]
         value = f'torch.einsum("...i,...oi->...o", {ctx.x}, {weight})'
         if bias:
-            b, line = _buffer(ctx, "bias", ctx.op.param("bias"))  # type: ignore[attr-defined]
+            b, line = ctx.buffer("bias", ctx.op.param("bias"))  # type: ignore[attr-defined]
             init.append(line)
             value += f" + {b}"
         return NodeCode(init, [f"{ctx.out} = {value}"], module="torch.einsum", exact=ROUNDING)
@@ -106,20 +106,6 @@ def _flatten(ctx: NodeContext) -> NodeCode:
     return NodeCode([ctx.comment(f"Flatten {list(src)} -> {list(dst)} (a reshape)")], [step], module="reshape")
 
 
-def _buffer(ctx: NodeContext, key: str, value: np.ndarray) -> tuple[str, str]:
-    name = ctx.var(key)
-    return f"self.{name}", f"self.register_buffer({literal(name)}, {ctx.param(key, value)})"
-
-
-def _elementwise(ctx: NodeContext, key: str, what: str) -> tuple[str, list[str]]:
-    value = ctx.op.param(key)  # type: ignore[attr-defined]
-    buffer = ctx.var(key)
-    return f"self.{buffer}", [
-        ctx.comment(f"{what}, {key} {describe(value)}"),
-        f"self.register_buffer({literal(buffer)}, {ctx.param(key, value)})",
-    ]
-
-
 def _scale(ctx: NodeContext) -> NodeCode:
     value = ctx.op.param("scale")  # type: ignore[attr-defined]
     init = [ctx.comment(f"Scale by {describe(value)}"), f"{ctx.attr} = Gain({ctx.param('scale', value)})"]
@@ -127,7 +113,9 @@ def _scale(ctx: NodeContext) -> NodeCode:
 
 
 def _threshold(ctx: NodeContext) -> NodeCode:
-    theta, init = _elementwise(ctx, "threshold", "Threshold")
+    value = ctx.op.param("threshold")  # type: ignore[attr-defined]
+    theta, line = ctx.buffer("threshold", value)
+    init = [ctx.comment(f"Threshold at {describe(value)}"), line]
     compare = ctx.op.compare.data  # type: ignore[attr-defined]
     multi = ctx.op.multi_spike is not None  # type: ignore[attr-defined]
     step = f"{ctx.out} = count_spikes({ctx.x}, {theta}, {literal(compare)}, {multi})"

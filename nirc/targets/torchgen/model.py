@@ -215,7 +215,7 @@ def generate(module: ModuleOp, mapping: Mapping, dtype: str, header: list[str], 
     if not graph.input_nodes():
         raise NircError("the graph has no Input node: nothing to feed the generated model", rule="torch-unsupported")
     order = schedule_order(graph)
-    container = getattr(mapping, "sequential", None)
+    container = mapping.sequential
     w = _Writer(graph, order, mapping, dtype)
     if not (container and _is_chain(graph, order) and _try(w.sequential, container)):
         w = _Writer(graph, order, mapping, dtype)

@@ -45,12 +45,6 @@ class Neuron:
         return theta if self.d.compare == ">" else np.nextafter(theta, np.asarray(-np.inf, theta.dtype))
 
 
-def buffer(ctx: NodeContext, key: str, value: np.ndarray) -> tuple[str, str]:
-    """A buffer of the node holding ``value``: (its expression, the line that registers it)."""
-    name = ctx.var(key)
-    return f"self.{name}", f"self.register_buffer({literal(name)}, {ctx.param(key, value)})  # {describe(value)}"
-
-
 def scaled_input(ctx: NodeContext, gain: np.ndarray, bias: np.ndarray | None = None) -> tuple[list[str], str, tuple[str, ...] | None]:
     """``gain * x (+ bias)`` as nirc computes it (an elementwise product: exact), with the
     lines it needs: (init lines, the input expression, and for a chain the modules to
@@ -65,11 +59,11 @@ def scaled_input(ctx: NodeContext, gain: np.ndarray, bias: np.ndarray | None = N
             init.append(f"{name} = Gain({ctx.param('gain', gain)})  # {describe(gain)}")
             modules = (name,)
         else:
-            g, line = buffer(ctx, "gain", gain)
+            g, line = ctx.buffer("gain", gain)
             init.append(line)
             expr = f"{g} * ({ctx.x})" if " " in ctx.x else f"{g} * {ctx.x}"
     if bias is not None and np.any(bias != 0):
-        b, line = buffer(ctx, "bias", bias)
+        b, line = ctx.buffer("bias", bias)
         init.append(line)
         expr = f"{expr} + {b}"
         modules = None

@@ -79,6 +79,12 @@ class NodeContext:
         self.weights[full] = np.ascontiguousarray(value)
         return f"param({literal(full)})"
 
+    def buffer(self, key: str, value: np.ndarray) -> tuple[str, str]:
+        """A buffer of the module holding ``value`` (stored in the weights file): its
+        expression in ``forward``, and the ``__init__`` line that registers it."""
+        name = self.var(key)
+        return f"self.{name}", f"self.register_buffer({literal(name)}, {self.param(key, value)})  # {describe(value)}"
+
     def var(self, suffix: str) -> str:
         """A fresh local name for this node (a state, a partial result)."""
         return self.namer.fresh(f"{self.ident}_{suffix}")
@@ -99,10 +105,6 @@ def describe(value: np.ndarray) -> str:
     if flat.size and (flat == flat[0]).all():
         return f"{float(flat[0]):.6g}" + (f" (x{flat.size})" if flat.size > 1 else "")
     return f"{flat.size} values in [{float(flat.min()):.4g}, {float(flat.max()):.4g}]" if flat.size else "empty"
-
-
-def uniform(value: np.ndarray | None, scalar: float) -> bool:
-    return value is not None and bool(np.all(value == scalar))
 
 
 def zeros(shape: tuple[int, ...]) -> str:

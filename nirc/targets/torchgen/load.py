@@ -1,0 +1,24 @@
+"""Import a torch target's output directory: what ``cd OUTDIR; from model import load``
+does, without changing directory or ``sys.path`` (for tests, benchmarks and notebooks)."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+from pathlib import Path
+from typing import Any
+
+_count = itertools.count()
+
+
+def load_emitted(outdir: str | os.PathLike[str]) -> Any:
+    """The model of ``OUTDIR/model.py`` with its weights (``load()``), imported under a
+    fresh module name so that several output directories load side by side."""
+    path = Path(outdir) / "model.py"
+    spec = importlib.util.spec_from_file_location(f"nirc_emitted_{next(_count)}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.load()
