@@ -168,9 +168,10 @@ def graph_dict(n_nodes: int, chains: int | None = None, width: int = 8, seed: in
 
 
 def op_counts(module: Any) -> Counter[str]:
+    from nirc.core.node import NodeOp
     from nirc.dialects import nir
 
-    return Counter(op.name for op in module.walk() if isinstance(op, nir.NodeOp) and not isinstance(op, nir.GraphOp))
+    return Counter(op.name for op in module.walk() if isinstance(op, NodeOp) and not isinstance(op, nir.GraphOp))
 
 
 # ============================================================================ timing
@@ -227,9 +228,9 @@ def measure(graph: dict[str, Any], repeat: int, gc_off: bool = False) -> dict[st
     ``ops`` (nodes after the step) and ``full_gc`` (full collections inside the best
     run, and their seconds).  ``gc_off``: the cyclic garbage collector is disabled while
     a step runs (it runs between steps, untimed)."""
-    from nirc.context import make_context
+    from nirc.core.context import make_context
+    from nirc.core.verify import verify_module
     from nirc.io.from_dict import module_from_dict
-    from nirc.ir.verify import verify_module
 
     ctx = make_context()
     passes = _passes()
@@ -264,7 +265,7 @@ def measure(graph: dict[str, Any], repeat: int, gc_off: bool = False) -> dict[st
 def check_rewrites(graph: dict[str, Any]) -> str:
     """One line saying what the pipeline did to the graph (so a change that stops a
     rewrite from applying shows up here rather than as a mysteriously fast pass)."""
-    from nirc.context import make_context
+    from nirc.core.context import make_context
     from nirc.io.from_dict import module_from_dict
 
     ctx = make_context()
@@ -292,9 +293,9 @@ def check_rewrites(graph: dict[str, Any]) -> str:
 def _profile_once(graph: dict[str, Any], key: str) -> tuple[dict[str, tuple[int, float]], float]:
     """{function: (calls, own seconds)} and the total of one step under cProfile, the
     collector disabled (its pauses would land on whichever function allocates)."""
-    from nirc.context import make_context
+    from nirc.core.context import make_context
+    from nirc.core.verify import verify_module
     from nirc.io.from_dict import module_from_dict
-    from nirc.ir.verify import verify_module
 
     ctx = make_context()
     passes = _passes()

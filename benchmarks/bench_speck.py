@@ -102,8 +102,8 @@ class Best:
 def _agreement_parts(float_layers: list[Any], int_layers: list[Any], x: np.ndarray, best: Best) -> list[dict[str, Any]]:
     """:func:`spike_agreement` again with its parts timed: the float layers' runs, the
     quantized layers' runs and ``count_agreement`` (summed over the layers)."""
-    from nirc.interp.semantics import resolve
-    from nirc.interp.speck import LayerKernel
+    from nirc.core.profiles import resolve
+    from nirc.targets.speck.kernels import LayerKernel
     from nirc.targets.speck.target import count_agreement
 
     sem = resolve("speck", None)
@@ -166,16 +166,17 @@ def measure_compile(path: Path, repeat: int, work: Path) -> tuple[Best, dict[str
     from xdsl.context import Context
 
     import nirc
+    from nirc.core.node import shape_of
+    from nirc.core.verify import verify_module
     from nirc.dialects import nir
+    from nirc.dialects.nir import top_graph
     from nirc.io.atomic import replace_dir
     from nirc.io.text import module_to_text
-    from nirc.io.to_dict import top_graph
-    from nirc.ir.verify import verify_module
-    from nirc.passes.nir_to_speck import NirToSpeckPass
-    from nirc.passes.speck_legalize import SpeckLegalizePass
-    from nirc.passes.speck_place import utilisation
-    from nirc.passes.speck_quantize import errors
     from nirc.targets.speck import emit as emitter
+    from nirc.targets.speck.legalize import SpeckLegalizePass
+    from nirc.targets.speck.nir_to_speck import NirToSpeckPass
+    from nirc.targets.speck.place import utilisation
+    from nirc.targets.speck.quantize import errors
     from nirc.targets.speck.target import AGREEMENT_INPUT, TARGET, _layers, _owned, spike_agreement
 
     batch, steps, p, seed = AGREEMENT_INPUT
@@ -211,7 +212,7 @@ def measure_compile(path: Path, repeat: int, work: Path) -> tuple[Best, dict[str
         measured = [f for f, q in zip(float_layers, int_layers, strict=True) if not f.quantized]
         assert measured, "no layer quantized by nirc: nothing to measure"
         source = next(op for op in top_graph(compiled).body.block.ops if isinstance(op, nir.InputOp))
-        x = np.random.default_rng(seed).random((steps, batch, *nir.shape_of(source.output))) < p
+        x = np.random.default_rng(seed).random((steps, batch, *shape_of(source.output))) < p
         rows = best.time(agreement_stage, lambda: spike_agreement(float_layers, int_layers, x))
         parts = _agreement_parts(float_layers, int_layers, x, best)
         best.time(
@@ -278,15 +279,16 @@ def measure_run(path: Path, run_input: tuple[int, int, float, int], repeat: int)
     from xdsl.context import Context
 
     import nirc
+    from nirc.core.node import shape_of
     from nirc.dialects import nir
-    from nirc.io.to_dict import top_graph
-    from nirc.passes.nir_to_speck import NirToSpeckPass
+    from nirc.dialects.nir import top_graph
+    from nirc.targets.speck.nir_to_speck import NirToSpeckPass
     from nirc.targets.speck.target import TARGET
 
     batch, steps, p, seed = run_input
     module = nirc.read(path)
     source = next(op for op in top_graph(module).body.block.ops if isinstance(op, nir.InputOp))
-    x = np.random.default_rng(seed).random((batch, steps, *nir.shape_of(source.output))) < p
+    x = np.random.default_rng(seed).random((batch, steps, *shape_of(source.output))) < p
     float_layers = module.clone()
     NirToSpeckPass(quantize=False).apply(Context(), float_layers)
     quantized, _ = TARGET.compile(module, agreement=False)

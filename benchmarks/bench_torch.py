@@ -165,8 +165,9 @@ def measure(
     import torch
 
     import nirc
+    from nirc.core.node import shape_of
     from nirc.dialects import nir
-    from nirc.io.to_dict import top_graph
+    from nirc.dialects.nir import top_graph
     from nirc.targets.norse.target import TARGET as NORSE
     from nirc.targets.snntorch.target import TARGET as SNNTORCH
     from nirc.targets.torchgen.load import load_emitted
@@ -203,7 +204,7 @@ def measure(
     module = nirc.read(path)
     graph = top_graph(module).body.block.ops
     source = next(op for op in graph if isinstance(op, nir.InputOp))
-    shape = tuple(nir.shape_of(source.output))
+    shape = tuple(shape_of(source.output))
     net = load_emitted(outdir)
     rows: list[list[Any]] = []
     for i, (batch, steps, p) in enumerate(case.quick if quick else case.inputs):

@@ -3,15 +3,15 @@
 __version__ = "0.1.0"
 
 from nirc.api import parse, read, to_text, write
-from nirc.errors import NircError
+from nirc.core.errors import NircError, NircWarning
+from nirc.core.profiles import profiles
+from nirc.core.semantics import Semantics
 from nirc.interp.run import RunResult, run
-from nirc.interp.semantics import PROFILES, Semantics
-from nirc.io.from_dict import NircWarning, module_from_dict
+from nirc.io.from_dict import module_from_dict
 from nirc.io.reference import from_reference, to_reference
 from nirc.io.to_dict import module_to_dict
 
 __all__ = [
-    "PROFILES",
     "NircError",
     "NircWarning",
     "RunResult",
@@ -21,6 +21,7 @@ __all__ = [
     "module_from_dict",
     "module_to_dict",
     "parse",
+    "profiles",
     "read",
     "run",
     "to_reference",

@@ -8,12 +8,12 @@ from typing import Any
 
 from xdsl.dialects.builtin import ModuleOp
 
-from nirc.errors import NircError
+from nirc.core.errors import NircError
+from nirc.core.verify import verify_module
 from nirc.io.from_dict import module_from_dict
 from nirc.io.hdf5 import read_node_dict, write_node_dict
 from nirc.io.text import module_to_text, parse_module
 from nirc.io.to_dict import module_to_dict
-from nirc.ir.verify import verify_module
 
 #: File extensions nirc reads and writes, by format.
 NIR_SUFFIXES = (".nir", ".h5", ".hdf5")

@@ -41,7 +41,7 @@ NEURONS = NONSPIKING + SPIKING
 #: Architectures of :func:`pass_cases`.
 ARCHITECTURES = ("chain", "recurrent", "self-loop", "fan-in", "conv", "nested", "multi-entry")
 #: A cycle entered at two nodes: which of its edges carries the previous step's value
-#: depends on the depth-first order of the graph (see ``nirc.interp.nir``).
+#: depends on the depth-first order of the graph (see ``nirc.interp.executor``).
 MULTI_ENTRY = "multi-entry"
 DTS = (1e-4, 2e-4, 1e-3)
 #: A recurrent neuron whose only input is its own recurrence (``pass_cases(unfed=True)``).

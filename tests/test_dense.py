@@ -10,10 +10,10 @@ from hypothesis.extra import numpy as hnp
 from xdsl.dialects.builtin import ModuleOp
 
 import nirc
-from nirc.context import make_context
+from nirc.core.context import make_context
+from nirc.core.dense import BlobTable, DenseAttr, Tensor, current_blobs
+from nirc.io.metadata import metadata_to_attr
 from nirc.io.text import module_to_text, parse_module
-from nirc.ir.dense import BlobTable, DenseAttr, Tensor, current_blobs
-from nirc.ir.metadata import metadata_to_attr
 
 DTYPES = ["float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128"]
 

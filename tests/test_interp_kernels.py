@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nirc.interp.kernels import conv_nd
+from nirc.dialects.nir.kernels import conv_nd
 
 
 def naive_conv2d(x, w, stride, pad, dilation, groups):

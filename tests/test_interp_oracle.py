@@ -2,7 +2,7 @@
 
 The oracle below is written from the *specification* only -- the docstrings of
 :class:`nirc.Semantics`, of ``NeuronKernel`` and ``DelayKernel`` and of the module
-``nirc.interp.nir`` -- and deliberately shares no code with ``nirc.interp``.  It is
+``nirc.interp.executor`` -- and deliberately shares no code with ``nirc.interp``.  It is
 slow and plain: a loop over batch elements, a loop over time steps, and in every
 step the nodes in a topological order of the graph without its cycle-closing edges
 (which carry the value their source produced in the previous step, zero at first).
@@ -379,7 +379,7 @@ def oracle(graph: Graph, x: np.ndarray, sem: Sem) -> OracleResult:
 
 def run_both(graph: Graph, x: np.ndarray, batched: bool, profile: str, **options: Any):
     """Run the interpreter and the oracle; return both with x as ``(B, T, n)``."""
-    sem = sem_of(nirc.PROFILES[profile], **options)
+    sem = sem_of(nirc.profiles()[profile], **options)
     module = nirc.module_from_dict(graph.to_dict())
     xin = x if batched else x[0]
     res = nirc.run(module, xin, semantics=profile, record=graph.neurons, dtype="float64", **options)
@@ -618,7 +618,7 @@ SETTINGS = settings(
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("profile", list(nirc.PROFILES))
+@pytest.mark.parametrize("profile", list(nirc.profiles()))
 @SETTINGS
 @given(data=profile_case())
 def test_profile_matches_oracle(profile: str, data) -> None:

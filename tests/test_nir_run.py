@@ -124,6 +124,6 @@ def test_semantics_api_errors() -> None:
     with pytest.raises(nirc.NircError, match="unknown semantics 'loihi'; valid profiles: nir, exact"):
         nirc.run(nirc.read(nirc.examples.path("srnn.nir")), np.zeros((3, 12)), semantics="loihi")
     with pytest.raises(nirc.NircError, match="unknown semantics option 'leak'"):
-        nirc.PROFILES["nir"].with_options(leak=1)
+        nirc.profiles()["nir"].with_options(leak=1)
     with pytest.raises(nirc.NircError, match="reset must be one of value, subtract, none"):
-        nirc.PROFILES["nir"].with_options(reset="sideways")
+        nirc.profiles()["nir"].with_options(reset="sideways")

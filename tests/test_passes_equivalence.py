@@ -51,11 +51,12 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
 import nirc
-from nirc.context import make_context
+from nirc.core.context import make_context
+from nirc.core.node import shape_of
+from nirc.core.rewriting import build
+from nirc.core.verify import verify_module
 from nirc.dialects import nir as nir_dialect
 from nirc.io.text import module_to_text, parse_module
-from nirc.ir.rewrite import build
-from nirc.ir.verify import verify_module
 from nirc.passes.canonicalize import CanonicalizePass
 from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
 from nirc.passes.inline_graphs import InlineGraphsPass
@@ -64,7 +65,7 @@ from nirc.passes.nir_fuse_recurrent import NirFuseRecurrentPass
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
 
-PROFILES = list(nirc.PROFILES)
+PROFILES = list(nirc.profiles())
 
 # --------------------------------------------------------------------------------------
 # Pipelines under test
@@ -383,14 +384,14 @@ def first_fragile_steps(module: ModuleOp, x: np.ndarray, batched: bool, sem: Sem
     probes = {}
     for i, op in enumerate(thresholds):
         name = f"probe.{i}"
-        shape = np.array(nir_dialect.shape_of(op.results[0]), dtype=np.int64)
+        shape = np.array(shape_of(op.results[0]), dtype=np.int64)
         block.add_op(build(nir_dialect.OutputOp, name, list(op.operands), {"shape": shape}, None))
         probes[name] = np.asarray(op.param("threshold"), dtype=np.float64)
     if not probes:
         return [steps] * batch
     outs = outputs(probe, x, **sem.run_options())
     first = [steps] * batch
-    multi = dict(sem.options).get("multi_spike", nirc.PROFILES[sem.profile].multi_spike)
+    multi = dict(sem.options).get("multi_spike", nirc.profiles()[sem.profile].multi_spike)
     for name, theta in probes.items():
         u = np.asarray(outs[name], dtype=np.float64)
         u = u if batched else u[None]
@@ -618,7 +619,7 @@ def corpus_module(corpus: Path, name: str) -> ModuleOp:
 
 def corpus_input(module: ModuleOp, seed: int = 0) -> np.ndarray:
     graph = next(op for op in module.walk() if isinstance(op, nir_dialect.GraphOp))
-    shape = nir_dialect.shape_of(graph.input_nodes()[0].output)
+    shape = shape_of(graph.input_nodes()[0].output)
     rng = np.random.default_rng(seed)
     return (rng.random((2, 30, *shape)) < 0.3).astype(np.float32)  # 30 steps, batch 2
 
@@ -628,8 +629,8 @@ def corpus_input(module: ModuleOp, seed: int = 0) -> np.ndarray:
 def test_corpus_passes_exact(corpus: Path, filename: str, profile: str) -> None:
     module = corpus_module(corpus, filename)
     x = corpus_input(module)
-    dt = nirc.PROFILES[profile].dt
-    dtype = nirc.PROFILES[profile].dtype
+    dt = nirc.profiles()[profile].dt
+    dtype = nirc.profiles()[profile].dtype
     sem = Sem(profile, dt, dtype)
     want = run_reference(module, x, sem)
     # Pipelines that leave the same IR (a pass with nothing to do) run once: the

@@ -38,11 +38,13 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 import nirc
-from nirc.dialects import nir, speck
-from nirc.io.to_dict import top_graph
-from nirc.ir.dense import DenseAttr
-from nirc.ir.verify import verify_module
-from nirc.passes.nir_to_speck import NirToSpeckPass
+from nirc.core.dense import DenseAttr
+from nirc.core.node import shape_of
+from nirc.core.verify import verify_module
+from nirc.dialects import nir
+from nirc.dialects.nir import top_graph
+from nirc.targets.speck import dialect as speck
+from nirc.targets.speck.nir_to_speck import NirToSpeckPass
 from nirc.targets.speck.target import SpeckTarget
 
 SINABS = CORPUS / "cnn_sinabs.nir"
@@ -491,10 +493,10 @@ def naive_run(module: ModuleOp, x: np.ndarray, stats: NaiveStats) -> dict[str, n
             values[op.results[0]] = x
         elif isinstance(op, speck.LayerOp):
             y = naive_layer(values[op.operands[0]], op, stats)
-            assert y.shape[2:] == nir.shape_of(op.results[0])
+            assert y.shape[2:] == shape_of(op.results[0])
             values[op.results[0]] = y
         elif isinstance(op, nir.FlattenOp):
-            values[op.results[0]] = values[op.operands[0]].reshape(batch, steps, *nir.shape_of(op.results[0]))
+            values[op.results[0]] = values[op.operands[0]].reshape(batch, steps, *shape_of(op.results[0]))
         elif isinstance(op, nir.OutputOp):
             outs[op.nir_name] = values[op.operands[0]]
         else:

@@ -15,14 +15,15 @@ from test_speck_rules import SINABS, conv, graph, iff, inp, module, out, pool, s
 from xdsl.context import Context
 
 import nirc
-from nirc.dialects import nir, speck
-from nirc.errors import NircError, Violations
+from nirc.core.errors import NircError, Violations
+from nirc.core.extension import Extension, register, unregister
+from nirc.dialects import nir
+from nirc.dialects.nir import top_graph
 from nirc.io.text import module_to_text, parse_module
-from nirc.io.to_dict import top_graph
-from nirc.passes.nir_to_speck import NirToSpeckPass
-from nirc.passes.speck_legalize import SpeckLegalizePass
-from nirc.registry import register
+from nirc.targets.speck import dialect as speck
 from nirc.targets.speck import emit
+from nirc.targets.speck.legalize import SpeckLegalizePass
+from nirc.targets.speck.nir_to_speck import NirToSpeckPass
 from nirc.targets.speck.target import TARGET, count_agreement
 
 
@@ -243,16 +244,19 @@ class _Plain:
 def test_a_target_without_options_or_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from nirc.tools.nir_translate import main
 
-    register("nirc.targets", "plain", _Plain)
-    model = tmp_path / "m.nir"
-    nirc.write(module(single((2, 8, 8), conv(4, 2, 3, pad=1), (4, 8, 8))), model)
-    with pytest.raises(SystemExit) as exit_:
-        main([str(model), "--target=plain", "-o", str(tmp_path / "o")])
-    assert exit_.value.code in (0, None)
-    assert capsys.readouterr().out.strip() == f"nir-translate: wrote plain artefacts to {tmp_path / 'o'}"
-    with pytest.raises(SystemExit) as exit_:
-        main([str(model), "--target=plain", "-o", str(tmp_path / "q"), "--reset", "zero"])
-    assert exit_.value.code == 2
+    register(Extension(name="plain-test", targets=[_Plain()]))
+    try:
+        model = tmp_path / "m.nir"
+        nirc.write(module(single((2, 8, 8), conv(4, 2, 3, pad=1), (4, 8, 8))), model)
+        with pytest.raises(SystemExit) as exit_:
+            main([str(model), "--target=plain", "-o", str(tmp_path / "o")])
+        assert exit_.value.code in (0, None)
+        assert capsys.readouterr().out.strip() == f"nir-translate: wrote plain artefacts to {tmp_path / 'o'}"
+        with pytest.raises(SystemExit) as exit_:
+            main([str(model), "--target=plain", "-o", str(tmp_path / "q"), "--reset", "zero"])
+        assert exit_.value.code == 2
+    finally:
+        unregister("plain-test")
 
 
 def test_count_agreement_is_a_similarity() -> None:

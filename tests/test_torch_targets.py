@@ -35,8 +35,8 @@ from test_speck_rules import conv, graph, iff, inp, out, pool
 from xdsl.context import Context
 
 import nirc
-from nirc.errors import NircError
-from nirc.ir.discrete import DISCRETIZATION, record
+from nirc.core.errors import NircError
+from nirc.dialects.snn.discretization import DISCRETIZATION, record
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.targets.norse.target import TARGET as NORSE
 from nirc.targets.snntorch.target import TARGET as SNNTORCH
@@ -201,7 +201,7 @@ ARCHS = ("chain", "recurrent", "self-loop", "fan-in", "conv", "nested", "multi-e
 
 @st.composite
 def semantics_cases(draw: Any) -> tuple[str, dict[str, Any]]:
-    profile = draw(st.sampled_from(sorted(nirc.PROFILES)))
+    profile = draw(st.sampled_from(sorted(nirc.profiles())))
     options = {}
     for key, values in CHOICES:
         if draw(st.integers(0, 3)) == 0:

@@ -9,12 +9,14 @@ from typing import Any
 import numpy as np
 from xdsl.ir import Operation
 
-from nirc.dialects import nir
-from nirc.errors import NircError
-from nirc.interp.nir import Executor
-from nirc.interp.semantics import Semantics, resolve
-from nirc.io.to_dict import top_graph
-from nirc.ir.discrete import recorded
+from nirc.core.errors import NircError
+from nirc.core.node import shape_of
+from nirc.core.profiles import resolve
+from nirc.core.semantics import Semantics
+from nirc.core.traits import ContinuousTime, DiscreteTime
+from nirc.dialects.nir import GraphOp, top_graph
+from nirc.dialects.snn.discretization import recorded
+from nirc.interp.executor import Executor
 
 
 @dataclass
@@ -31,7 +33,7 @@ class RunResult:
     fixed_by: str = ""
 
 
-def _prepare(graph: nir.GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], bool]:
+def _prepare(graph: GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], bool]:
     inputs = graph.input_nodes()
     if not inputs:
         raise NircError("the graph has no Input node: nothing to feed", rule="run-input")
@@ -54,7 +56,7 @@ def _prepare(graph: nir.GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tu
     time: int | None = None
     for op in inputs:
         arr = np.asarray(x[op.nir_name])
-        shape = nir.shape_of(op.output)
+        shape = shape_of(op.output)
         if arr.dtype.kind not in "biuf":
             raise NircError(f"input '{op.nir_name}' must be numeric, got {arr.dtype}", rule="run-input")
         if arr.ndim == len(shape) + 1 and tuple(arr.shape[1:]) == shape:
@@ -81,22 +83,14 @@ def _prepare(graph: nir.GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tu
 
 
 def _fully_discrete(module: Operation) -> bool:
-    """The module holds discrete-time ops (`snn`, or a chip's such as `speck`) and no
-    node whose steps depend on the semantics."""
+    """The module holds discrete-time ops (:class:`~nirc.core.traits.DiscreteTime`: `snn`,
+    a chip's) and no node whose steps depend on the semantics (``ContinuousTime``)."""
     has_discrete = False
     for op in module.walk():
-        if isinstance(op, _CONTINUOUS):
+        if op.has_trait(ContinuousTime):
             return False
-        has_discrete = has_discrete or op.name.startswith(_DISCRETE_DIALECTS)
+        has_discrete = has_discrete or op.has_trait(DiscreteTime)
     return has_discrete
-
-
-#: Dialects whose ops define their own step: no semantics profile changes them.
-_DISCRETE_DIALECTS = ("snn.", "speck.")
-
-
-#: `nir` ops whose discrete-time behaviour the semantics decide.
-_CONTINUOUS = (nir.NeuronOp, nir.ThresholdOp, nir.DelayOp)
 
 
 def run(
@@ -142,10 +136,11 @@ def run(
     wanted = set(record)
     executor = Executor(graph, sem, wanted)
     executor.progress = progress
-    missing = sorted(wanted - set(executor_paths(executor)))
+    recordable = executor.recordable()
+    missing = sorted(wanted - set(recordable))
     if missing:
         raise NircError(
-            f"cannot record '{missing[0]}': not a neuron of the graph; neurons: {', '.join(executor_paths(executor)) or 'none'}",
+            f"cannot record '{missing[0]}': not a neuron of the graph; neurons: {', '.join(recordable) or 'none'}",
             rule="run-record",
         )
     dtype = np.dtype(sem.dtype)
@@ -162,18 +157,3 @@ def run(
         semantics=sem,
         fixed_by=label,
     )
-
-
-def executor_paths(executor: Executor, prefix: str = "") -> list[str]:
-    """Paths of the nodes that can be recorded (neurons, in nested graphs too)."""
-    from nirc.interp.nir import GraphKernel
-    from nirc.interp.snn import NeuronKernel
-
-    paths = []
-    for op, kernel in executor.kernels.items():
-        name = f"{prefix}{op.properties['name'].data}"  # type: ignore[union-attr]
-        if isinstance(kernel, NeuronKernel):
-            paths.append(name)
-        elif isinstance(kernel, GraphKernel):
-            paths.extend(executor_paths(kernel.inner, f"{name}/"))
-    return paths

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from nirc.errors import NircError
+from nirc.core.errors import NircError
 
 
 @contextmanager
@@ -44,7 +44,7 @@ def replace_dir(outdir: str | os.PathLike[str], fill: Callable[[Path], None], ow
     An existing ``outdir`` is replaced only once the new one is complete, and only if it
     is empty or ``owned(outdir)`` says it holds an earlier run's artefacts: nirc never
     deletes a directory of the user's.  Errors of the file system are
-    :class:`~nirc.errors.NircError` ``[file]``; on any failure ``outdir`` is as before.
+    :class:`~nirc.core.errors.NircError` ``[file]``; on any failure ``outdir`` is as before.
     """
     target = Path(outdir)
     try:

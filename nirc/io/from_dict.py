@@ -9,7 +9,6 @@ where a value had to be defaulted or repaired.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections import deque
 from collections.abc import Mapping
@@ -19,29 +18,17 @@ import numpy as np
 from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
-from nirc.dialects.nir import (
-    OP_BY_NIR_TYPE,
-    ConvOp,
-    GraphOp,
-    InputOp,
-    NodeError,
-    NodeOp,
-    OutputOp,
-    signal_type,
-)
-from nirc.errors import NircError
-from nirc.ir.dense import DenseAttr, UnsupportedDtype
-from nirc.ir.gcpause import pauses_gc
-from nirc.ir.metadata import metadata_to_attr
-from nirc.ir.order import reverse_postorder
-from nirc.ir.shapes import ShapeError
-from nirc.ir.verify import verify_module
+from nirc.core.dense import DenseAttr, UnsupportedDtype
+from nirc.core.errors import NircError, NircWarning
+from nirc.core.gcpause import pauses_gc
+from nirc.core.graph import reverse_postorder
+from nirc.core.node import NodeError, NodeOp, signal_type, ssa_hint
+from nirc.core.shapes import ShapeError
+from nirc.core.verify import verify_module
+from nirc.dialects.nir import OP_BY_NIR_TYPE, ConvOp, GraphOp, InputOp, OutputOp
+from nirc.io.metadata import metadata_to_attr
 
 NodeDict = Mapping[str, Any]
-
-
-class NircWarning(UserWarning):
-    """Something in the input was defaulted or repaired; the model still loads."""
 
 
 _GRAPH_FIELDS = {"type", "nodes", "edges", "metadata"}
@@ -61,18 +48,6 @@ def module_from_dict(node: NodeDict) -> ModuleOp:
 
 def _join(path: str, name: str) -> str:
     return f"{path}/{name}" if path else name
-
-
-def ssa_hint(name: str) -> str:
-    """A readable SSA name for a node (``lif1.lif`` -> ``lif1_lif``); only a hint,
-    the NIR name is the ``name`` property."""
-    hint = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_")
-    hint = hint if hint and not hint[0].isdigit() else f"n{hint}"
-    # xDSL reads a trailing "_<digits>" as its own uniquing suffix and drops it on parse:
-    # "fc_1" would print as %fc_1 and come back as %fc (not a fixed point); "fc1" stays.
-    while (trailing := re.search(r"_(\d+)$", hint)) is not None:
-        hint = hint[: trailing.start()] + trailing.group(1)
-    return hint
 
 
 # --------------------------------------------------------------------- node fields

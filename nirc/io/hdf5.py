@@ -21,7 +21,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from nirc.errors import NircError
+from nirc.core.errors import NircError
 from nirc.io.atomic import atomic_path
 
 #: The NIR version whose format nirc writes.

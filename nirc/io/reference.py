@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
-from nirc.errors import NircError
+from nirc.core.errors import NircError
 from nirc.io.from_dict import module_from_dict
 from nirc.io.to_dict import NodeDict, module_to_dict
 

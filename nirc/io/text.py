@@ -32,10 +32,11 @@ from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.utils.exceptions import ParseError
 
-from nirc.errors import NircError
+from nirc.core.context import make_context
+from nirc.core.dense import DEFAULT_BLOB_THRESHOLD, BlobTable, current_blobs
+from nirc.core.errors import NircError
 from nirc.io import xdsl_compat  # noqa: F401  (fixes xDSL's lexing of UTF-8 strings)
 from nirc.io.printer import NircPrinter
-from nirc.ir.dense import DEFAULT_BLOB_THRESHOLD, BlobTable, current_blobs
 
 _SECTION_START = "{-#"
 _SECTION_END = "#-}"
@@ -126,8 +127,6 @@ def parse_module(text: str, ctx: Context | None = None, name: str = "<string>", 
     """Parse the textual IR (custom or generic form) into a module.
 
     Raises :class:`NircError` for malformed text; the module is not verified."""
-    from nirc.context import make_context
-
     ops_text, table = _split_blob_section(text)
     with _blob_scope(table):
         try:

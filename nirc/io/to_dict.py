@@ -14,27 +14,13 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 
-from nirc.dialects.nir import GraphOp, NeuronOp, NodeOp
-from nirc.errors import NircError
-from nirc.ir.dense import DenseAttr
-from nirc.ir.metadata import attr_to_metadata
+from nirc.core.dense import DenseAttr
+from nirc.core.errors import NircError
+from nirc.core.node import NodeOp
+from nirc.dialects.nir import GraphOp, NeuronOp, top_graph
+from nirc.io.metadata import attr_to_metadata
 
 NodeDict = dict[str, Any]
-
-
-def top_graph(module: Operation) -> GraphOp:
-    """The one top-level ``nir.graph`` of a module."""
-    if isinstance(module, GraphOp):
-        return module
-    graphs = [op for op in module.walk() if isinstance(op, GraphOp) and not isinstance(op.parent_op(), GraphOp)]
-    if len(graphs) != 1:
-        raise NircError(f"expected one top-level nir.graph, found {len(graphs)}", rule="module-structure")
-    others = [op.name for op in module.walk() if op is not module and not isinstance(op, (GraphOp, NodeOp))]
-    if others:
-        raise NircError(
-            f"'{others[0]}' has no NIR equivalent: only the nir dialect can be written as .nir", rule="module-structure"
-        )
-    return graphs[0]
 
 
 def module_to_dict(module: ModuleOp | GraphOp) -> NodeDict:

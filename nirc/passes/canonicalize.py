@@ -44,9 +44,12 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 
+from nirc.core.gcpause import pauses_gc
+from nirc.core.graph import reached_from_inputs, reverse_postorder
+from nirc.core.node import shape_of
+from nirc.core.rewriting import build, carry, sole_user
 from nirc.dialects import nir
-from nirc.ir.order import reached_from_inputs, reverse_postorder
-from nirc.ir.rewrite import build, carry, graphs, pauses_gc, sole_user
+from nirc.dialects.nir import graphs
 
 _STATELESS = (
     nir.LinearOp,
@@ -172,7 +175,7 @@ class _Rewriter:
     def affine_zero_bias(self, op: Operation) -> bool:
         if not isinstance(op, nir.AffineOp) or np.any(op.param("bias")):
             return False
-        new = build(nir.LinearOp, op.nir_name, list(op.operands), {"weight": op.properties["weight"]}, nir.shape_of(op.output))
+        new = build(nir.LinearOp, op.nir_name, list(op.operands), {"weight": op.properties["weight"]}, shape_of(op.output))
         carry(op, new)
         self.insert(new, op)
         self.replace(op, new.results[0])
@@ -183,7 +186,7 @@ class _Rewriter:
             return False
         if isinstance(op, nir.ScaleOp) and np.all(op.param("scale") == 1):
             pass
-        elif not (isinstance(op, nir.FlattenOp) and nir.shape_of(op.operands[0]) == nir.shape_of(op.output)):
+        elif not (isinstance(op, nir.FlattenOp) and shape_of(op.operands[0]) == shape_of(op.output)):
             return False
         if op.operands[0] is op.results[0]:
             return False
@@ -220,7 +223,7 @@ class _Rewriter:
                 return False
             params = dict(consumer.properties)
             params["weight"] = (w * s[None, :]).astype(w.dtype)  # type: ignore[assignment]
-            new = build(type(consumer), consumer.nir_name, list(op.operands), {k: v for k, v in params.items() if k != "name"}, nir.shape_of(consumer.output))  # type: ignore[arg-type]
+            new = build(type(consumer), consumer.nir_name, list(op.operands), {k: v for k, v in params.items() if k != "name"}, shape_of(consumer.output))  # type: ignore[arg-type]
             new.properties.pop("edge_ids", None)
             carry(op, new, ("edge_ids",))
             self.insert(new, consumer)
@@ -232,7 +235,7 @@ class _Rewriter:
     def _rebuild(self, producer: Operation, scale: Operation, params: dict) -> bool:
         """``producer`` with new parameters, replacing both it and ``scale``."""
         params = {k: v for k, v in params.items() if k not in ("name", "metadata")}
-        new = build(type(producer), scale.properties["name"].data, list(producer.operands), params, nir.shape_of(scale.results[0]))  # type: ignore[arg-type,union-attr]
+        new = build(type(producer), scale.properties["name"].data, list(producer.operands), params, shape_of(scale.results[0]))  # type: ignore[arg-type,union-attr]
         carry(scale, new, ("metadata",))
         self.insert(new, producer)
         self.replace(scale, new.results[0])
@@ -260,7 +263,7 @@ class _Rewriter:
                 bias += b2
             params["bias"] = bias.astype(np.result_type(*(b for b in (b1, b2) if b is not None)))
         cls = nir.AffineOp if "bias" in params else nir.LinearOp
-        new = build(cls, op.nir_name, list(first.operands), params, nir.shape_of(op.output))
+        new = build(cls, op.nir_name, list(first.operands), params, shape_of(op.output))
         carry(op, new, ("metadata",))
         carry(first, new, ("edge_ids",))
         self.insert(new, first)

@@ -4,7 +4,7 @@ Every choice of the semantics (``docs/semantics.md``) becomes explicit in the IR
 
 * each neuron (I, LI, IF, LIF, CubaLI, CubaLIF, and integrators with a reset) becomes
   ``snn.leaky`` or ``snn.synaptic`` with its per-step decay, gain and bias computed for
-  ``dt`` (:func:`nirc.ir.discrete.discretize`), and its reset mode, comparison, spike
+  ``dt`` (:func:`nirc.dialects.nir.discretize.discretize`), and its reset mode, comparison, spike
   and reset timing and multi-spike rule as attributes;
 * ``nir.threshold`` becomes ``snn.threshold`` with the comparison (and multi-spike);
 * ``nir.delay`` becomes ``snn.delay`` of ``round(d / dt)`` steps;
@@ -17,7 +17,7 @@ The time-invariant ops (Linear, Affine, Conv, pooling, Flatten, Scale) stay `nir
 The top-level graph records the choices as ``snn.discretization``, so ``nir-run`` on the
 result needs no options.  Exact: the interpreter gives bit-identical outputs on the
 `nir` module under the semantics and on the `snn` module (both compute through the same
-:class:`~nirc.ir.discrete.DiscreteNeuron`).
+:class:`~nirc.core.neuron.DiscreteNeuron`).
 
 Preconditions: none (runs on any `nir` module; ``canonicalize`` and
 ``lower-composites`` may run before).  ``dt`` is required where something depends on
@@ -37,22 +37,19 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.utils.arg_spec import ArgSpec
 
+from nirc.core.errors import NircError
+from nirc.core.gcpause import pauses_gc
+from nirc.core.graph import schedule_order
+from nirc.core.neuron import ARRAYS, DiscreteNeuron
+from nirc.core.node import NodeOp, node_path, shape_of
+from nirc.core.profiles import resolve
+from nirc.core.rewriting import Names, build, carry
+from nirc.core.semantics import Semantics
+from nirc.core.traits import breaks_cycles
 from nirc.dialects import nir, snn
-from nirc.errors import NircError
-from nirc.interp.semantics import Semantics, resolve
-from nirc.io.to_dict import top_graph
-from nirc.ir.discrete import (
-    ARRAYS,
-    DISCRETIZATION,
-    DiscreteNeuron,
-    delay_steps,
-    discretize,
-    record,
-    recorded,
-    takes_input_delay,
-)
-from nirc.ir.order import breaks_cycles, schedule_order
-from nirc.ir.rewrite import Names, build, carry, graphs, pauses_gc
+from nirc.dialects.nir import graphs, top_graph
+from nirc.dialects.nir.discretize import delay_steps, discretize, takes_input_delay
+from nirc.dialects.snn.discretization import DISCRETIZATION, record, recorded
 
 _NEURONS = (nir.IOp, nir.LIOp, nir.IFOp, nir.LIFOp, nir.CubaLIOp, nir.CubaLIFOp)
 
@@ -80,12 +77,12 @@ def back_edges(graph: nir.GraphOp) -> list[tuple[Operation, int]]:
     return found
 
 
-def _delay(name: str, source: SSAValue | list[SSAValue], steps: np.ndarray, shape: tuple[int, ...]) -> nir.NodeOp:
+def _delay(name: str, source: SSAValue | list[SSAValue], steps: np.ndarray, shape: tuple[int, ...]) -> NodeOp:
     sources = source if isinstance(source, list) else [source]
     return build(snn.DelayOp, name, sources, {"steps": steps}, shape)  # type: ignore[arg-type]
 
 
-def neuron_op(name: str, operands: list[SSAValue], d: DiscreteNeuron, shape: tuple[int, ...]) -> nir.NodeOp:
+def neuron_op(name: str, operands: list[SSAValue], d: DiscreteNeuron, shape: tuple[int, ...]) -> NodeOp:
     """The `snn` op stating ``d``."""
     params: dict[str, Any] = {k: getattr(d, k) for k in ARRAYS if getattr(d, k) is not None}
     params["order"] = StringAttr(d.order)
@@ -108,8 +105,8 @@ def convert_graph(graph: nir.GraphOp, sem: Semantics, dt_given: bool) -> None:
         if value not in delayed:
             source = value.owner
             assert isinstance(source, Operation)
-            src_name = nir.node_path(source).rsplit("/", 1)[-1]
-            shape = nir.shape_of(value)
+            src_name = node_path(source).rsplit("/", 1)[-1]
+            shape = shape_of(value)
             delay = _delay(names.fresh(f"{src_name}.previous"), value, np.ones(shape, np.int64), shape)
             block.insert_op_after(delay, source)
             delayed[value] = delay.results[0]
@@ -118,14 +115,14 @@ def convert_graph(graph: nir.GraphOp, sem: Semantics, dt_given: bool) -> None:
     for op in list(block.ops):
         if not isinstance(op, (*_NEURONS, nir.ThresholdOp, nir.DelayOp)):
             continue
-        path = nir.node_path(op)
+        path = node_path(op)
         if _needs_dt(op, sem) and not dt_given:
             raise NircError(
                 f"{op.name} depends on the time step: give convert-nir-to-snn a dt (e.g. {{dt=1e-4}})", rule="needs-dt", node=path
             )
         name = op.properties["name"].data  # type: ignore[union-attr]
-        shape = nir.shape_of(op.results[0])
-        new: list[nir.NodeOp] = []
+        shape = shape_of(op.results[0])
+        new: list[NodeOp] = []
         operands = list(op.operands)
         if isinstance(op, _NEURONS):
             steps = takes_input_delay(op, sem)

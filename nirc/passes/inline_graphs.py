@@ -34,11 +34,14 @@ from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
+from nirc.core.dense import DenseAttr
+from nirc.core.errors import NircError
+from nirc.core.gcpause import pauses_gc
+from nirc.core.node import NodeOp, ssa_hint
+from nirc.core.rewriting import Names
+from nirc.core.traits import breaks_cycles
 from nirc.dialects import nir
-from nirc.errors import NircError
-from nirc.ir.dense import DenseAttr
-from nirc.ir.order import breaks_cycles
-from nirc.ir.rewrite import Names, graphs, pauses_gc, ssa_hint
+from nirc.dialects.nir import graphs
 
 
 def _splice(user: Operation, index: int, values: list[SSAValue]) -> None:
@@ -124,7 +127,7 @@ def _check_exact(graph_op: nir.GraphOp, feeds: dict[nir.InputOp, list[SSAValue]]
             continue
         for use in inp.output.uses:
             user = use.operation
-            if len(user.operands) == 1 and not (isinstance(user, nir.NodeOp) and user.expected_input_shape() is not None):
+            if len(user.operands) == 1 and not (isinstance(user, NodeOp) and user.expected_input_shape() is not None):
                 raise NircError(
                     f"Input '{inp.nir_name}' is fed by nothing and '{user.properties['name'].data}' reads only it: "  # type: ignore[union-attr]
                     "flat, that node would have no edge and no known input shape",

@@ -37,11 +37,14 @@ from xdsl.dialects.builtin import ModuleOp, UnitAttr
 from xdsl.ir import SSAValue
 from xdsl.passes import ModulePass
 
+from nirc.core.gcpause import pauses_gc
+from nirc.core.node import NodeOp, shape_of
+from nirc.core.rewriting import Names, build, carry
 from nirc.dialects import nir
-from nirc.ir.rewrite import Names, build, carry, graphs, pauses_gc
+from nirc.dialects.nir import graphs
 
 #: Kind (as in ``{only=...}``) -> the op it lowers.
-KINDS: dict[str, type[nir.NodeOp]] = {
+KINDS: dict[str, type[NodeOp]] = {
     "if": nir.IFOp,
     "lif": nir.LIFOp,
     "cubali": nir.CubaLIOp,
@@ -50,7 +53,7 @@ KINDS: dict[str, type[nir.NodeOp]] = {
 }
 
 
-def _kinds(only: tuple[str, ...]) -> tuple[type[nir.NodeOp], ...]:
+def _kinds(only: tuple[str, ...]) -> tuple[type[NodeOp], ...]:
     unknown = [k for k in only if k.lower() not in KINDS]
     if unknown:
         raise ValueError(f"unknown kind '{unknown[0]}' in only=; valid kinds: {', '.join(KINDS)}")
@@ -58,9 +61,9 @@ def _kinds(only: tuple[str, ...]) -> tuple[type[nir.NodeOp], ...]:
 
 
 def _integrator(
-    op: nir.NodeOp, name: str, operands: list[SSAValue], *, tau: str | None, r: np.ndarray, v_leak: np.ndarray | None,
+    op: NodeOp, name: str, operands: list[SSAValue], *, tau: str | None, r: np.ndarray, v_leak: np.ndarray | None,
     reset: bool, direct: bool = False,
-) -> nir.NodeOp:
+) -> NodeOp:
     params: dict[str, object] = {}
     if tau is not None:
         params.update(tau=op.param(tau), r=r, v_leak=v_leak)
@@ -71,17 +74,17 @@ def _integrator(
     if direct:
         params["direct_input"] = UnitAttr()
     cls = nir.LIOp if tau is not None else nir.IOp
-    return build(cls, name, operands, params, nir.shape_of(op.results[0]))  # type: ignore[arg-type]
+    return build(cls, name, operands, params, shape_of(op.results[0]))  # type: ignore[arg-type]
 
 
-def _threshold(op: nir.NodeOp, names: Names, source: nir.NodeOp) -> nir.NodeOp:
+def _threshold(op: NodeOp, names: Names, source: NodeOp) -> NodeOp:
     return build(
         nir.ThresholdOp, names.fresh(f"{op.properties['name'].data}.threshold"), [source.results[0]],  # type: ignore[union-attr]
-        {"threshold": op.param("v_threshold")}, nir.shape_of(op.results[0]),
+        {"threshold": op.param("v_threshold")}, shape_of(op.results[0]),
     )
 
 
-def lower(op: nir.NodeOp, names: Names) -> list[nir.NodeOp]:
+def lower(op: NodeOp, names: Names) -> list[NodeOp]:
     """The base ops replacing ``op``, in order; the last one produces its signal."""
     name = op.properties["name"].data  # type: ignore[union-attr]
     inputs = list(op.operands)
@@ -105,12 +108,12 @@ def lower(op: nir.NodeOp, names: Names) -> list[nir.NodeOp]:
         lif = build(
             nir.LIFOp, name, [synapse.results[0]],
             {k: op.param(k if k != "tau" else "tau_mem") for k in ("tau", "r", "v_leak", "v_threshold", "v_reset")},
-            nir.shape_of(op.results[0]),
+            shape_of(op.results[0]),
         )
         lif.properties["direct_input"] = UnitAttr()  # kept when this LIF is lowered in turn
         return [synapse, lif]
     if isinstance(op, nir.AvgPool2dOp):
-        shape = nir.shape_of(op.results[0])
+        shape = shape_of(op.results[0])
         pool = build(nir.SumPool2dOp, name, inputs, {k: op.param(k) for k in ("kernel_size", "stride", "padding")}, shape)
         kernel = np.broadcast_to(np.asarray(op.param("kernel_size")).reshape(-1), (2,))
         scale = np.full(shape, 1.0 / (int(kernel[0]) * int(kernel[1])), dtype=np.float64)
@@ -118,7 +121,7 @@ def lower(op: nir.NodeOp, names: Names) -> list[nir.NodeOp]:
     raise AssertionError(f"not a composite: {op.name}")
 
 
-def lower_in_graph(graph: nir.GraphOp, kinds: tuple[type[nir.NodeOp], ...]) -> int:
+def lower_in_graph(graph: nir.GraphOp, kinds: tuple[type[NodeOp], ...]) -> int:
     """Lower the composites of one graph's block; returns how many were rewritten."""
     names = Names(graph)
     block = graph.body.block

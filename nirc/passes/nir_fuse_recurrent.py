@@ -7,7 +7,7 @@ NIR and can be written as ``.nir``.  A neuron fed by nothing but its recurrence 
 alone: a nested graph needs an Input to be valid NIR.  So is an Affine recurrence whose
 neuron no Input reaches: block order may close that cycle before the neuron, and the
 bias would then arrive at the first step, where the fused form adds nothing.  Which recurrences fuse is in
-:mod:`nirc.ir.recurrence`.  The nested graph is named after the two nodes' common
+:mod:`nirc.passes.recurrence`.  The nested graph is named after the two nodes' common
 prefix (Braille's ``lif1.lif`` and ``lif1.w_rec`` make ``lif1``), or ``NEURON.rec``.
 
 Exact: the nested graph sums the other incoming edges at its input and adds the
@@ -24,10 +24,13 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.passes import ModulePass
 
+from nirc.core.gcpause import pauses_gc
+from nirc.core.graph import reached_from_inputs
+from nirc.core.node import NodeOp, shape_of, ssa_hint
+from nirc.core.rewriting import Names, build
 from nirc.dialects import nir
-from nirc.ir.order import reached_from_inputs
-from nirc.ir.recurrence import Recurrence, find
-from nirc.ir.rewrite import Names, build, graphs, pauses_gc, ssa_hint
+from nirc.dialects.nir import graphs
+from nirc.passes.recurrence import Recurrence, find
 
 
 def _graph_name(rec: Recurrence, names: Names) -> str:
@@ -40,7 +43,7 @@ def _graph_name(rec: Recurrence, names: Names) -> str:
     return names.fresh(f"{a}.rec")
 
 
-def _inner(op: nir.NodeOp, name: str) -> nir.NodeOp:
+def _inner(op: NodeOp, name: str) -> NodeOp:
     copy = op.clone()
     copy.properties["name"] = StringAttr(name)
     copy.properties.pop("edge_ids", None)
@@ -50,13 +53,13 @@ def _inner(op: nir.NodeOp, name: str) -> nir.NodeOp:
 
 def fuse(rec: Recurrence, names: Names) -> nir.GraphOp:
     neuron, weight = rec.neuron, rec.weight
-    assert isinstance(neuron, nir.NodeOp)
+    assert isinstance(neuron, NodeOp)
     block = neuron.parent_block()
     assert block is not None
-    shape = nir.shape_of(neuron.results[0])
+    shape = shape_of(neuron.results[0])
     external = rec.external()
     # every outer edge feeds the one Input, which sums them in order
-    nodes: list[nir.NodeOp] = [build(nir.InputOp, "input", [], {"shape": np.asarray(shape, dtype=np.int64)}, shape)]
+    nodes: list[NodeOp] = [build(nir.InputOp, "input", [], {"shape": np.asarray(shape, dtype=np.int64)}, shape)]
     lif, w_rec = _inner(neuron, "lif"), _inner(weight, "w_rec")
     w_rec.operands = [lif.results[0]]
     lif.operands = [*(n.results[0] for n in nodes), w_rec.results[0]]

@@ -11,19 +11,16 @@ import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
-from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
-from nirc.ir.rewrite import pauses_gc
-from nirc.ir.verify import verify_module
+from nirc.core.pipeline import PipelinePass
 from nirc.passes.canonicalize import CanonicalizePass
 from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
 from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
 
 
 @dataclass(frozen=True)
-class NirToSnnPass(ConvertNirToSnnPass):
+class NirToSnnPass(PipelinePass, ConvertNirToSnnPass):
     """canonicalize ; convert-nir-to-snn{options} ; snn-fuse-recurrent."""
 
     name: ClassVar[str] = "nir-to-snn"
@@ -33,9 +30,3 @@ class NirToSnnPass(ConvertNirToSnnPass):
     def steps(self) -> tuple[ModulePass, ...]:
         convert = {f.name: getattr(self, f.name) for f in dataclasses.fields(ConvertNirToSnnPass)}
         return (CanonicalizePass(fold=self.fold), ConvertNirToSnnPass(**convert), SnnFuseRecurrentPass())
-
-    @pauses_gc
-    def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for step in self.steps():
-            step.apply(ctx, op)
-            verify_module(op)

@@ -3,7 +3,7 @@
 RSynaptic with ``all_to_all=True``).
 
 Which recurrences fuse, and why the others are left alone, is in
-:mod:`nirc.ir.recurrence`.  The fused op keeps the neuron's name, parameters and
+:mod:`nirc.passes.recurrence`.  The fused op keeps the neuron's name, parameters and
 metadata and takes its other incoming edges; the weight node and the delay disappear.
 
 Precondition: ``convert-nir-to-snn`` ran (it puts the one-step delay on the recurrent
@@ -20,12 +20,15 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
+from nirc.core.gcpause import pauses_gc
+from nirc.core.node import NodeOp, shape_of
+from nirc.core.rewriting import build
 from nirc.dialects import nir, snn
-from nirc.ir.recurrence import Recurrence, find
-from nirc.ir.rewrite import build, graphs, pauses_gc
+from nirc.dialects.nir import graphs
+from nirc.passes.recurrence import Recurrence, find
 
 
-def fuse(rec: Recurrence) -> nir.NodeOp:
+def fuse(rec: Recurrence) -> NodeOp:
     neuron = rec.neuron
     assert isinstance(neuron, snn.SnnNeuronOp)
     cls = snn.RSynapticOp if isinstance(neuron, snn.SynapticOp) else snn.RLeakyOp
@@ -36,7 +39,7 @@ def fuse(rec: Recurrence) -> nir.NodeOp:
     params["w_rec"] = rec.weight.properties["weight"]
     if isinstance(rec.weight, nir.AffineOp):
         params["b_rec"] = rec.weight.properties["bias"]
-    fused = build(cls, neuron.nir_name, rec.external(), params, nir.shape_of(neuron.results[0]))
+    fused = build(cls, neuron.nir_name, rec.external(), params, shape_of(neuron.results[0]))
     block = neuron.parent_block()
     assert block is not None
     block.insert_op_before(fused, neuron)

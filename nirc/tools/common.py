@@ -16,8 +16,8 @@ from typing import NoReturn
 
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
-from nirc.errors import NircError, Violations
-from nirc.ir.verify import error_from_verify
+from nirc.core.errors import NircError, Violations
+from nirc.core.verify import error_from_verify
 
 #: The file a tool is reading, named in warnings.
 current_input: list[str] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from io import StringIO
 from pathlib import Path
@@ -26,15 +26,15 @@ from xdsl.utils.exceptions import DiagnosticException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from nirc.api import NIR_SUFFIXES, write
-from nirc.context import make_context
-from nirc.errors import NircError
+from nirc.core.context import make_context
+from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
+from nirc.core.errors import NircError
+from nirc.core.extension import Component, passes, pipelines
+from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.atomic import atomic_text_file
 from nirc.io.from_dict import module_from_dict
 from nirc.io.hdf5 import read_node_dict
 from nirc.io.text import parse_module, print_module
-from nirc.ir.dense import DEFAULT_BLOB_THRESHOLD
-from nirc.ir.verify import error_from_verify, verify_module
-from nirc.registry import available
 from nirc.tools.common import UsageError, current_input, parse_compression, run_tool
 
 TOOL = "nir-opt"
@@ -55,9 +55,9 @@ class _AppendPass(argparse.Action):
         namespace.pass_flags = flags
 
 
-def build_pipeline(available_passes: dict[str, type[ModulePass]], spec: str) -> tuple[ModulePass, ...]:
-    """Parse a pipeline spec into passes; bad specs raise :class:`UsageError` listing
-    the valid passes or options."""
+def build_pipeline(available_passes: dict[str, Callable[[], type[ModulePass]]], spec: str) -> tuple[ModulePass, ...]:
+    """Parse a pipeline spec into passes, loading only the passes it names; bad specs
+    raise :class:`UsageError` listing the valid passes or options."""
     names = ", ".join(sorted(available_passes)) or "(none registered)"
     try:
         specs = tuple(parse_pipeline(spec))
@@ -66,9 +66,10 @@ def build_pipeline(available_passes: dict[str, type[ModulePass]], spec: str) -> 
         raise UsageError(f"malformed pass pipeline {spec!r}: {' '.join(detail.split())}") from None
     passes = []
     for pass_spec in specs:
-        cls = available_passes.get(pass_spec.name)
-        if cls is None:
+        factory = available_passes.get(pass_spec.name)
+        if factory is None:
             raise UsageError(f"unknown pass '{pass_spec.name}'; available passes: {names}")
+        cls = factory()  # a plugin's pass that fails to import: NircError [plugin], naming it
         try:
             passes.append(cls.from_pass_spec(pass_spec))
         except (ValueError, TypeError) as exc:
@@ -86,8 +87,8 @@ class NirOptMain(xDSLOptMain):
         self.ctx = make_context()
 
     def register_all_passes(self) -> None:
-        for name, factory in available("nirc.passes").items():
-            self.register_pass(name, factory)
+        for name, component in passes().items():
+            self.register_pass(name, component.load)
 
     def register_all_targets(self) -> None:
         self.available_targets["mlir"] = lambda: None  # type: ignore[assignment,return-value]
@@ -113,9 +114,14 @@ class NirOptMain(xDSLOptMain):
         arg_parser.add_argument(
             "--print-ir-after-all", action="store_true", help="print the IR after every pass"
         )
+        named = pipelines()
         group = arg_parser.add_argument_group("passes (also usable in -p)")
-        for name in available("nirc.passes"):
-            group.add_argument(f"--{name}", nargs="?", const=name, action=_AppendPass, metavar="OPTIONS", help=f"run {name}")
+        for name, component in passes().items():
+            if name not in named:
+                group.add_argument(f"--{name}", nargs="?", const=name, action=_AppendPass, metavar="OPTIONS", help=_help(component))
+        group = arg_parser.add_argument_group("named pipelines (also usable in -p)")
+        for name, component in named.items():
+            group.add_argument(f"--{name}", nargs="?", const=name, action=_AppendPass, metavar="OPTIONS", help=_help(component))
 
     # ---------------------------------------------------------------- frontends
     def _line_offset(self) -> int:
@@ -146,7 +152,7 @@ class NirOptMain(xDSLOptMain):
         flags = getattr(self.args, "pass_flags", None) or []
         if flags:
             spec = ",".join([s for s in (spec, *flags) if s])
-        passes = build_pipeline({n: f() for n, f in self.available_passes.items()}, spec) if spec else ()
+        passes = build_pipeline(dict(self.available_passes), spec) if spec else ()
         print_after = self.args.print_between_passes or self.args.print_ir_after_all
 
         def callback(previous: ModulePass | None, module: ModuleOp, following: ModulePass | None) -> None:
@@ -208,6 +214,11 @@ class NirOptMain(xDSLOptMain):
         else:
             with atomic_text_file(out) as stream:
                 stream.write(buf.getvalue())
+
+
+def _help(component: Component) -> str:
+    """``run NAME`` and the extension it comes from (passes load only when run)."""
+    return f"run {component.name} (extension {component.extension})"
 
 
 def _in_file(exc: Exception, name: str) -> NircError:

@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from nirc.api import read
-from nirc.errors import NircError
+from nirc.core.errors import NircError
+from nirc.core.profiles import profiles
+from nirc.core.semantics import CHOICES
 from nirc.interp.run import run
-from nirc.interp.semantics import _CHOICES, PROFILES
 from nirc.io.atomic import atomic_path
 from nirc.tools.common import current_input, run_tool
 
@@ -34,14 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write outputs (and records) to this .npz; without it, print a summary")
     p.add_argument(
         "--semantics",
-        choices=list(PROFILES),
+        choices=list(profiles()),
         metavar="PROFILE",
-        help=f"one of {', '.join(PROFILES)} (default nir; a discrete-time snn model runs as it was discretized)",
+        help=f"one of {', '.join(profiles())} (default nir; a discrete-time snn model runs as it was discretized)",
     )
     p.add_argument("--dt", type=float, help="time step in seconds (overrides the profile's)")
     p.add_argument("--record", action="append", default=[], metavar="NODE", help="also return this neuron's state over time (repeatable)")
     group = p.add_argument_group("override single choices of the profile")
-    for key, choices in _CHOICES.items():
+    for key, choices in CHOICES.items():
         group.add_argument(f"--{key.replace('_', '-')}", choices=choices)
     group.add_argument("--multi-spike", choices=("true", "false"))
     group.add_argument("--input-delay", type=int, metavar="STEPS")
@@ -73,7 +74,7 @@ def _main(argv: Sequence[str] | None) -> int:
     current_input.append(args.model)
     overrides = {
         key: getattr(args, key)
-        for key in (*_CHOICES, "multi_spike", "input_delay", "dtype")
+        for key in (*CHOICES, "multi_spike", "input_delay", "dtype")
         if getattr(args, key) is not None
     }
     if args.dt is not None and not args.dt > 0:

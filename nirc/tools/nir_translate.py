@@ -4,7 +4,7 @@
     nir-translate --export-nir IN.mlir -o OUT.nir
     nir-translate IN --target=NAME -o OUTDIR [target options]
 
-A target declares its own options (``nirc.targets.target.TargetOption``); they are added
+A target declares its own options (``nirc.core.target.TargetOption``); they are added
 to the command line once ``--target`` names it (``--target=speck --help`` lists them).
 """
 
@@ -16,11 +16,11 @@ import sys
 from collections.abc import Sequence
 
 from nirc.api import read, write
-from nirc.errors import Violations
+from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
+from nirc.core.errors import Violations
+from nirc.core.extension import targets as registered_targets
 from nirc.io.atomic import atomic_text_file
 from nirc.io.text import print_module
-from nirc.ir.dense import DEFAULT_BLOB_THRESHOLD
-from nirc.registry import available
 from nirc.tools.common import UsageError, current_input, parse_compression, run_tool
 
 TOOL = "nir-translate"
@@ -66,11 +66,11 @@ def _parse(argv: Sequence[str] | None) -> tuple[argparse.Namespace, object | Non
     known, _ = pre.parse_known_args(argv)
     if known.target is None:
         return p.parse_args(argv), None
-    targets = available("nirc.targets")
+    targets = registered_targets()
     if known.target not in targets:
         names = ", ".join(sorted(targets)) or "none yet"
         raise UsageError(f"unknown target '{known.target}'; available targets: {names}")
-    target = targets[known.target]()
+    target = targets[known.target].load()
     _add_target_options(p, target)
     return p.parse_args(argv), target
 

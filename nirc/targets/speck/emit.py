@@ -23,8 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from nirc.dialects import nir, speck
-from nirc.errors import NircError
+from nirc.core.errors import NircError
+from nirc.core.node import shape_of
+from nirc.dialects import nir
+from nirc.targets.speck import dialect as speck
 from nirc.targets.speck.resources import SPECK
 
 FORMAT = "nirc-speck-config/1"
@@ -53,9 +55,9 @@ def config(graph: nir.GraphOp) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     for op in layers:
         core = core_of[op.results[0]]
         stride, padding, pool = op.geometry()
-        in_shape = nir.shape_of(op.operands[0])
+        in_shape = shape_of(op.operands[0])
         pooled = op.pooled_shape(in_shape)
-        out = nir.shape_of(op.results[0])
+        out = shape_of(op.results[0])
         w = op.param("weight")
         key = f"core{core}"
         arrays[f"{key}.weights"] = np.ascontiguousarray(np.swapaxes(w, 2, 3)).astype(np.int8)
@@ -88,7 +90,7 @@ def config(graph: nir.GraphOp) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         if isinstance(source, nir.InputOp):
             dvs_destinations.append({"layer": core, "enable": True})
             dvs_pooling = pool
-    shape = nir.shape_of(inputs[0].output) if inputs else (0, 0, 0)
+    shape = shape_of(inputs[0].output) if inputs else (0, 0, 0)
     # the DVS layer takes 1 or 2 channels (polarities, merged into one for 1); a wider
     # input skips it and is sent to its one core directly (the rules check both)
     via_dvs = bool(inputs) and shape[0] <= SPECK.dvs_channels

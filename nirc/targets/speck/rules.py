@@ -8,7 +8,7 @@ The source of a layer is the graph's Input (the DVS input) or another layer.  A
 Flatten between a layer and Outputs only is the host's reshape of the monitored spikes.
 Whatever does not fit that shape is a violation, and so is anything a layer asks beyond
 the chip's resources (:mod:`nirc.targets.speck.resources`).  Every rule is a small
-function yielding :class:`~nirc.errors.Violation` s on the offending node; :func:`check`
+function yielding :class:`~nirc.core.errors.Violation` s on the offending node; :func:`check`
 runs them all and returns every violation at once, so both forms are checked alike.
 """
 
@@ -22,10 +22,12 @@ import numpy as np
 from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Operation, SSAValue
 
-from nirc.dialects import nir, speck
-from nirc.errors import Violation
-from nirc.ir.order import schedule_order
-from nirc.ir.shapes import per_dim
+from nirc.core.errors import Violation
+from nirc.core.graph import schedule_order
+from nirc.core.node import shape_of
+from nirc.core.shapes import per_dim
+from nirc.dialects import nir
+from nirc.targets.speck import dialect as speck
 from nirc.targets.speck.placement import Shortage, place
 from nirc.targets.speck.resources import SPECK, SpeckResources, kernel_memory, neuron_memory
 
@@ -73,8 +75,8 @@ class Layer:
         stride, padding, pool = op.geometry()
         source = op.operands[0]
         return cls(
-            op, op, source, in_shape=nir.shape_of(source), pool_size=pool,  # type: ignore[arg-type]
-            kernel=op.kernel(), stride=stride, padding=padding, out_shape=nir.shape_of(op.results[0]),  # type: ignore[arg-type]
+            op, op, source, in_shape=shape_of(source), pool_size=pool,  # type: ignore[arg-type]
+            kernel=op.kernel(), stride=stride, padding=padding, out_shape=shape_of(op.results[0]),  # type: ignore[arg-type]
         )
 
     @property
@@ -218,7 +220,7 @@ def _conv_geometry(a: Analysis, layer: Layer, w: nir.Conv2dOp) -> bool:
 
 def _geometry(a: Analysis, layer: Layer) -> bool:
     """Fill in the layer's shapes; False (with a violation) where they do not fit a core."""
-    source_shape = nir.shape_of(layer.source)
+    source_shape = shape_of(layer.source)
     if len(source_shape) not in (1, 3):
         a.fail("speck-shape", layer.source.owner, f"signals between cores are C x H x W feature maps (or 1-D), got {list(source_shape)}", "C x H x W or 1-D", list(source_shape))  # type: ignore[arg-type]
         return False
@@ -243,7 +245,7 @@ def _geometry(a: Analysis, layer: Layer) -> bool:
             return False
         if layer.flatten is not None:
             start, end = (int(np.asarray(layer.flatten.param(k)).reshape(-1)[0]) for k in ("start_dim", "end_dim"))
-            if len(nir.shape_of(layer.flatten.operands[0])) != 3 or (start % 3, end % 3) != (0, 2):
+            if len(shape_of(layer.flatten.operands[0])) != 3 or (start % 3, end % 3) != (0, 2):
                 a.fail("speck-layer", layer.flatten, "only a Flatten of a whole C x H x W feature map can feed a Linear on a core", "start_dim 0, end_dim -1", [start, end])
                 return False
         elif len(source_shape) != 1 or layer.pools:
@@ -364,7 +366,7 @@ def inputs(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     if len(found) != 1:
         yield Violation("speck-input-size", _name(found[1]) if found else None, f"Speck has one input (its DVS layer), the graph has {len(found)}", limit=1, actual=len(found))
     for op in found:
-        shape = nir.shape_of(op.output)
+        shape = shape_of(op.output)
         if len(shape) != 3:
             yield Violation("speck-input-size", _name(op), f"Speck's input is C x H x W events, got shape {list(shape)}", limit="C x H x W", actual=list(shape))
         elif max(shape[1:]) > res.max_input_size:
@@ -391,7 +393,7 @@ def destinations(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         if not isinstance(owner, nir.InputOp):
             continue
         pools = sorted({layer.pool_size[0] for layer in layers})
-        channels = nir.shape_of(value)[0]
+        channels = shape_of(value)[0]
         if len(pools) > 1:
             yield Violation("speck-pooling", _name(owner), f"the input is pooled once for every layer it feeds (the DVS layer's pooling), got {pools}", limit=1, actual=len(pools))
         elif channels > res.dvs_channels and (len(layers) > 1 or pools != [1]):

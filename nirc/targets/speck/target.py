@@ -11,21 +11,23 @@ import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-from nirc.dialects import nir, speck
-from nirc.dialects.speck import RESETS
-from nirc.interp.semantics import resolve
-from nirc.interp.speck import LayerKernel
+from nirc.core.graph import schedule_order
+from nirc.core.node import shape_of
+from nirc.core.profiles import resolve
+from nirc.core.target import TargetOption
+from nirc.core.verify import verify_module
+from nirc.dialects import nir
+from nirc.dialects.nir import top_graph
 from nirc.io.atomic import replace_dir
 from nirc.io.text import module_to_text
-from nirc.io.to_dict import top_graph
-from nirc.ir.order import schedule_order
-from nirc.ir.verify import verify_module
-from nirc.passes.nir_to_speck import NirToSpeckPass
-from nirc.passes.speck_legalize import SpeckLegalizePass
-from nirc.passes.speck_place import utilisation
-from nirc.passes.speck_quantize import errors
+from nirc.targets.speck import dialect as speck
 from nirc.targets.speck import emit as emitter
-from nirc.targets.target import TargetOption
+from nirc.targets.speck.dialect import RESETS
+from nirc.targets.speck.kernels import LayerKernel
+from nirc.targets.speck.legalize import SpeckLegalizePass
+from nirc.targets.speck.nir_to_speck import NirToSpeckPass
+from nirc.targets.speck.place import utilisation
+from nirc.targets.speck.quantize import errors
 
 #: Random input for the spike agreement in the report: batch, steps, event probability, seed.
 AGREEMENT_INPUT = (16, 100, 0.05, 0)
@@ -101,7 +103,7 @@ class SpeckTarget:
         if agreement and measured:
             batch, steps, p, seed = AGREEMENT_INPUT
             source = next(op for op in top_graph(module).body.block.ops if isinstance(op, nir.InputOp))
-            x = np.random.default_rng(seed).random((steps, batch, *nir.shape_of(source.output))) < p
+            x = np.random.default_rng(seed).random((steps, batch, *shape_of(source.output))) < p
             rows = {row["layer"]: row for row in spike_agreement(float_layers, int_layers, x)}
         report = {
             "target": "speck",

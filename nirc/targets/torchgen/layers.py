@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 from xdsl.dialects.builtin import StringAttr
 
+from nirc.core.shapes import per_dim
 from nirc.dialects import nir, snn
-from nirc.ir.shapes import per_dim
 from nirc.targets.torchgen.names import literal
 from nirc.targets.torchgen.node import ROUNDING, NodeCode, NodeContext, describe, kw
 

@@ -2,7 +2,7 @@
 
 The ``forward`` of the generated ``Model`` takes the input as ``(time, batch, *shape)``
 and steps through time, as the frameworks' tutorials do: per step, every node in the
-order ``nir-run`` uses (:func:`nirc.ir.order.schedule_order`), fan-in summed in operand
+order ``nir-run`` uses (:func:`nirc.core.graph.schedule_order`), fan-in summed in operand
 order, a delay that closes a cycle read at the start of the step and fed at its end.
 A framework supplies :class:`Mapping.neuron`, the code of each `snn` neuron op.
 """
@@ -15,10 +15,12 @@ from typing import Any, Protocol
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
+from nirc.core.errors import NircError, Violation, Violations
+from nirc.core.graph import schedule_order
+from nirc.core.node import shape_of
+from nirc.core.traits import breaks_cycles
 from nirc.dialects import nir, snn
-from nirc.errors import NircError, Violation, Violations
-from nirc.io.to_dict import top_graph
-from nirc.ir.order import breaks_cycles, schedule_order
+from nirc.dialects.nir import top_graph
 from nirc.targets.torchgen import helpers
 from nirc.targets.torchgen.layers import LAYERS, delay_init
 from nirc.targets.torchgen.names import Namer, literal
@@ -104,7 +106,7 @@ class _Writer:
 
     def _doc(self, inputs: list[Any], outputs: list[Any]) -> None:
         if len(inputs) == 1:
-            ins = f"x: (time, batch, {', '.join(map(str, nir.shape_of(inputs[0].output)))})"
+            ins = f"x: (time, batch, {', '.join(map(str, shape_of(inputs[0].output)))})"
         else:
             ins = "inputs: a dict of (time, batch, ...) tensors keyed by Input name (NODE_NAMES)"
         if len(outputs) == 1:

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nirc.core.neuron import DiscreteNeuron
 from nirc.dialects import snn
-from nirc.interp.snn import discrete_of
-from nirc.ir.discrete import DiscreteNeuron
 from nirc.targets.torchgen.names import literal
 from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, describe
 
@@ -24,7 +23,7 @@ class Neuron:
 
     @classmethod
     def of(cls, ctx: NodeContext) -> Neuron:
-        d = discrete_of(ctx.op).astype(ctx.dtype)
+        d = ctx.op.discrete().astype(ctx.dtype)  # type: ignore[attr-defined]
         recurrent = isinstance(ctx.op, (snn.RLeakyOp, snn.RSynapticOp))
         return cls(d, ctx.array("w_rec") if recurrent else None, ctx.array("b_rec") if recurrent else None)
 

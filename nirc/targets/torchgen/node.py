@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from xdsl.ir import Operation
 
-from nirc.dialects import nir
+from nirc.core.node import shape_of
 from nirc.targets.torchgen.names import Namer, literal
 
 #: ``exact`` values of a node in the report
@@ -93,10 +93,10 @@ class NodeContext:
         return f"# {literal(self.name)}: {kind}"
 
     def in_shape(self) -> tuple[int, ...]:
-        return nir.shape_of(self.op.operands[0]) if self.op.operands else ()
+        return shape_of(self.op.operands[0]) if self.op.operands else ()
 
     def out_shape(self) -> tuple[int, ...]:
-        return nir.shape_of(self.op.results[0])
+        return shape_of(self.op.results[0])
 
 
 def describe(value: np.ndarray) -> str:

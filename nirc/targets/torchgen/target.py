@@ -14,15 +14,16 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 from nirc import __version__
-from nirc.errors import NircError
-from nirc.interp.semantics import PROFILES, Semantics
+from nirc.core.errors import NircError
+from nirc.core.profiles import profiles
+from nirc.core.semantics import Semantics
+from nirc.core.target import TargetOption
+from nirc.core.verify import verify_module
+from nirc.dialects.snn.discretization import recorded
 from nirc.io.atomic import replace_dir
-from nirc.ir.discrete import recorded
-from nirc.ir.verify import verify_module
 from nirc.passes.inline_graphs import InlineGraphsPass
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
-from nirc.targets.target import TargetOption
 from nirc.targets.torchgen.model import Generated, Mapping, generate
 from nirc.targets.torchgen.node import BIT_EXACT
 
@@ -52,9 +53,9 @@ class TorchTarget:
         self.options = (
             TargetOption(
                 "semantics",
-                f"the discretization the emitted model reproduces: a profile ({', '.join(PROFILES)}); default nir, "
+                f"the discretization the emitted model reproduces: a profile ({', '.join(profiles())}); default nir, "
                 f"or '{self.name}' for {self.name}'s own convention",
-                choices=tuple(PROFILES),
+                choices=tuple(profiles()),
                 default=None,
             ),
             TargetOption("dt", "the time step in seconds (default: the profile's, 1e-4 for most)", type=_dt, default=None),
@@ -77,7 +78,7 @@ class TorchTarget:
             verify_module(module)
             sem = fixed
         else:
-            profile = PROFILES[semantics or "nir"]
+            profile = profiles()[semantics or "nir"]
             pipeline = NirToSnnPass(dt=profile.dt if dt is None else dt, semantics=profile.name)
             sem = pipeline.resolved()
             pipeline.apply(Context(), module)

@@ -1,0 +1,70 @@
+"""Op traits that say how a node takes part in a graph and in time.
+
+The executor, the schedule and the passes ask these of an op instead of naming its
+class, so a plugin's ops join in by declaring them (``traits = traits_def(...)``):
+
+* :class:`GraphInput` / :class:`GraphOutput` — the interface nodes of a graph (the
+  depth-first schedule starts at the inputs; outputs expose the sum of their edges);
+* :class:`DiscreteTime` — the op defines its own per-step update: no semantics profile
+  changes what it computes (the `snn` dialect, chip dialects);
+* :class:`ContinuousTime` — what the op computes per step depends on the semantics
+  profile (``dt``, the integrator, ...): the `nir` dialect's neurons, Threshold, Delay;
+* :class:`CycleBreaker` — the op's output at a step does not depend on its input at that
+  step (a delay of at least one step), so a cycle through it needs no schedule decision.
+
+An op with neither time trait is time-invariant (Linear, Conv, pooling ...): it computes
+the same in continuous and in discrete time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.ir import Operation
+from xdsl.traits import OpTrait
+
+
+@dataclass(frozen=True)
+class GraphInput(OpTrait):
+    """A graph's input node: it takes no edges and yields the signal fed from outside."""
+
+
+@dataclass(frozen=True)
+class GraphOutput(OpTrait):
+    """A graph's output node: it exposes the sum of its incoming signals."""
+
+
+@dataclass(frozen=True)
+class DiscreteTime(OpTrait):
+    """The op states its own per-step update: it runs the same under every profile."""
+
+
+@dataclass(frozen=True)
+class ContinuousTime(OpTrait):
+    """The op's per-step update follows from the semantics profile it is run under."""
+
+
+class CycleBreaker(OpTrait):
+    """The op may delay its input by at least one step (:meth:`breaks`).
+
+    The executor treats an op for which :meth:`breaks` holds as known at the start of a
+    step (its kernel's ``peek``) and fed at the end (``push``); the schedule leaves the
+    edges into it out, so a cycle through it has no edge that "closes" it."""
+
+    def breaks(self, op: Operation) -> bool:
+        """Whether ``op`` delays every element of its input by at least one step."""
+        raise NotImplementedError
+
+
+def is_input(op: Operation) -> bool:
+    return op.has_trait(GraphInput)
+
+
+def is_output(op: Operation) -> bool:
+    return op.has_trait(GraphOutput)
+
+
+def breaks_cycles(op: Operation) -> bool:
+    """Whether ``op``'s output at a step does not depend on its input at that step."""
+    trait = op.get_trait(CycleBreaker)
+    return trait is not None and trait.breaks(op)

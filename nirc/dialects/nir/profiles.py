@@ -1,0 +1,88 @@
+"""The semantics profiles of the NIR specification, and of platforms nirc has no target for yet.
+
+``nir`` reads the specification literally and is the default everywhere; ``exact`` is the
+paper's reference solution.  The other profiles predict what a platform computes; each
+moves to its target's folder (``nirc/targets/<name>/``) when the target arrives, as the
+snnTorch, Norse and Speck profiles have.  The `nir` extension registers them.
+"""
+
+from __future__ import annotations
+
+from nirc.core.semantics import profile
+
+#: The specification's own readings.
+SPEC_PROFILES = (
+    profile(
+        "nir",
+        "The NIR specification read literally (Pedersen et al. 2024, Methods): forward Euler "
+        "on tau dv/dt = (v_leak - v) + R I with the input scaled by dt/tau, spike when "
+        "v > v_threshold (strict, as the spec's Heaviside), reset to v_reset in the same step. "
+        "Forward Euler is what most NIR simulators implement, so it is the default.",
+    ),
+    profile(
+        "exact",
+        "Exact (zero-order-hold) integration of the same equations, reset by subtraction: "
+        "the paper's event-driven reference solution (corpus lif_traces/lif_exact.csv).",
+        integrator="exact",
+        reset="subtract",
+    ),
+)
+
+#: Platforms without a target in nirc yet (Sinabs, Rockpool, Spyx, Lava, Nengo, SpiNNaker2, Xylo).
+PLATFORM_PROFILES = (
+    profile(
+        "sinabs",
+        "sinabs.layers.LIF / IAF: v = alpha v + input with alpha = exp(-dt/tau) "
+        "(sinabs.activation: MembraneSubtract reset, spike when v >= threshold); the NIR importer "
+        "(sinabs.from_nir) keeps IF inputs unscaled.",
+        integrator="exact",
+        input_gain="dt/tau",
+        reset="subtract",
+        compare=">=",
+    ),
+    profile(
+        "rockpool",
+        "rockpool.nn.modules.LIFTorch: membrane decay exp(-dt/tau_mem), input scaled by dt/tau "
+        "through the NIR importer, spike when v >= threshold, subtractive reset.",
+        integrator="exact",
+        input_gain="dt/tau",
+        reset="subtract",
+        compare=">=",
+    ),
+    profile(
+        "spyx",
+        "spyx.nn.LIF: spikes = heaviside(V_prev - threshold) and V = beta V + x - spikes*threshold: "
+        "the spike is computed from the previous membrane, so it leaves one step after the crossing, "
+        "with subtractive reset.",
+        reset="subtract",
+        spike_timing="next",
+    ),
+    profile(
+        "lava",
+        "lava.proc.lif (PyLifModelFloat): u = u(1-du) + a_in; v = v(1-dv) + u + bias; spike when v > "
+        "vth, reset to 0; Dense -> LIF connections deliver a spike one time step later.",
+        input_delay=1,
+    ),
+    profile(
+        "nengo",
+        "nengo.neurons.LIF (step): exact integration v += (J - v) * (1 - exp(-dt/tau_rc)), spike when "
+        "v > 1, reset to 0 (tau_ref = 0 as the NIR importer sets it).",
+        integrator="exact",
+    ),
+    profile(
+        "spinnaker2",
+        "py-spinnaker2 lif_no_delay neuron model: forward Euler v = alpha v + I with alpha = 1 - "
+        "dt/tau from the NIR importer, spike when v > threshold, reset to v_reset.",
+    ),
+    profile(
+        "xylo",
+        "Rockpool's Xylo simulator (rockpool.devices.xylo, XyloSim): synaptic current then membrane, "
+        "exponential decay by bit-shift (exp(-dt/tau) in float), spike when v >= threshold, "
+        "subtractive reset, several spikes per step allowed.",
+        integrator="exact",
+        reset="subtract",
+        compare=">=",
+        multi_spike=True,
+        dt=1e-3,
+    ),
+)
