@@ -25,13 +25,13 @@ from xdsl.utils.arg_spec import ArgSpecParseError, parse_pipeline
 from xdsl.utils.exceptions import DiagnosticException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
-from nirc.api import NIR_SUFFIXES, write
 from nirc.core.context import make_context
 from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
 from nirc.core.errors import NircError
 from nirc.core.extension import Component, passes, pipelines
 from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.atomic import atomic_text_file
+from nirc.io.files import NIR_SUFFIXES, write
 from nirc.io.from_dict import module_from_dict
 from nirc.io.hdf5 import read_node_dict
 from nirc.io.text import parse_module, print_module

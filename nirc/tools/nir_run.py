@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from nirc.api import read
 from nirc.core.errors import NircError
 from nirc.core.profiles import profiles
 from nirc.core.semantics import CHOICES
 from nirc.interp.run import run
 from nirc.io.atomic import atomic_path
+from nirc.io.files import read
 from nirc.tools.common import current_input, run_tool
 
 TOOL = "nir-run"

@@ -15,11 +15,11 @@ import json
 import sys
 from collections.abc import Sequence
 
-from nirc.api import read, write
 from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
 from nirc.core.errors import Violations
 from nirc.core.extension import targets as registered_targets
 from nirc.io.atomic import atomic_text_file
+from nirc.io.files import read, write
 from nirc.io.text import print_module
 from nirc.tools.common import UsageError, current_input, parse_compression, run_tool
 

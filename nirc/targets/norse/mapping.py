@@ -36,6 +36,12 @@ from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContex
 FRAMEWORK = "Norse"
 RESETS = {"value": "reset_value", "subtract": "reset_subtract", "none": "no_reset"}
 
+NO_RESET = '''
+def no_reset(z, v, v_reset, v_th):
+    """A Norse reset_method that keeps the membrane: the neuron spikes without resetting."""
+    return v
+'''
+
 
 def _why_not(n: Neuron) -> str:
     d = n.d
@@ -58,6 +64,8 @@ class NorseMapping:
     name = "norse"
     imports = ("import norse.torch as norse",)
     sequential = "norse.SequentialState"
+    reserved = frozenset({"norse", "no_reset"})
+    helpers = {"no_reset": (NO_RESET, ())}
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
         n = Neuron.of(ctx)

@@ -39,6 +39,13 @@ from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContex
 
 FRAMEWORK = "snnTorch"
 
+HEAVISIDE = '''
+def heaviside(u):
+    """The spike snnTorch's neurons compute, [u > 0], in u's dtype: the default surrogate
+    returns float32, which a float64 model cannot feed to its next layer."""
+    return (u > 0).to(u.dtype)
+'''
+
 
 def _in_unit(a: np.ndarray | None) -> bool:
     return a is None or bool(np.all((a >= 0) & (a <= 1)))
@@ -88,6 +95,8 @@ class SnnTorchMapping:
     name = "snntorch"
     imports = ("import snntorch as snn",)
     sequential = None  # snnTorch's neurons return (spikes, state...): a loop over the layers reads better
+    reserved = frozenset({"snn", "heaviside"})
+    helpers = {"heaviside": (HEAVISIDE, ())}
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
         n = Neuron.of(ctx)

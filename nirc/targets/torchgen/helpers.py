@@ -124,19 +124,6 @@ class Delay(nn.Module):
         return self.select(self.history)
 '''
 
-HEAVISIDE = '''
-def heaviside(u):
-    """The spike snnTorch's neurons compute, [u > 0], in u's dtype: the default surrogate
-    returns float32, which a float64 model cannot feed to its next layer."""
-    return (u > 0).to(u.dtype)
-'''
-
-NO_RESET = '''
-def no_reset(z, v, v_reset, v_th):
-    """A Norse reset_method that keeps the membrane: the neuron spikes without resetting."""
-    return v
-'''
-
 GAIN = '''
 class Gain(nn.Module):
     """x * gain, elementwise: a Scale node, or the input gain of a neuron."""
@@ -155,18 +142,17 @@ HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ExactNeuron": (EXACT_NEURON, ("count_spikes",)),
     "Delay": (DELAY, ()),
     "Gain": (GAIN, ()),
-    "heaviside": (HEAVISIDE, ()),
-    "no_reset": (NO_RESET, ()),
 }
 
 
-def closure(names: set[str]) -> list[str]:
-    """The helpers ``names`` need, dependencies first, in a fixed order."""
+def closure(names: set[str], table: dict[str, tuple[str, tuple[str, ...]]]) -> list[str]:
+    """The helpers ``names`` need from ``table`` (:data:`HELPERS` and a framework's own),
+    dependencies first, in the table's order."""
     want: set[str] = set()
     stack = list(names)
     while stack:
         name = stack.pop()
         if name not in want:
             want.add(name)
-            stack.extend(HELPERS[name][1])
-    return [name for name in HELPERS if name in want]
+            stack.extend(table[name][1])
+    return [name for name in table if name in want]

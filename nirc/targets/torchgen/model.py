@@ -36,6 +36,11 @@ class Mapping(Protocol):
     #: the import lines of the framework
     imports: tuple[str, ...]
 
+    #: identifiers the framework's code uses (its import names, its helpers)
+    reserved: frozenset[str]
+    #: the framework's own helpers, as :data:`~nirc.targets.torchgen.helpers.HELPERS`
+    helpers: dict[str, tuple[str, tuple[str, ...]]]
+
     def neuron(self, ctx: NodeContext) -> NodeCode:
         """The code of an `snn` neuron op (``snn.leaky`` ... ``snn.rsynaptic``)."""
         ...
@@ -82,7 +87,7 @@ class _Writer:
     def __init__(self, graph: nir.GraphOp, order: list[Any], mapping: Mapping, dtype: str) -> None:
         self.graph, self.order, self.mapping = graph, order, mapping
         self.np_dtype = np.dtype(dtype)
-        self.namer = Namer()
+        self.namer = Namer(mapping.reserved)
         self.weights: dict[str, np.ndarray] = {}
         self.ident = {op: self.namer.fresh(op.properties["name"].data) for op in order}  # type: ignore[union-attr]
         self.init, self.start, self.loop, self.after = Block(2), Block(2), Block(3), Block(3)
@@ -244,8 +249,9 @@ def generate(module: ModuleOp, mapping: Mapping, dtype: str, header: list[str], 
         *[f"    {literal(w.ident[op])}: {literal(op.properties['name'].data)}," for op in order],  # type: ignore[union-attr]
         "}",
     )
-    for name in helpers.closure(w.helpers):
-        lines.add("", *helpers.HELPERS[name][0].strip("\n").splitlines())
+    table = {**helpers.HELPERS, **mapping.helpers}
+    for name in helpers.closure(w.helpers, table):
+        lines.add("", *table[name][0].strip("\n").splitlines())
     lines.add(
         "",
         "",

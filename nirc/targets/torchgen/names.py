@@ -18,9 +18,9 @@ import re
 RESERVED = frozenset(
     {
         # the generated module's own names
-        "np", "torch", "nn", "snn", "norse", "F", "Path", "DTYPE", "WEIGHTS", "NODE_NAMES", "SEMANTICS", "Model", "load",
+        "np", "torch", "nn", "F", "Path", "DTYPE", "WEIGHTS", "NODE_NAMES", "SEMANTICS", "Model", "load",
         "self", "x", "y", "t", "batch", "device", "stored", "npz", "steps", "first", "inputs", "outputs", "weights", "param",
-        "state", "ExactNeuron", "Delay", "count_spikes", "heaviside", "no_reset", "Gain",
+        "state", "ExactNeuron", "Delay", "count_spikes", "Gain",
         # torch.nn.Module's public attributes (torch 2.13), and ``training``
         "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile",
         "cpu", "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
@@ -41,8 +41,10 @@ _BAD = re.compile(r"[^0-9A-Za-z_]+")
 class Namer:
     """Hands out unique identifiers; :meth:`fresh` never returns the same one twice."""
 
-    def __init__(self) -> None:
+    def __init__(self, reserved: frozenset[str] = frozenset()) -> None:
         self.used: set[str] = set()
+        #: names the framework's own code uses, on top of :data:`RESERVED`
+        self.reserved = reserved
 
     def fresh(self, name: str, default: str = "node") -> str:
         base = _BAD.sub("_", name).strip("_") or default
@@ -54,6 +56,7 @@ class Namer:
         while (
             candidate in self.used
             or candidate in RESERVED
+            or candidate in self.reserved
             or keyword.iskeyword(candidate)
             or keyword.issoftkeyword(candidate)
             or hasattr(builtins, candidate)

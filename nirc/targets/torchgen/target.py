@@ -13,7 +13,7 @@ import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-from nirc import __version__
+from nirc.core import __version__
 from nirc.core.errors import NircError
 from nirc.core.profiles import profiles
 from nirc.core.semantics import Semantics

@@ -37,6 +37,7 @@ import h5py
 import nir
 import numpy as np
 import pytest
+from conftest import CORPUS
 from helpers import assert_graphs_equal, assert_values_equal
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -59,7 +60,6 @@ ROUNDTRIP = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "paper"
 CORPUS_FILES = sorted(CORPUS.glob("*.nir")) if CORPUS.is_dir() else []
 WELL_FORMED = [p for p in CORPUS_FILES if not p.name.endswith("_subgraph.nir")]
 MALFORMED = [p for p in CORPUS_FILES if p.name.endswith("_subgraph.nir")]

@@ -28,7 +28,12 @@ from typing import Any
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import CORPUS, run_tool
+from builders import chain, conv, graph, iff, inp, lif, module, out, pool, single
+from conftest import (
+    CORPUS,
+    REPO,
+    run_tool,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from xdsl.context import Context
@@ -47,87 +52,7 @@ from nirc.targets.speck.quantize import SpeckQuantizePass
 from nirc.targets.speck.resources import SPECK
 from nirc.targets.speck.rules import RULES, check
 
-REPO = Path(__file__).resolve().parents[1]
 SINABS = CORPUS / "cnn_sinabs.nir"
-
-
-# --------------------------------------------------------------------------------------
-# Model builders (node dicts as nirc.module_from_dict reads them)
-# --------------------------------------------------------------------------------------
-
-
-def inp(*shape: int) -> dict:
-    return {"type": "Input", "shape": np.array(shape)}
-
-
-def out(*shape: int) -> dict:
-    return {"type": "Output", "shape": np.array(shape)}
-
-
-def conv(o: int, i: int, k: int, *, stride: int = 1, pad: int | str = 0, dilation: int = 1, groups: int = 1) -> dict:
-    return {
-        "type": "Conv2d",
-        "weight": np.full((o, i // groups, k, k), 0.1, np.float32),
-        "bias": np.zeros(o, np.float32),
-        "stride": np.array([stride, stride]),
-        "padding": pad if isinstance(pad, str) else np.array([pad, pad]),
-        "dilation": np.array([dilation, dilation]),
-        "groups": np.array(groups),
-    }
-
-
-def iff(*shape: int, r: float = 1.0, th: float = 1.0, v_reset: float = 0.0) -> dict:
-    return {
-        "type": "IF",
-        "r": np.full(shape, r, np.float32),
-        "v_threshold": np.full(shape, th, np.float32),
-        "v_reset": np.full(shape, v_reset, np.float32),
-    }
-
-
-def lif(*shape: int) -> dict:
-    return {
-        "type": "LIF",
-        "tau": np.full(shape, 0.01, np.float32),
-        "r": np.ones(shape, np.float32),
-        "v_leak": np.zeros(shape, np.float32),
-        "v_threshold": np.ones(shape, np.float32),
-        "v_reset": np.zeros(shape, np.float32),
-    }
-
-
-def pool(k: int, s: int | None = None) -> dict:
-    s = k if s is None else s
-    return {"type": "SumPool2d", "kernel_size": np.array([k, k]), "stride": np.array([s, s]), "padding": np.array([0, 0])}
-
-
-def graph(nodes: dict, edges: list[tuple[str, str]]) -> dict:
-    return {"type": "NIRGraph", "nodes": nodes, "edges": edges, "metadata": {}}
-
-
-def single(in_shape: tuple[int, ...], weight: dict, out_shape: tuple[int, ...], neuron: dict | None = None) -> dict:
-    """in -> c -> n -> out."""
-    return graph(
-        {"in": inp(*in_shape), "c": weight, "n": neuron or iff(*out_shape), "out": out(*out_shape)},
-        [("in", "c"), ("c", "n"), ("n", "out")],
-    )
-
-
-def chain(in_shape: tuple[int, ...], layers: list[tuple[dict, tuple[int, ...]]]) -> dict:
-    """in -> c0 -> n0 -> c1 -> n1 ... -> out, one (weight node, neuron shape) per layer."""
-    nodes: dict[str, Any] = {"in": inp(*in_shape)}
-    edges, prev = [], "in"
-    for i, (weight, shape) in enumerate(layers):
-        nodes[f"c{i}"], nodes[f"n{i}"] = weight, iff(*shape)
-        edges += [(prev, f"c{i}"), (f"c{i}", f"n{i}")]
-        prev = f"n{i}"
-    nodes["out"] = out(*layers[-1][1])
-    edges.append((prev, "out"))
-    return graph(nodes, edges)
-
-
-def module(d: dict):
-    return nirc.module_from_dict(d)
 
 
 def kernel_entries(c: int, f: int, k: int) -> int:

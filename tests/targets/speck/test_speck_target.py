@@ -10,8 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from builders import conv, graph, iff, inp, module, out, pool, single
 from conftest import run_tool
-from test_speck_rules import SINABS, conv, graph, iff, inp, module, out, pool, single
+from test_speck_rules import SINABS
 from xdsl.context import Context
 
 import nirc

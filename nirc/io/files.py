@@ -1,4 +1,4 @@
-"""The Python API: read, write, parse and print NIR modules."""
+"""Models as files and text: read, write, parse and print modules (``nirc.read`` ...)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from nirc.core.errors import NircError
 from nirc.core.verify import verify_module
+from nirc.io.atomic import atomic_text_file
 from nirc.io.from_dict import module_from_dict
 from nirc.io.hdf5 import read_node_dict, write_node_dict
 from nirc.io.text import module_to_text, parse_module
@@ -53,8 +54,6 @@ def write(module: ModuleOp, path: str | os.PathLike[str], *, compression: Any = 
     `.mlir` path, as text.  The file appears only once it is complete."""
     name = str(path)
     if _is_text(path):
-        from nirc.io.atomic import atomic_text_file
-
         with atomic_text_file(path) as out:
             out.write(module_to_text(module, blob_threshold=blob_threshold))
         return

@@ -27,11 +27,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import run_tool
+from builders import conv, graph, iff, inp, out, pool
+from conftest import (
+    CORPUS,
+    run_tool,
+)
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pass_strategies import pass_cases
-from test_speck_rules import conv, graph, iff, inp, out, pool
 from xdsl.context import Context
 
 import nirc
@@ -43,7 +46,6 @@ from nirc.targets.snntorch.target import TARGET as SNNTORCH
 from nirc.targets.torchgen.load import load_emitted
 from nirc.targets.torchgen.names import Namer
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "paper"
 TARGETS = {"snntorch": SNNTORCH, "norse": NORSE}
 FRAMEWORKS = list(TARGETS)
 _cases = itertools.count()
