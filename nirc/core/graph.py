@@ -74,15 +74,17 @@ def schedule_order(graph: Operation | Block) -> list[Operation]:
 def back_edges(order: Sequence[Operation]) -> list[tuple[Operation, int]]:
     """(op, operand index) of every edge that closes a cycle in ``order`` (a
     :func:`schedule_order`): from a node not earlier than its destination.  A cycle
-    breaker takes its input at the end of the step, so no edge into it is one."""
+    breaker gives its output at the start of a step and takes its input at the end, so
+    no edge into or out of one closes a cycle."""
     position = {op: i for i, op in enumerate(order)}
     found = []
     for op in order:
         if breaks_cycles(op):
             continue
         for i, value in enumerate(op.operands):
-            source = position.get(value.owner)  # type: ignore[arg-type]
-            if source is not None and source >= position[op]:
+            source = value.owner
+            at = position.get(source)  # type: ignore[arg-type]
+            if at is not None and at >= position[op] and not breaks_cycles(source):  # type: ignore[arg-type]
                 found.append((op, i))
     return found
 

@@ -1,4 +1,6 @@
-"""Named pipelines: a pass that stands for a whole journey (``nir-to-snn``, ``nir-to-speck``).
+"""Named pipelines, and pass options as people type them.
+
+A named pipeline is a pass that stands for a whole journey (``nir-to-snn``).
 
 A :class:`PipelinePass` lists its steps (other passes, with the options it was given)
 and runs them in turn, verifying the IR after each, so a failing step is caught where it
@@ -9,11 +11,15 @@ both run with ``-p NAME{options}``.
 
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from abc import abstractmethod
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
+from xdsl.utils.arg_spec import ArgSpec
 
 from nirc.core.gcpause import pauses_gc
 from nirc.core.verify import verify_module
@@ -31,3 +37,40 @@ class PipelinePass(ModulePass):
         for step in self.steps():
             step.apply(ctx, op)
             verify_module(op)
+
+
+def _takes_float(hint: object) -> bool:
+    if hint is float:
+        return True
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return float in typing.get_args(hint)
+    return False
+
+
+def coerce_numbers(cls: type[ModulePass], spec: ArgSpec) -> ArgSpec:
+    """``spec`` with the values of ``cls``'s float options as floats.
+
+    xDSL's pipeline lexer reads ``1`` as an int and ``1e-2`` (no dot) as a word, and
+    its type check then refuses both for a ``float`` field; people write both.  A value
+    that is no number stays as it is (``from_pass_spec`` reports it), a boolean too."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # a plugin's annotations that do not resolve: leave its spec alone
+        return spec
+    fields = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else {}
+    params = dict(spec.parameters)
+    for key, values in spec.parameters.items():
+        name = fields.get(key.replace("_", "-"))
+        if name is None or not _takes_float(hints.get(name)) or not isinstance(values, tuple) or len(values) != 1:
+            continue
+        value = values[0]
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            params[key] = (float(value),)
+        elif isinstance(value, str):
+            try:
+                params[key] = (float(value),)
+            except ValueError:
+                raise ValueError(f"{key} must be a number, got {value!r}") from None
+    return dataclasses.replace(spec, parameters=params)

@@ -1,21 +1,64 @@
-"""Helpers for passes that rewrite graphs: building nodes, fresh names.
+"""Rewriting graphs with xDSL's ``PatternRewriter``.
 
-A graph's nodes are the ops of its block; an edge is an SSA use.  Rewrites replace a
-node's result uses and erase it, never leaving a use of an erased value behind.
+Every pass rewrites IR through the ``PatternRewriter`` it is handed (its listener keeps
+the worklist right) and the few graph-region helpers below, which know what xDSL does
+not: a node has a name that must stay unique in its graph, edges may form cycles (a
+node can be read by what it reads), and the nodes a rewrite may touch can be limited.
+
+* :func:`apply_patterns` — the greedy driver: xDSL ``RewritePattern`` s applied to a
+  graph's nodes until none applies; at most ``max_rounds`` sweeps, and a bound on the
+  rewrites per sweep, so a pattern that keeps matching its own output stops with an
+  error naming it (``[pattern-convergence]``); an exception inside a pattern is reported
+  with the pattern and the node (``[pattern]``), not as nirc's own failure.
+* :func:`replace_node` — a node by new nodes, one of which keeps its name;
+  :func:`fuse_nodes` — several nodes (a chain, a recurrence) by one;
+  :func:`erase_nodes` — nodes that may read each other, their names released.
+* :func:`fresh_name`, :func:`build`, :func:`carry`, :func:`sole_user`, :func:`producer`.
+
+Inside :func:`rewrite_session` (which the driver opens) a graph's names are kept in one
+table, so a fresh name costs O(1), and a set of *frozen* nodes (those a rewrite could
+change the schedule of, ``canonicalize``'s :func:`~nirc.passes.canonicalize.protected`)
+is what :func:`rewritable`, :func:`sole_user` and :func:`producer` refuse: a pattern that
+reaches its neighbours through them leaves frozen nodes alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 import numpy as np
 from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.pattern_rewriter import PatternRewriter, PatternRewriterListener, RewritePattern
+from xdsl.rewriter import InsertPoint
+from xdsl.utils.worklist import Worklist
 
 from nirc.core.dense import DenseAttr
-from nirc.core.node import NodeOp, signal_type, ssa_hint
+from nirc.core.errors import NircError
+from nirc.core.node import NodeOp, node_path, signal_type, ssa_hint
 
-__all__ = ["Names", "build", "carry", "sole_user"]
+__all__ = [
+    "Names",
+    "apply_patterns",
+    "build",
+    "carry",
+    "erase_nodes",
+    "fresh_name",
+    "fuse_nodes",
+    "pattern_name",
+    "producer",
+    "replace_node",
+    "rewritable",
+    "rewrite_session",
+    "sole_user",
+]
+
+
+# --------------------------------------------------------------------------- names
 
 
 class Names:
@@ -23,7 +66,7 @@ class Names:
 
     def __init__(self, graph: Operation | Block):
         block = graph if isinstance(graph, Block) else graph.regions[0].block
-        self.taken = {op.properties["name"].data for op in block.ops if isinstance(op.properties.get("name"), StringAttr)}  # type: ignore[union-attr]
+        self.taken = {name.data for op in block.ops if isinstance(name := op.properties.get("name"), StringAttr)}
 
     def fresh(self, base: str) -> str:
         name, n = base, 0
@@ -35,6 +78,59 @@ class Names:
 
     def release(self, name: str) -> None:
         self.taken.discard(name)
+
+
+@dataclass
+class _Session:
+    names: dict[Block, Names] = field(default_factory=dict)
+    frozen: frozenset[Operation] = frozenset()
+
+
+_session: ContextVar[_Session | None] = ContextVar("nirc_rewrite_session", default=None)
+
+
+@contextmanager
+def rewrite_session(frozen: Iterable[Operation] = ()) -> Iterator[None]:
+    """Keep each graph's names in one table while rewriting, and freeze ``frozen``."""
+    outer = _session.get()
+    session = _Session(names=outer.names if outer is not None else {}, frozen=frozenset(frozen))
+    token = _session.set(session)
+    try:
+        yield
+    finally:
+        _session.reset(token)
+
+
+def names_of(block: Block) -> Names:
+    """The name table of ``block``'s graph (shared within a session)."""
+    session = _session.get()
+    if session is None:
+        return Names(block)
+    table = session.names.get(block)
+    if table is None:
+        table = session.names[block] = Names(block)
+    return table
+
+
+def fresh_name(block: Block, base: str) -> str:
+    """A name no node of ``block`` has: ``base``, or ``base.1``, ``base.2`` ..."""
+    return names_of(block).fresh(base)
+
+
+def rewritable(op: Operation | None) -> bool:
+    """Whether a rewrite may touch ``op`` (it is not frozen in the current session)."""
+    if op is None:
+        return False
+    session = _session.get()
+    return session is None or op not in session.frozen
+
+
+def _name(op: Operation) -> str | None:
+    attr = op.properties.get("name")
+    return attr.data if isinstance(attr, StringAttr) else None
+
+
+# --------------------------------------------------------------------------- building
 
 
 def build(
@@ -68,6 +164,208 @@ def carry(old: Operation, new: Operation, keys: Sequence[str] = ("metadata", "ed
 
 
 def sole_user(value: SSAValue) -> Operation | None:
-    """The one op that uses ``value`` once, or None."""
-    uses = list(value.uses)
-    return uses[0].operation if len(uses) == 1 else None
+    """The one op that uses ``value`` once, or None (also where that op is frozen)."""
+    uses = iter(value.uses)
+    first = next(uses, None)
+    if first is None or next(uses, None) is not None:
+        return None
+    return first.operation if rewritable(first.operation) else None
+
+
+def producer(value: SSAValue) -> Operation | None:
+    """The op that computes ``value``, or None where it is frozen."""
+    owner = value.owner
+    return owner if isinstance(owner, Operation) and rewritable(owner) else None
+
+
+# --------------------------------------------------------------------------- graph surgery
+
+
+def erase_nodes(rewriter: PatternRewriter, ops: Sequence[Operation], *, keep_names: Container[str] = ()) -> None:
+    """Erase ``ops``, which may read each other (a cycle): their edges are cut first, the
+    nodes that fed them are told (they lost a reader), and their names are released
+    (except ``keep_names``, which a new node has taken).  Nothing outside ``ops`` may
+    still read them."""
+    doomed = set(ops)
+    feeders: dict[Operation, None] = {}
+    for op in ops:
+        for value in op.operands:
+            owner = value.owner
+            if isinstance(owner, Operation) and owner not in doomed:
+                feeders[owner] = None
+        op.operands = ()
+    session = _session.get()
+    for op in ops:
+        block = op.parent_block()
+        name = _name(op)
+        rewriter.erase(op)
+        if session is not None and block in session.names and name is not None and name not in keep_names:
+            session.names[block].release(name)
+    for owner in feeders:
+        if owner.parent is not None:
+            rewriter.notify_op_modified(owner)
+
+
+def replace_node(
+    rewriter: PatternRewriter,
+    old: Operation,
+    new_ops: Sequence[Operation],
+    *,
+    results: Sequence[SSAValue] | None = None,
+) -> None:
+    """Put ``new_ops`` before ``old``, let ``old``'s readers read ``results`` (by default
+    the results of the last new op), and erase ``old``.  One of the new ops may carry
+    ``old``'s name, which then stays taken."""
+    if new_ops:
+        rewriter.insert(list(new_ops), InsertPoint.before(old))
+    values = list(results) if results is not None else list(new_ops[-1].results)
+    if len(values) != len(old.results):
+        raise ValueError(f"{old.name} has {len(old.results)} results, the replacement gives {len(values)}")
+    for before, after in zip(old.results, values, strict=True):
+        rewriter.replace_all_uses_with(before, after)
+    erase_nodes(rewriter, [old], keep_names={_name(op) for op in new_ops} - {None})  # type: ignore[arg-type]
+
+
+def fuse_nodes(rewriter: PatternRewriter, ops: Sequence[Operation], new: Operation, *, result_of: Operation | None = None, before: Operation | None = None) -> None:
+    """Replace ``ops`` (a chain, a recurrence: nodes that may read each other) by the one
+    node ``new``, put before ``before`` (the first of ``ops`` by default): the readers of
+    ``result_of`` (the last of ``ops`` by default) read ``new``; nothing else may read
+    the others.  ``new`` may take the name of one of them."""
+    last = result_of if result_of is not None else ops[-1]
+    rewriter.insert(new, InsertPoint.before(before if before is not None else ops[0]))
+    for old, value in zip(last.results, new.results, strict=True):
+        rewriter.replace_all_uses_with(old, value)
+    erase_nodes(rewriter, ops, keep_names={_name(new)} - {None})  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- the driver
+
+
+def pattern_name(pattern: RewritePattern) -> str:
+    """How errors name a pattern: its ``name`` where it has one, else its class."""
+    name = getattr(pattern, "name", None)
+    return name if isinstance(name, str) else type(pattern).__name__
+
+
+class PatternError(NircError):
+    """A pattern raised an exception (not a :class:`NircError` of its own)."""
+
+
+@dataclass
+class _Driver:
+    patterns: Sequence[RewritePattern]
+    dispatch: Callable[[Operation], Sequence[RewritePattern]] | None
+    origin: Callable[[RewritePattern], str | None]
+    worklist: Worklist = field(default_factory=Worklist)
+
+    def listener(self) -> PatternRewriterListener:
+        def removed(op: Operation) -> None:
+            for value in op.operands:
+                owner = value.owner
+                if isinstance(owner, Operation) and owner.parent is not None:
+                    self.worklist.push(owner)
+            for inner in op.walk():
+                self.worklist.remove(inner)
+
+        def replaced(op: Operation, new: Sequence[SSAValue | None]) -> None:
+            for result in op.results:
+                for use in result.uses:
+                    self.worklist.push(use.operation)
+
+        return PatternRewriterListener(
+            operation_insertion_handler=[self.worklist.push],
+            operation_removal_handler=[removed],
+            operation_modification_handler=[self.worklist.push],
+            operation_replacement_handler=[replaced],
+        )
+
+    def candidates(self, op: Operation) -> Sequence[RewritePattern]:
+        return self.dispatch(op) if self.dispatch is not None else self.patterns
+
+    def apply_one(self, op: Operation, rewriter: PatternRewriter) -> RewritePattern | None:
+        for pattern in self.candidates(op):
+            try:
+                pattern.match_and_rewrite(op, rewriter)
+            except NircError:
+                raise
+            except Exception as exc:
+                where = self.origin(pattern)
+                source = f" (extension '{where}')" if where else ""
+                raise PatternError(
+                    f"pattern '{pattern_name(pattern)}'{source} failed on {op.name}: {type(exc).__name__}: {exc}",
+                    rule="pattern",
+                    node=node_path(op) if _name(op) is not None else None,
+                ) from exc
+            if rewriter.has_done_action:
+                return pattern
+        return None
+
+
+def _seed(roots: Operation | Block | Sequence[Operation | Block]) -> list[Operation]:
+    items = [roots] if isinstance(roots, (Operation, Block)) else list(roots)
+    ops: list[Operation] = []
+    for item in items:
+        if isinstance(item, Block):
+            ops.extend(item.ops)
+        else:
+            ops.extend(item.walk())
+    return ops
+
+
+def apply_patterns(
+    roots: Operation | Block | Sequence[Operation | Block],
+    patterns: Sequence[RewritePattern],
+    *,
+    dispatch: Callable[[Operation], Sequence[RewritePattern]] | None = None,
+    frozen: Iterable[Operation] = (),
+    max_rounds: int = 10,
+    origin: Callable[[RewritePattern], str | None] = lambda p: None,
+) -> bool:
+    """Apply ``patterns`` greedily to the ops of ``roots`` (a block: its ops; an op: it
+    and everything inside it) until none applies; True if anything changed.
+
+    Each sweep visits every op (the block's last first, as a stack does) and every op a
+    rewrite touches; the first pattern that changes an op wins (``dispatch`` may give
+    the patterns to try per op).  Sweeps repeat while something changes, at most
+    ``max_rounds``; within a sweep at most ``16 n + 1000`` rewrites happen for ``n`` ops.
+    Past either bound the patterns do not converge: :class:`NircError`
+    ``[pattern-convergence]`` names the pattern that applied most.  Frozen ops are never
+    the root of a match."""
+    changed_any = False
+    frozen_set = frozenset(frozen)
+    driver = _Driver(patterns, dispatch, origin)
+    with rewrite_session(frozen_set):
+        listener = driver.listener()
+        for _ in range(max_rounds):
+            ops = _seed(roots)
+            for op in ops:
+                driver.worklist.push(op)
+            budget = 16 * len(ops) + 1000
+            applied: Counter[str] = Counter()
+            changed = False
+            while driver.worklist:
+                op = driver.worklist.pop()
+                if op.parent is None or op in frozen_set:
+                    continue
+                rewriter = PatternRewriter(op)
+                rewriter.extend_from_listener(listener)
+                winner = driver.apply_one(op, rewriter)
+                if winner is None:
+                    continue
+                changed = True
+                applied[pattern_name(winner)] += 1
+                budget -= 1
+                if budget < 0:
+                    raise _not_converging(applied, "in one sweep")
+            changed_any |= changed
+            if not changed:
+                return changed_any
+        raise _not_converging(applied, f"after {max_rounds} sweeps")
+
+
+def _not_converging(applied: Counter[str], when: str) -> NircError:
+    top, count = applied.most_common(1)[0] if applied else ("?", 0)
+    return NircError(
+        f"rewrite patterns do not converge {when}: '{top}' applied {count} times (a pattern that matches its own result?)",
+        rule="pattern-convergence",
+    )

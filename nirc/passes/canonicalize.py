@@ -1,72 +1,59 @@
-"""``canonicalize``: simplify a `nir` graph without changing what it computes.
+"""``canonicalize``: simplify a graph without changing what it computes.
 
-Rewrites, applied with a worklist until none applies (each node is revisited only when
-a neighbour changed, so the pass is linear in the graph size):
+Applies, to a fixed point:
 
-* ``affine-zero-bias``: an Affine whose bias is all zeros becomes a Linear;
-* ``identity-scale`` / ``identity-flatten``: a Scale of all ones, or a Flatten that keeps
-  the shape, is dropped (its users read its input);
-* ``fold-scale``: a Scale after a Linear/Affine or a Conv (constant over each channel),
-  or before a Linear/Affine, is folded into the weights (and bias);
-* ``merge-matrix``: Linear/Affine ⊳ Linear/Affine with nothing between becomes one
-  (``W2 W1``, ``W2 b1 + b2``);
-* ``cse``: stateless nodes of the same kind with the same parameters and the same
-  incoming edges are merged (neurons, Delay, Input, Output and graphs never are: they
-  hold state or form the interface);
+* every canonicalization pattern an op declares (xDSL's
+  ``HasCanonicalizationPatternsTrait``; the `nir` dialect's are in
+  :mod:`nirc.dialects.nir.canonicalization`: ``affine-zero-bias``, ``identity-scale``,
+  ``identity-flatten``, ``fold-scale``, ``merge-matrix``) and every pattern an extension
+  registers (:attr:`nirc.core.extension.Extension.canonicalizations`), through the
+  driver of :mod:`nirc.core.rewriting`;
+* ``cse``: pure nodes (xDSL's ``Pure`` trait: Linear, Affine, Conv, pooling, Flatten,
+  Scale, Threshold ...) of the same kind with the same parameters and the same incoming
+  edges are merged (neurons, delays, Inputs, Outputs and graphs never are: they hold
+  state or form the interface);
 * ``dead-nodes``: nodes from which no Output can be reached are removed, neurons
   included (their state is never observed); Inputs stay.
 
 xDSL's own ``cse``/``dce`` do not apply: every node carries its name, so no two ops are
 equal to xDSL, and its DCE cannot tell an unobserved neuron from a live one.
 
-Only a node's sole consumer is merged into it (a Linear read by two nodes is left
-alone), and only signals no one else reads disappear.  Where a rewrite could change
-which edge of a recurrent cycle carries the previous step's value — inside a cycle with
-loops of its own, and in or upstream of a cycle entered at more than one node or not
-from a node the Inputs reach — nothing is rewritten (:func:`protected`).  Merged and folded nodes keep the
-name and metadata of the node that produces the final signal.
+Where a rewrite could change which edge of a recurrent cycle carries the previous step's
+value — inside a cycle with loops of its own, and in or upstream of a cycle entered at
+more than one node or not from a node the Inputs reach — nothing is rewritten: those
+nodes are frozen (:func:`protected`).  Inner graphs are canonicalized first.
 
 Exactness: dropping identities, zero biases, CSE and dead nodes are bit-exact.  Folding
 a Scale and merging matrices reassociate floating-point products and sums, so outputs
 agree to rounding (relative 1e-5 in float32 in the tests), and a spike whose membrane
-lies within that rounding of the threshold may move; ``{fold=false}`` disables both.
+lies within that rounding of the threshold may move; ``{fold=false}`` applies only the
+patterns that declare ``exact = True`` (a pattern without the attribute counts as
+inexact: a plugin's pattern must say so to run there).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import ClassVar
 
-import networkx as nx
-import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Block, Operation, SSAValue
+from xdsl.ir import Block, Operation
 from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
+from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 
+from nirc.core.extension import canonicalization_patterns, extensions
 from nirc.core.gcpause import pauses_gc
-from nirc.core.graph import reached_from_inputs, reverse_postorder
-from nirc.core.node import shape_of
-from nirc.core.rewriting import build, carry, sole_user
-from nirc.dialects import nir
-from nirc.dialects.nir import graphs
-
-_STATELESS = (
-    nir.LinearOp,
-    nir.AffineOp,
-    nir.Conv1dOp,
-    nir.Conv2dOp,
-    nir.SumPool2dOp,
-    nir.AvgPool2dOp,
-    nir.FlattenOp,
-    nir.ScaleOp,
-    nir.ThresholdOp,
-)
-_MATRIX = (nir.LinearOp, nir.AffineOp)
-_CONV = (nir.Conv1dOp, nir.Conv2dOp)
+from nirc.core.graph import components, reached_from_inputs, reverse_postorder
+from nirc.core.rewriting import apply_patterns, erase_nodes, rewrite_session
+from nirc.core.traits import is_input, is_output
+from nirc.dialects.nir import GraphOp, graphs
 
 
-def protected(graph: nir.GraphOp) -> set[Operation]:
+def protected(graph: GraphOp) -> set[Operation]:
     """Nodes no rewrite may touch, because it could change which edge closes a cycle.
 
     Which edge of a cycle carries the previous step's value follows a depth-first walk
@@ -78,27 +65,18 @@ def protected(graph: nir.GraphOp) -> set[Operation]:
     which rewrites change; a cycle with loops inside depends on the order of the walk
     within it.  Those nodes, and everything upstream of the first two kinds, are left
     as they are."""
-    block = graph.body.block
     reached = reached_from_inputs(graph)
-    ops = list(block.ops)
-    g = nx.DiGraph()
-    g.add_nodes_from(ops)
-    for op in ops:
-        for value in op.operands:
-            if isinstance(value.owner, Operation):
-                g.add_edge(value.owner, op)
     keep: set[Operation] = set()
     seeds: list[Operation] = []
-    for component in nx.strongly_connected_components(g):
-        if len(component) == 1:
+    for component in components(list(graph.body.block.ops)):
+        members = component.members
+        if len(members) == 1:
             continue
-        inner_edges = sum(1 for op in component for v in op.operands if v.owner in component)
-        entries = {op for op in component for v in op.operands if v.owner not in component}
-        if len(entries) != 1 or not entries <= reached:
-            keep |= component
-            seeds.extend(component)
-        elif inner_edges > len(component):
-            keep |= component
+        if len(component.entries) != 1 or not component.entries <= reached:
+            keep.update(members)
+            seeds.extend(members)
+        elif component.inner_edges > len(members):
+            keep.update(members)
     while seeds:  # everything upstream of a multi-entry cycle
         op = seeds.pop()
         for value in op.operands:
@@ -107,6 +85,28 @@ def protected(graph: nir.GraphOp) -> set[Operation]:
                 keep.add(owner)
                 seeds.append(owner)
     return keep
+
+
+@cache
+def _declared(op_type: type[Operation]) -> tuple[RewritePattern, ...]:
+    """The canonicalization patterns ``op_type`` declares (its traits)."""
+    return tuple(p for trait in op_type.get_traits_of_type(HasCanonicalizationPatternsTrait) for p in trait.get_patterns(op_type))
+
+
+def is_exact(pattern: RewritePattern) -> bool:
+    """Whether ``pattern`` declares that it changes no floating-point result."""
+    return bool(getattr(pattern, "exact", False))
+
+
+def _origins() -> dict[int, str]:
+    """Extension of each pattern an extension registers (for error messages)."""
+    found: dict[int, str] = {}
+    for ext in extensions():
+        if isinstance(ext.canonicalizations, str):
+            continue
+        for pattern in ext.canonicalizations:
+            found[id(pattern)] = ext.name
+    return found
 
 
 def _block_topological(block: Block) -> list[Operation]:
@@ -122,208 +122,81 @@ def _block_topological(block: Block) -> list[Operation]:
     return reverse_postorder(reversed(ops), succ)
 
 
-class _Rewriter:
-    def __init__(self, graph: nir.GraphOp, fold: bool):
-        self.graph = graph
-        self.block: Block = graph.body.block
-        self.fold = fold
-        self.protected = protected(graph)
-        self.work: list[Operation] = [op for op in self.block.ops if op not in self.protected]
-        self.alive: set[Operation] = set(self.work)
+def cse(block: Block, frozen: set[Operation]) -> bool:
+    """Merge pure nodes with the same kind, parameters and incoming edges.  In a
+    topological order (where there is no cycle), so a node's operands are final before
+    it is hashed and a chain of duplicates merges in one sweep; the earlier of two
+    duplicates in the block is kept."""
+    seen: dict[tuple, Operation] = {}
+    changed = False
+    for op in _block_topological(block):
+        if op in frozen or not op.has_trait(Pure) or len(op.results) != 1:
+            continue
+        props = tuple(sorted((k, v) for k, v in op.properties.items() if k not in ("name", "metadata", "edge_ids")))
+        key = (op.name, tuple(op.operands), props)
+        try:
+            earlier = seen.get(key)
+        except TypeError:  # an unhashable attribute: leave the node alone
+            continue
+        if earlier is None:
+            seen[key] = op
+            continue
+        rewriter = PatternRewriter(op)
+        rewriter.replace_all_uses_with(op.results[0], earlier.results[0])
+        erase_nodes(rewriter, [op])
+        changed = True
+    return changed
 
-    # ------------------------------------------------------------ plumbing
-    def push(self, *ops: Operation | None) -> None:
-        for op in ops:
-            if op is not None and op in self.alive:
-                self.work.append(op)
 
-    def replace(self, old: Operation, new_value: SSAValue) -> None:
-        """Users of ``old`` read ``new_value``; ``old`` goes."""
-        users = [use.operation for use in old.results[0].uses]
-        old.results[0].replace_all_uses_with(new_value)
-        self.erase(old)
-        self.push(*users, new_value.owner if isinstance(new_value.owner, Operation) else None)
-
-    def erase(self, op: Operation) -> None:
-        op.operands = []
-        self.block.erase_op(op, safe_erase=False)
-        self.alive.discard(op)
-
-    def insert(self, new: Operation, before: Operation) -> Operation:
-        self.block.insert_op_before(new, before)
-        self.alive.add(new)
-        self.work.append(new)
-        return new
-
-    # ------------------------------------------------------------ rewrites
-    def run(self) -> None:
-        # Local rewrites to a fixed point, then CSE and dead nodes, whose changes wake the
-        # neighbours they touch; repeat until nothing changes.
-        while True:
-            while self.work:
-                op = self.work.pop()
-                if op not in self.alive:
-                    continue
-                for rewrite in (self.affine_zero_bias, self.identity, self.fold_scale, self.merge_matrix):
-                    if rewrite(op):
-                        break
-            self.cse()
-            self.dead_nodes()
-            if not self.work:
-                return
-
-    def affine_zero_bias(self, op: Operation) -> bool:
-        if not isinstance(op, nir.AffineOp) or np.any(op.param("bias")):
-            return False
-        new = build(nir.LinearOp, op.nir_name, list(op.operands), {"weight": op.properties["weight"]}, shape_of(op.output))
-        carry(op, new)
-        self.insert(new, op)
-        self.replace(op, new.results[0])
-        return True
-
-    def identity(self, op: Operation) -> bool:
-        if len(op.operands) != 1:
-            return False
-        if isinstance(op, nir.ScaleOp) and np.all(op.param("scale") == 1):
-            pass
-        elif not (isinstance(op, nir.FlattenOp) and shape_of(op.operands[0]) == shape_of(op.output)):
-            return False
-        if op.operands[0] is op.results[0]:
-            return False
-        self.replace(op, op.operands[0])
-        return True
-
-    def fold_scale(self, op: Operation) -> bool:
-        if not self.fold or not isinstance(op, nir.ScaleOp) or len(op.operands) != 1:
-            return False
-        s = op.param("scale")
-        producer = op.operands[0].owner
-        # producer ⊳ Scale, the Scale the producer's only reader
-        if isinstance(producer, (*_MATRIX, *_CONV)) and producer in self.alive and producer is not op and sole_user(producer.results[0]) is op:
-            w, b = producer.param("weight"), producer.opt_param("bias")
-            if isinstance(producer, _MATRIX):
-                if w.ndim != 2 or s.shape != (w.shape[0],):
-                    return False
-                factor = s
-            else:
-                flat = s.reshape(s.shape[0], -1)
-                if not (flat == flat[:, :1]).all():
-                    return False  # varies over space: not a per-channel factor
-                factor = flat[:, 0]
-            params = dict(producer.properties)
-            params["weight"] = (factor.reshape(-1, *([1] * (w.ndim - 1))) * w).astype(w.dtype)  # type: ignore[assignment]
-            if b is not None:
-                params["bias"] = (factor * b).astype(b.dtype)  # type: ignore[assignment]
-            return self._rebuild(producer, op, params)
-        # Scale ⊳ Linear/Affine, the matrix the Scale's only reader
-        consumer = sole_user(op.results[0])
-        if isinstance(consumer, _MATRIX) and consumer in self.alive and len(consumer.operands) == 1 and consumer is not op:
-            w = consumer.param("weight")
-            if w.ndim != 2 or s.shape != (w.shape[1],):
-                return False
-            params = dict(consumer.properties)
-            params["weight"] = (w * s[None, :]).astype(w.dtype)  # type: ignore[assignment]
-            new = build(type(consumer), consumer.nir_name, list(op.operands), {k: v for k, v in params.items() if k != "name"}, shape_of(consumer.output))  # type: ignore[arg-type]
-            new.properties.pop("edge_ids", None)
-            carry(op, new, ("edge_ids",))
-            self.insert(new, consumer)
-            self.replace(consumer, new.results[0])
-            self.erase(op)
-            return True
+def dead_nodes(block: Block) -> bool:
+    """Remove the nodes from which no Output can be reached (Inputs stay)."""
+    live: set[Operation] = set()
+    stack = [op for op in block.ops if is_output(op) or is_input(op)]
+    while stack:
+        op = stack.pop()
+        if op in live:
+            continue
+        live.add(op)
+        stack.extend(v.owner for v in op.operands if isinstance(v.owner, Operation))  # type: ignore[misc]
+    dead = [op for op in block.ops if op not in live]
+    if not dead:
         return False
-
-    def _rebuild(self, producer: Operation, scale: Operation, params: dict) -> bool:
-        """``producer`` with new parameters, replacing both it and ``scale``."""
-        params = {k: v for k, v in params.items() if k not in ("name", "metadata")}
-        new = build(type(producer), scale.properties["name"].data, list(producer.operands), params, shape_of(scale.results[0]))  # type: ignore[arg-type,union-attr]
-        carry(scale, new, ("metadata",))
-        self.insert(new, producer)
-        self.replace(scale, new.results[0])
-        self.erase(producer)
-        return True
-
-    def merge_matrix(self, op: Operation) -> bool:
-        if not self.fold or not isinstance(op, _MATRIX) or len(op.operands) != 1:
-            return False
-        first = op.operands[0].owner
-        if not isinstance(first, _MATRIX) or first not in self.alive or first is op or sole_user(first.results[0]) is not op:
-            return False
-        w1, w2 = first.param("weight"), op.param("weight")
-        if w1.ndim != 2 or w2.ndim != 2:
-            return False
-        b1, b2 = first.opt_param("bias"), op.opt_param("bias")
-        dtype = np.result_type(w1, w2)
-        weight = (w2.astype(np.float64) @ w1.astype(np.float64)).astype(dtype)
-        params: dict = {"weight": weight}
-        if b1 is not None or b2 is not None:
-            bias = np.zeros(w2.shape[0], np.float64)
-            if b1 is not None:
-                bias += w2.astype(np.float64) @ b1.astype(np.float64)
-            if b2 is not None:
-                bias += b2
-            params["bias"] = bias.astype(np.result_type(*(b for b in (b1, b2) if b is not None)))
-        cls = nir.AffineOp if "bias" in params else nir.LinearOp
-        new = build(cls, op.nir_name, list(first.operands), params, shape_of(op.output))
-        carry(op, new, ("metadata",))
-        carry(first, new, ("edge_ids",))
-        self.insert(new, first)
-        self.replace(op, new.results[0])
-        self.erase(first)
-        return True
-
-    def cse(self) -> None:
-        # In a topological order (where there is no cycle), so a node's operands are final
-        # before it is hashed and a chain of duplicates merges in one sweep; the earlier
-        # of two duplicates in the block is the one kept.
-        seen: dict[tuple, Operation] = {}
-        for op in _block_topological(self.block):
-            if not isinstance(op, _STATELESS) or op not in self.alive:
-                continue
-            props = tuple(sorted((k, v) for k, v in op.properties.items() if k not in ("name", "metadata", "edge_ids")))
-            key = (op.name, tuple(op.operands), props)
-            try:
-                earlier = seen.get(key)
-            except TypeError:  # an unhashable attribute: leave the node alone
-                continue
-            if earlier is None:
-                seen[key] = op
-                continue
-            users = [use.operation for use in op.results[0].uses]
-            op.results[0].replace_all_uses_with(earlier.results[0])
-            self.erase(op)
-            self.push(earlier, *users)
-
-    def dead_nodes(self) -> None:
-        live: set[Operation] = set()
-        stack = [op for op in self.block.ops if isinstance(op, (nir.OutputOp, nir.InputOp))]
-        while stack:
-            op = stack.pop()
-            if op in live:
-                continue
-            live.add(op)
-            stack.extend(v.owner for v in op.operands if isinstance(v.owner, Operation))  # type: ignore[misc]
-        dead = [op for op in self.block.ops if op not in live]
-        feeders = [v.owner for op in dead for v in op.operands if isinstance(v.owner, Operation)]
-        for op in dead:
-            op.operands = []
-        for op in dead:
-            self.block.erase_op(op, safe_erase=False)
-            self.alive.discard(op)
-        # a feeder that lost a reader may now fold into (or merge with) its other reader
-        self.push(*feeders, *(use.operation for op in feeders if op in self.alive for r in op.results for use in r.uses))
+    erase_nodes(PatternRewriter(dead[0]), dead)
+    return True
 
 
 @dataclass(frozen=True)
 class CanonicalizePass(ModulePass):
-    """Simplify `nir` graphs: identities, zero biases, Scale folding, Linear merging,
-    CSE of stateless nodes, dead nodes (``{fold=false}`` keeps arithmetic bit-exact)."""
+    """Apply every registered canonicalization (identities, zero biases, Scale folding,
+    Linear merging, a plugin's), CSE of pure nodes and dead nodes to a fixed point
+    (``{fold=false}`` keeps only the bit-exact patterns)."""
 
     name: ClassVar[str] = "canonicalize"
 
     fold: bool = True
 
+    def patterns(self, op: Operation, extra: Sequence[RewritePattern]) -> tuple[RewritePattern, ...]:
+        found = (*_declared(type(op)), *extra)
+        return found if self.fold else tuple(p for p in found if is_exact(p))
+
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        extra = tuple(canonicalization_patterns())
+        origins = _origins()
+        by_type: dict[type, tuple[RewritePattern, ...]] = {}
+
+        def dispatch(node: Operation) -> tuple[RewritePattern, ...]:
+            found = by_type.get(type(node))
+            if found is None:
+                found = by_type[type(node)] = self.patterns(node, extra)
+            return found
+
         # inner graphs first: dead-nodes in a graph may erase the graphs nested in it
         for graph in reversed(list(graphs(op))):
-            _Rewriter(graph, self.fold).run()
+            block = graph.body.block
+            frozen = protected(graph)
+            with rewrite_session(frozen):
+                while True:
+                    apply_patterns(block, (), dispatch=dispatch, frozen=frozen, origin=lambda p: origins.get(id(p)))
+                    if not (cse(block, frozen) | dead_nodes(block)):
+                        break

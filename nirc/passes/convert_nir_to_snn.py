@@ -28,26 +28,26 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr, UnitAttr
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.utils.arg_spec import ArgSpec
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
+from xdsl.rewriter import InsertPoint
 
 from nirc.core.errors import NircError
 from nirc.core.gcpause import pauses_gc
-from nirc.core.graph import schedule_order
+from nirc.core.graph import back_edges, schedule_order
 from nirc.core.neuron import ARRAYS, DiscreteNeuron
 from nirc.core.node import NodeOp, node_path, shape_of
 from nirc.core.profiles import resolve
-from nirc.core.rewriting import Names, build, carry
+from nirc.core.rewriting import apply_patterns, build, carry, fresh_name, replace_node, rewrite_session
 from nirc.core.semantics import Semantics
-from nirc.core.traits import breaks_cycles
 from nirc.dialects import nir, snn
-from nirc.dialects.nir import graphs, top_graph
+from nirc.dialects.nir import GraphOp, graphs, top_graph
 from nirc.dialects.nir.discretize import delay_steps, discretize, takes_input_delay
 from nirc.dialects.snn.discretization import DISCRETIZATION, record, recorded
 
@@ -60,21 +60,6 @@ def _needs_dt(op: Operation, sem: Semantics) -> bool:
     if isinstance(op, (nir.IOp, nir.IFOp)):
         return sem.input_gain == "tau"
     return isinstance(op, _NEURONS)
-
-
-def back_edges(graph: nir.GraphOp) -> list[tuple[Operation, int]]:
-    """(op, operand index) of every edge the interpreter gives the previous step's value:
-    from a node not earlier than its destination in the depth-first order."""
-    order = schedule_order(graph)
-    position = {op: i for i, op in enumerate(order)}
-    found = []
-    for op in order:
-        if isinstance(op, nir.OutputOp) or breaks_cycles(op):
-            continue  # a breaker takes its input at the end of the step: never "previous"
-        for i, value in enumerate(op.operands):
-            if position[value.owner] >= position[op]:  # type: ignore[index]
-                found.append((op, i))
-    return found
 
 
 def _delay(name: str, source: SSAValue | list[SSAValue], steps: np.ndarray, shape: tuple[int, ...]) -> NodeOp:
@@ -95,39 +80,62 @@ def neuron_op(name: str, operands: list[SSAValue], d: DiscreteNeuron, shape: tup
     return build(cls, name, operands, params, shape)
 
 
-def convert_graph(graph: nir.GraphOp, sem: Semantics, dt_given: bool) -> None:
-    names = Names(graph)
+def delay_back_edges(rewriter: PatternRewriter, graph: GraphOp) -> None:
+    """An explicit one-step ``snn.delay`` on every edge that closes a cycle (one per
+    source value), named ``SOURCE.previous``: the edge the interpreter gives the previous
+    step's value (:func:`nirc.core.graph.back_edges`)."""
     block = graph.body.block
-    # 1. explicit one-step delays on the edges that close cycles (one per source value)
     delayed: dict[SSAValue, SSAValue] = {}
-    for op, index in back_edges(graph):
+    for op, index in back_edges(schedule_order(graph)):
         value = op.operands[index]
         if value not in delayed:
             source = value.owner
             assert isinstance(source, Operation)
-            src_name = node_path(source).rsplit("/", 1)[-1]
             shape = shape_of(value)
-            delay = _delay(names.fresh(f"{src_name}.previous"), value, np.ones(shape, np.int64), shape)
-            block.insert_op_after(delay, source)
+            delay = _delay(fresh_name(block, f"{_name(source)}.previous"), value, np.ones(shape, np.int64), shape)
+            rewriter.insert(delay, InsertPoint.after(source))
             delayed[value] = delay.results[0]
         op.operands[index] = delayed[value]
-    # 2. discrete-time ops
-    for op in list(block.ops):
-        if not isinstance(op, (*_NEURONS, nir.ThresholdOp, nir.DelayOp)):
-            continue
-        path = node_path(op)
-        if _needs_dt(op, sem) and not dt_given:
+        rewriter.notify_op_modified(op)
+
+
+def _name(op: Operation) -> str:
+    return op.properties["name"].data  # type: ignore[union-attr]
+
+
+def check_dt(graph: GraphOp, sem: Semantics, dt_given: bool) -> None:
+    """Refuse, naming the first such node, to discretize what depends on a ``dt`` not given."""
+    if dt_given:
+        return
+    for op in graph.body.block.ops:
+        if isinstance(op, (*_NEURONS, nir.DelayOp)) and _needs_dt(op, sem):
             raise NircError(
-                f"{op.name} depends on the time step: give convert-nir-to-snn a dt (e.g. {{dt=1e-4}})", rule="needs-dt", node=path
+                f"{op.name} depends on the time step: give convert-nir-to-snn a dt (e.g. {{dt=1e-4}})", rule="needs-dt", node=node_path(op)
             )
-        name = op.properties["name"].data  # type: ignore[union-attr]
+
+
+class Discretize(RewritePattern):
+    """A `nir` neuron, Threshold or Delay as its `snn` op under one semantics."""
+
+    name = "discretize"
+
+    def __init__(self, sem: Semantics):
+        self.sem = sem
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if not isinstance(op, (*_NEURONS, nir.ThresholdOp, nir.DelayOp)):
+            return
+        sem = self.sem
+        block = op.parent_block()
+        assert block is not None
+        name = _name(op)
         shape = shape_of(op.results[0])
         new: list[NodeOp] = []
         operands = list(op.operands)
         if isinstance(op, _NEURONS):
             steps = takes_input_delay(op, sem)
             if steps:
-                delay = _delay(names.fresh(f"{name}.input_delay"), operands, np.full(shape, steps, np.int64), shape)
+                delay = _delay(fresh_name(block, f"{name}.input_delay"), operands, np.full(shape, steps, np.int64), shape)
                 carry(op, delay, ("edge_ids",))
                 new.append(delay)
                 operands = [delay.results[0]]
@@ -143,9 +151,7 @@ def convert_graph(graph: nir.GraphOp, sem: Semantics, dt_given: bool) -> None:
         else:
             new.append(_delay(name, operands, delay_steps(op.param("delay"), sem.dt), shape))
             carry(op, new[-1])
-        block.insert_ops_before(new, op)
-        op.results[0].replace_all_uses_with(new[-1].results[0])
-        block.erase_op(op)
+        replace_node(rewriter, op, new)
 
 
 @dataclass(frozen=True)
@@ -167,21 +173,6 @@ class ConvertNirToSnnPass(ModulePass):
     multi_spike: bool | None = None
     input_delay: int | None = None
     dtype: str | None = None
-
-    @classmethod
-    def from_pass_spec(cls, spec: ArgSpec) -> Self:
-        # xDSL's pipeline lexer reads ``1e-4`` (no dot) as a word and ``1`` as an int:
-        # accept both as a number of seconds.
-        params = dict(spec.parameters)
-        value = params.get("dt")
-        if isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], int) and not isinstance(value[0], bool):
-            params["dt"] = (float(value[0]),)
-        elif isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], str):
-            try:
-                params["dt"] = (float(value[0]),)
-            except ValueError:
-                raise ValueError(f"dt must be a number of seconds, got {value[0]!r}") from None
-        return super().from_pass_spec(dataclasses.replace(spec, parameters=params))
 
     def resolved(self) -> Semantics:
         overrides = {
@@ -208,6 +199,11 @@ class ConvertNirToSnnPass(ModulePass):
                 f"cannot discretize it again with {sem.name} at dt={sem.dt}",
                 rule="already-discretized",
             )
-        for graph in list(graphs(op)):
-            convert_graph(graph, sem, self.dt is not None)
+        found = list(graphs(op))
+        for graph in found:
+            check_dt(graph, sem, self.dt is not None)
+        with rewrite_session():
+            for graph in found:
+                delay_back_edges(PatternRewriter(graph), graph)
+            apply_patterns(op, [Discretize(sem)])
         top.attributes[DISCRETIZATION] = record(sem)

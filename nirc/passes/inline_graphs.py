@@ -33,25 +33,27 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
+from xdsl.rewriter import InsertPoint
 
 from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError
 from nirc.core.gcpause import pauses_gc
+from nirc.core.graph import components, same_step_edges
 from nirc.core.node import NodeOp, ssa_hint
-from nirc.core.rewriting import Names
-from nirc.core.traits import breaks_cycles
+from nirc.core.rewriting import apply_patterns, erase_nodes, fresh_name
 from nirc.dialects import nir
-from nirc.dialects.nir import graphs
 
 
-def _splice(user: Operation, index: int, values: list[SSAValue]) -> None:
+def _splice(rewriter: PatternRewriter, user: Operation, index: int, values: list[SSAValue]) -> None:
     """Replace operand ``index`` of ``user`` by ``values`` (none: the edge goes)."""
     operands = list(user.operands)
     user.operands = [*operands[:index], *values, *operands[index + 1 :]]
     user.properties.pop("edge_ids", None)  # the file positions of the edges no longer apply
+    rewriter.notify_op_modified(user)
 
 
-def _rewire(value: SSAValue, values: list[SSAValue], graph: nir.GraphOp) -> None:
+def _rewire(rewriter: PatternRewriter, value: SSAValue, values: list[SSAValue], graph: nir.GraphOp) -> None:
     """Every use of ``value`` reads ``values`` (summed, as fan-in) instead."""
     if value in values:
         raise NircError(
@@ -63,25 +65,20 @@ def _rewire(value: SSAValue, values: list[SSAValue], graph: nir.GraphOp) -> None
         use = next(iter(value.uses), None)
         if use is None:
             return
-        _splice(use.operation, use.index, values)
-
-
-def _same_step_successors(op: Operation) -> list[Operation]:
-    """The ops that read ``op``'s results within the step (not through a cycle breaker)."""
-    return [use.operation for result in op.results for use in result.uses if not breaks_cycles(use.operation)]
+        _splice(rewriter, use.operation, use.index, values)
 
 
 def _on_cycle(graph_op: nir.GraphOp) -> bool:
     """Whether ``graph_op`` reads, within a step, what it writes (a cycle of the graph around it
     that no explicit delay closes)."""
-    stack, seen = _same_step_successors(graph_op), set()
+    stack, seen = same_step_edges(graph_op), set()
     while stack:
         op = stack.pop()
         if op is graph_op:
             return True
         if op not in seen:
             seen.add(op)
-            stack.extend(_same_step_successors(op))
+            stack.extend(same_step_edges(op))
     return False
 
 
@@ -89,21 +86,7 @@ def _cycle_entered_twice(graph_op: nir.GraphOp) -> bool:
     """Whether a cycle inside ``graph_op`` (that no explicit delay closes) is entered at more
     than one node: which of its edges carries the previous step's value then depends on the
     order the schedule meets the entries in."""
-    import networkx as nx  # as the interpreter does: only when needed
-
-    ops = list(graph_op.body.block.ops)
-    g = nx.DiGraph()
-    g.add_nodes_from(ops)
-    for op in ops:
-        for nxt in _same_step_successors(op):
-            g.add_edge(op, nxt)
-    for component in nx.strongly_connected_components(g):
-        if len(component) == 1 and not any(g.has_edge(op, op) for op in component):
-            continue
-        entries = {op for op in component if any(pred not in component for pred in g.predecessors(op))}
-        if len(entries) > 1:
-            return True
-    return False
+    return any(c.cyclic and len(c.entries) > 1 for c in components(list(graph_op.body.block.ops), same_step_edges))
 
 
 def _check_exact(graph_op: nir.GraphOp, feeds: dict[nir.InputOp, list[SSAValue]]) -> None:
@@ -136,7 +119,20 @@ def _check_exact(graph_op: nir.GraphOp, feeds: dict[nir.InputOp, list[SSAValue]]
                 )
 
 
-def inline(graph_op: nir.GraphOp) -> None:
+class InlineGraph(RewritePattern):
+    """A nested graph with no graph inside it, by its nodes (see the module doc)."""
+
+    name = "inline-graphs"
+
+    def match_and_rewrite(self, graph_op: Operation, rewriter: PatternRewriter, /) -> None:
+        if not isinstance(graph_op, nir.GraphOp) or not isinstance(graph_op.parent_op(), nir.GraphOp):
+            return
+        if any(isinstance(op, nir.GraphOp) for op in graph_op.body.block.ops):
+            return  # innermost first: the graphs inside it go before it
+        inline(graph_op, rewriter)
+
+
+def inline(graph_op: nir.GraphOp, rewriter: PatternRewriter) -> None:
     """Replace the nested ``graph_op`` by its nodes (see the module doc)."""
     outer = graph_op.parent_op()
     block = graph_op.parent_block()
@@ -146,12 +142,11 @@ def inline(graph_op: nir.GraphOp) -> None:
     for i, value in enumerate(graph_op.operands):
         feeds[graph_op.port_of_operand(i)].append(value)
     _check_exact(graph_op, feeds)
-    names = Names(outer)
     offset = 1 + max((int(ids.array.max()) for op in block.ops if isinstance(ids := op.properties.get("edge_ids"), DenseAttr) and ids.array.size), default=-1)
     for inp, values in feeds.items():
-        _rewire(inp.output, values, graph_op)
+        _rewire(rewriter, inp.output, values, graph_op)
     for out, result in zip(graph_op.output_nodes(), graph_op.results, strict=True):
-        _rewire(result, list(out.operands), graph_op)
+        _rewire(rewriter, result, list(out.operands), graph_op)
     for op in list(graph_op.body.block.ops):
         if isinstance(op, (nir.InputOp, nir.OutputOp)):
             op.operands = []
@@ -160,13 +155,14 @@ def inline(graph_op: nir.GraphOp) -> None:
         ids = op.properties.get("edge_ids")
         if isinstance(ids, DenseAttr):  # the inner file order, after the outer graph's edges
             op.properties["edge_ids"] = DenseAttr.from_array(np.asarray(ids.array, np.int64) + offset)
-        name = names.fresh(f"{prefix}.{op.properties['name'].data}")  # type: ignore[union-attr]
+        name = fresh_name(block, f"{prefix}.{op.properties['name'].data}")  # type: ignore[union-attr]
         op.properties["name"] = StringAttr(name)
         for result in op.results:
             result.name_hint = ssa_hint(name)
-        block.insert_op_before(op, graph_op)
+        rewriter.insert(op, InsertPoint.before(graph_op))
     graph_op.operands = []
-    block.erase_op(graph_op, safe_erase=False)
+    erase_nodes(rewriter, [graph_op])
+    rewriter.notify_op_modified(outer)  # its graph may be the innermost now
 
 
 @dataclass(frozen=True)
@@ -177,6 +173,4 @@ class InlineGraphsPass(ModulePass):
 
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for graph in reversed(list(graphs(op))):
-            if isinstance(graph.parent_op(), nir.GraphOp):
-                inline(graph)
+        apply_patterns(op, [InlineGraph()])

@@ -34,14 +34,14 @@ from typing import ClassVar
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, UnitAttr
-from xdsl.ir import SSAValue
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
 from nirc.core.gcpause import pauses_gc
 from nirc.core.node import NodeOp, shape_of
-from nirc.core.rewriting import Names, build, carry
+from nirc.core.rewriting import apply_patterns, build, carry, fresh_name, replace_node
 from nirc.dialects import nir
-from nirc.dialects.nir import graphs
 
 #: Kind (as in ``{only=...}``) -> the op it lowers.
 KINDS: dict[str, type[NodeOp]] = {
@@ -77,28 +77,29 @@ def _integrator(
     return build(cls, name, operands, params, shape_of(op.results[0]))  # type: ignore[arg-type]
 
 
-def _threshold(op: NodeOp, names: Names, source: NodeOp) -> NodeOp:
+def _threshold(op: NodeOp, block: Block, source: NodeOp) -> NodeOp:
     return build(
-        nir.ThresholdOp, names.fresh(f"{op.properties['name'].data}.threshold"), [source.results[0]],  # type: ignore[union-attr]
+        nir.ThresholdOp, fresh_name(block, f"{op.nir_name}.threshold"), [source.results[0]],
         {"threshold": op.param("v_threshold")}, shape_of(op.results[0]),
     )
 
 
-def lower(op: NodeOp, names: Names) -> list[NodeOp]:
-    """The base ops replacing ``op``, in order; the last one produces its signal."""
-    name = op.properties["name"].data  # type: ignore[union-attr]
+def lower(op: NodeOp, block: Block) -> list[NodeOp]:
+    """The base ops replacing ``op`` (a node of ``block``), in order; the last one
+    produces its signal."""
+    name = op.nir_name
     inputs = list(op.operands)
     direct = op.properties.get("direct_input") is not None
     if isinstance(op, nir.IFOp):
         first = _integrator(op, name, inputs, tau=None, r=op.param("r"), v_leak=None, reset=True, direct=direct)
-        return [first, _threshold(op, names, first)]
+        return [first, _threshold(op, block, first)]
     if isinstance(op, nir.LIFOp):
         first = _integrator(op, name, inputs, tau="tau", r=op.param("r"), v_leak=op.param("v_leak"), reset=True, direct=direct)
-        return [first, _threshold(op, names, first)]
+        return [first, _threshold(op, block, first)]
     if isinstance(op, (nir.CubaLIOp, nir.CubaLIFOp)):
         w_in = op.param("w_in")
         synapse = _integrator(
-            op, names.fresh(f"{name}.synapse"), inputs, tau="tau_syn", r=w_in, v_leak=np.zeros_like(w_in), reset=False, direct=direct
+            op, fresh_name(block, f"{name}.synapse"), inputs, tau="tau_syn", r=w_in, v_leak=np.zeros_like(w_in), reset=False, direct=direct
         )
         if isinstance(op, nir.CubaLIOp):
             membrane = _integrator(
@@ -117,28 +118,28 @@ def lower(op: NodeOp, names: Names) -> list[NodeOp]:
         pool = build(nir.SumPool2dOp, name, inputs, {k: op.param(k) for k in ("kernel_size", "stride", "padding")}, shape)
         kernel = np.broadcast_to(np.asarray(op.param("kernel_size")).reshape(-1), (2,))
         scale = np.full(shape, 1.0 / (int(kernel[0]) * int(kernel[1])), dtype=np.float64)
-        return [pool, build(nir.ScaleOp, names.fresh(f"{name}.scale"), [pool.results[0]], {"scale": scale}, shape)]
+        return [pool, build(nir.ScaleOp, fresh_name(block, f"{name}.scale"), [pool.results[0]], {"scale": scale}, shape)]
     raise AssertionError(f"not a composite: {op.name}")
 
 
-def lower_in_graph(graph: nir.GraphOp, kinds: tuple[type[NodeOp], ...]) -> int:
-    """Lower the composites of one graph's block; returns how many were rewritten."""
-    names = Names(graph)
-    block = graph.body.block
-    work = [op for op in block.ops if isinstance(op, kinds)]
-    done = 0
-    while work:
-        op = work.pop()
-        replacement = lower(op, names)  # type: ignore[arg-type]
+class LowerComposite(RewritePattern):
+    """One composite node of the given kinds into its base nodes (see the module doc)."""
+
+    name = "lower-composite"
+
+    def __init__(self, kinds: tuple[type[NodeOp], ...]):
+        self.kinds = kinds
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if not isinstance(op, self.kinds):
+            return
+        block = op.parent_block()
+        assert block is not None and isinstance(op, NodeOp)
+        replacement = lower(op, block)
         carry(op, replacement[0], ("edge_ids",))  # the first node takes the incoming edges
         keeper = next(new for new in replacement if new.properties["name"] == op.properties["name"])
         carry(op, keeper, ("metadata",))  # the node keeping the name keeps the metadata
-        block.insert_ops_before(replacement, op)
-        op.results[0].replace_all_uses_with(replacement[-1].results[0])
-        block.erase_op(op)
-        done += 1
-        work.extend(new for new in replacement if isinstance(new, kinds))  # a CubaLIF's LIF
-    return done
+        replace_node(rewriter, op, replacement)  # a CubaLIF's LIF is visited, and lowered, in turn
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,4 @@ class LowerCompositesPass(ModulePass):
 
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        kinds = _kinds(self.only)
-        for graph in list(graphs(op)):
-            lower_in_graph(graph, kinds)
+        apply_patterns(op, [LowerComposite(_kinds(self.only))])

@@ -12,9 +12,9 @@ A recurrence is fusable when
   incoming edges in order and a fused op adds the recurrent term last, so anything else
   would reorder a float sum.
 
-The search walks each node once (networkx is not needed: a two-node cycle through a
-single-use weight node is found from the neuron's operands), so it is linear in the
-graph size.
+:func:`recurrence_at` looks only at a neuron's operands (a two-node cycle through a
+single-use weight node is found from there), so a pass that asks it of every node is
+linear in the graph size.
 """
 
 from __future__ import annotations
@@ -67,29 +67,26 @@ def _weight_ok(weight: Operation, neuron: Operation, consumer: Operation) -> boo
     )
 
 
-def find(block_ops: list[Operation], level: str) -> list[Recurrence]:
-    """The fusable recurrences among ``block_ops`` (``level`` is ``nir`` or ``snn``)."""
-    found: list[Recurrence] = []
-    for op in block_ops:
-        if level == "nir":
-            if not isinstance(op, (nir.LIFOp, nir.CubaLIFOp)) or op.is_extended:
+def recurrence_at(op: Operation, level: str) -> Recurrence | None:
+    """The fusable recurrence of neuron ``op``, or None (``level`` is ``nir`` or ``snn``)."""
+    if level == "nir":
+        if not isinstance(op, (nir.LIFOp, nir.CubaLIFOp)) or op.is_extended:
+            return None
+    elif not (isinstance(op, (snn.LeakyOp, snn.SynapticOp)) and op.choice("output") == "spikes"):
+        return None
+    if len(shape_of(op.results[0])) != 1:
+        return None
+    for index, value in enumerate(op.operands):
+        source = value.owner
+        delay = None
+        if level == "snn":
+            if not (isinstance(source, snn.DelayOp) and (source.param("steps") == 1).all() and len(source.operands) == 1):
                 continue
-        elif not (isinstance(op, (snn.LeakyOp, snn.SynapticOp)) and op.choice("output") == "spikes"):
-            continue
-        if len(shape_of(op.results[0])) != 1:
-            continue
-        for index, value in enumerate(op.operands):
-            source = value.owner
-            delay = None
-            if level == "snn":
-                if not (isinstance(source, snn.DelayOp) and (source.param("steps") == 1).all() and len(source.operands) == 1):
-                    continue
-                if sole_user(source.results[0]) is not op:
-                    continue
-                delay = source
-                source = source.operands[0].owner
-            consumer = delay if delay is not None else op
-            if isinstance(source, Operation) and _weight_ok(source, op, consumer) and _sum_order_kept(op, index):
-                found.append(Recurrence(op, source, delay, index))  # type: ignore[arg-type]
-                break
-    return found
+            if sole_user(source.results[0]) is not op:
+                continue
+            delay = source
+            source = source.operands[0].owner
+        consumer = delay if delay is not None else op
+        if isinstance(source, Operation) and _weight_ok(source, op, consumer) and _sum_order_kept(op, index):
+            return Recurrence(op, source, delay, index)  # type: ignore[arg-type]
+    return None

@@ -18,39 +18,39 @@ from typing import ClassVar
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
 from nirc.core.gcpause import pauses_gc
-from nirc.core.node import NodeOp, shape_of
-from nirc.core.rewriting import build
+from nirc.core.node import shape_of
+from nirc.core.rewriting import apply_patterns, build, fuse_nodes
 from nirc.dialects import nir, snn
-from nirc.dialects.nir import graphs
-from nirc.passes.recurrence import Recurrence, find
+from nirc.passes.recurrence import recurrence_at
 
 
-def fuse(rec: Recurrence) -> NodeOp:
-    neuron = rec.neuron
-    assert isinstance(neuron, snn.SnnNeuronOp)
-    cls = snn.RSynapticOp if isinstance(neuron, snn.SynapticOp) else snn.RLeakyOp
-    params = {k: v for k, v in neuron.properties.items() if k not in ("name", "edge_ids")}
-    ids = rec.external_edge_ids()
-    if ids is not None:
-        params["edge_ids"] = ids
-    params["w_rec"] = rec.weight.properties["weight"]
-    if isinstance(rec.weight, nir.AffineOp):
-        params["b_rec"] = rec.weight.properties["bias"]
-    fused = build(cls, neuron.nir_name, rec.external(), params, shape_of(neuron.results[0]))
-    block = neuron.parent_block()
-    assert block is not None
-    block.insert_op_before(fused, neuron)
-    neuron.results[0].replace_all_uses_with(fused.results[0])
-    for op in (neuron, rec.delay, rec.weight):
-        if op is not None:
-            op.operands = []  # cut the cycle before erasing
-    for op in (neuron, rec.delay, rec.weight):
-        if op is not None:
-            block.erase_op(op, safe_erase=False)
-    return fused
+class FuseRecurrence(RewritePattern):
+    """A spiking `snn` neuron and its recurrence (weight, one-step delay) into one op."""
+
+    name = "snn-fuse-recurrent"
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        rec = recurrence_at(op, "snn")
+        if rec is None:
+            return
+        neuron = rec.neuron
+        assert isinstance(neuron, snn.SnnNeuronOp)
+        cls = snn.RSynapticOp if isinstance(neuron, snn.SynapticOp) else snn.RLeakyOp
+        params = {k: v for k, v in neuron.properties.items() if k not in ("name", "edge_ids")}
+        ids = rec.external_edge_ids()
+        if ids is not None:
+            params["edge_ids"] = ids
+        params["w_rec"] = rec.weight.properties["weight"]
+        if isinstance(rec.weight, nir.AffineOp):
+            params["b_rec"] = rec.weight.properties["bias"]
+        fused = build(cls, neuron.nir_name, rec.external(), params, shape_of(neuron.results[0]))
+        parts = [op for op in (neuron, rec.delay, rec.weight) if op is not None]
+        fuse_nodes(rewriter, parts, fused, result_of=neuron, before=neuron)
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,4 @@ class SnnFuseRecurrentPass(ModulePass):
 
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for graph in list(graphs(op)):
-            for rec in find(list(graph.body.block.ops), "snn"):
-                fuse(rec)
+        apply_patterns(op, [FuseRecurrence()])

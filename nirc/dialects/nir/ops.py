@@ -34,8 +34,9 @@ from xdsl.irdl import (
     var_result_def,
 )
 from xdsl.parser import Parser, UnresolvedOperand
+from xdsl.pattern_rewriter import RewritePattern
 from xdsl.printer import Printer
-from xdsl.traits import IsolatedFromAbove, NoTerminator
+from xdsl.traits import HasCanonicalizationPatternsTrait, IsolatedFromAbove, NoTerminator, Pure
 
 from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError
@@ -53,6 +54,45 @@ from nirc.core.node import (
 )
 from nirc.core.shapes import ShapeError, conv_output_spatial, flatten_output, per_dim
 from nirc.core.traits import ContinuousTime, GraphInput, GraphOutput
+
+# ------------------------------------------------------------------ canonicalizations
+# Declared on the ops, as xDSL does (the patterns live in .canonicalization, imported
+# when canonicalize first asks for them).
+
+
+class AffineCanonicalization(HasCanonicalizationPatternsTrait):
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        from nirc.dialects.nir.canonicalization import AFFINE
+
+        return AFFINE
+
+
+class LinearCanonicalization(HasCanonicalizationPatternsTrait):
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        from nirc.dialects.nir.canonicalization import LINEAR
+
+        return LINEAR
+
+
+class ScaleCanonicalization(HasCanonicalizationPatternsTrait):
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        from nirc.dialects.nir.canonicalization import SCALE
+
+        return SCALE
+
+
+class FlattenCanonicalization(HasCanonicalizationPatternsTrait):
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        from nirc.dialects.nir.canonicalization import FLATTEN
+
+        return FLATTEN
+
+
+# ------------------------------------------------------------------ nodes
 
 
 class NeuronOp(ElementwiseOp):
@@ -190,6 +230,7 @@ class LinearOp(MatrixOp):
     """Linear map (NIR ``Linear``): ``y(t) = W x(t)``, ``W`` of shape (out, in)."""
 
     name = "nir.linear"
+    traits = traits_def(Pure(), LinearCanonicalization())
     NIR_TYPE: ClassVar[str] = "Linear"
     PARAMS: ClassVar[tuple[str, ...]] = ("weight",)
 
@@ -199,6 +240,7 @@ class AffineOp(MatrixOp):
     """Affine map (NIR ``Affine``): ``y(t) = W x(t) + b``, ``b`` of shape (out,)."""
 
     name = "nir.affine"
+    traits = traits_def(Pure(), AffineCanonicalization())
     NIR_TYPE: ClassVar[str] = "Affine"
     PARAMS: ClassVar[tuple[str, ...]] = ("weight", "bias")
     bias = prop_def(DenseAttr)
@@ -220,6 +262,7 @@ class ConvOp(ValueNodeOp):
 
     SPATIAL: ClassVar[int]
     PARAMS: ClassVar[tuple[str, ...]] = ("weight", "bias", "stride", "padding", "dilation", "groups")
+    traits = traits_def(Pure())
     OPTIONAL_PARAMS: ClassVar[tuple[str, ...]] = ("input_shape",)
     INT_PARAMS: ClassVar[tuple[str, ...]] = ("stride", "dilation", "groups", "input_shape")
 
@@ -319,6 +362,7 @@ class PoolOp(ValueNodeOp):
 
     PARAMS: ClassVar[tuple[str, ...]] = ("kernel_size", "stride", "padding")
     INT_PARAMS: ClassVar[tuple[str, ...]] = PARAMS
+    traits = traits_def(Pure())
     kernel_size = prop_def(DenseAttr)
     stride = prop_def(DenseAttr)
     padding = prop_def(DenseAttr)
@@ -361,6 +405,7 @@ class FlattenOp(ValueNodeOp):
     ``input_type`` (optional) is the input shape as written in the file."""
 
     name = "nir.flatten"
+    traits = traits_def(Pure(), FlattenCanonicalization())
     NIR_TYPE: ClassVar[str] = "Flatten"
     PARAMS: ClassVar[tuple[str, ...]] = ("start_dim", "end_dim")
     OPTIONAL_PARAMS: ClassVar[tuple[str, ...]] = ("input_type",)
@@ -409,6 +454,7 @@ class ScaleOp(ElementwiseOp):
     """Scale (NIR ``Scale``): ``y(t) = s ⊙ x(t)`` (elementwise)."""
 
     name = "nir.scale"
+    traits = traits_def(Pure(), ScaleCanonicalization())
     NIR_TYPE: ClassVar[str] = "Scale"
     PARAMS: ClassVar[tuple[str, ...]] = ("scale",)
     scale = prop_def(DenseAttr)
@@ -421,7 +467,7 @@ class ThresholdOp(ElementwiseOp):
 
     name = "nir.threshold"
     NIR_TYPE: ClassVar[str] = "Threshold"
-    traits = traits_def(ContinuousTime())
+    traits = traits_def(Pure(), ContinuousTime())
     PARAMS: ClassVar[tuple[str, ...]] = ("threshold",)
     threshold = prop_def(DenseAttr)
 

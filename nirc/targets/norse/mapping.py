@@ -27,6 +27,8 @@ named in the report.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from nirc.targets.torchgen.names import literal
@@ -65,7 +67,7 @@ class NorseMapping:
     imports = ("import norse.torch as norse",)
     sequential = "norse.SequentialState"
     reserved = frozenset({"norse", "no_reset"})
-    helpers = {"no_reset": (NO_RESET, ())}
+    helpers: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {"no_reset": (NO_RESET, ())}
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
         n = Neuron.of(ctx)

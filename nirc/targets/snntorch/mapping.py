@@ -31,6 +31,8 @@ step, integrate-then-leak, decays outside [0, 1], a membrane output of a resetti
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 
 from nirc.targets.torchgen.names import literal
@@ -96,7 +98,7 @@ class SnnTorchMapping:
     imports = ("import snntorch as snn",)
     sequential = None  # snnTorch's neurons return (spikes, state...): a loop over the layers reads better
     reserved = frozenset({"snn", "heaviside"})
-    helpers = {"heaviside": (HEAVISIDE, ())}
+    helpers: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {"heaviside": (HEAVISIDE, ())}
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
         n = Neuron.of(ctx)

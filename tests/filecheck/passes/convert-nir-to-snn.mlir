@@ -33,7 +33,7 @@
 // RUN: not nir-opt %s -p 'convert-nir-to-snn{dt=1e-4 dtype=float16}' 2>&1 | filecheck %s --check-prefix=BAD-DTYPE --match-full-lines
 // RUN: not nir-opt %s -p 'convert-nir-to-snn{dt=1e-4 input-delay=-1}' 2>&1 | filecheck %s --check-prefix=BAD-DELAY --match-full-lines
 // RUN: sh -c 'nir-opt "$0" -p "convert-nir-to-snn{dt=1e-4 semantics=foo}" >/dev/null 2>&1; echo "exit $?"' %s | filecheck %s --check-prefix=EXIT-2
-// BAD-DT:      nir-opt: error: bad options for pass 'convert-nir-to-snn': dt must be a number of seconds, got 'abc' (options: dt, semantics, integrator, input-gain, reset, compare, spike-timing, reset-timing, order, multi-spike, input-delay, dtype)
+// BAD-DT:      nir-opt: error: bad options for pass 'convert-nir-to-snn': dt must be a number, got 'abc' (options: dt, semantics, integrator, input-gain, reset, compare, spike-timing, reset-timing, order, multi-spike, input-delay, dtype)
 // BAD-DT-SIGN: nir-opt: error: bad options for pass 'convert-nir-to-snn': dt must be a positive number of seconds, got -1.0 (options: {{.*}})
 // BAD-PROFILE: nir-opt: error: bad options for pass 'convert-nir-to-snn': unknown semantics 'foo'; valid profiles: nir, exact, sinabs, rockpool, spyx, lava, nengo, spinnaker2, xylo, norse, snntorch, speck (options: {{.*}})
 // BAD-RESET:   nir-opt: error: bad options for pass 'convert-nir-to-snn': reset must be one of value, subtract, none, got 'zero' (options: {{.*}})
