@@ -137,23 +137,72 @@ def all_edges(op: Operation) -> list[Operation]:
 def components(ops: Sequence[Operation], successors: Callable[[Operation], Iterable[Operation]] = all_edges) -> list[Component]:
     """The strongly connected components of ``ops`` under ``successors`` (edges leaving
     ``ops`` are ignored), in dependency order: a component comes after every component
-    with an edge into it.  Members keep the order of ``ops``."""
-    import networkx as nx  # only where a graph's cycles are asked for: it costs start-up time
+    with an edge into it.  Members keep the order of ``ops``.
 
-    index = {op: i for i, op in enumerate(ops)}
-    succ = {op: [nxt for nxt in successors(op) if nxt in index] for op in ops}
-    g = nx.DiGraph()
-    g.add_nodes_from(ops)
-    g.add_edges_from((op, nxt) for op in ops for nxt in succ[op])
-    condensed = nx.condensation(g)
-    found = []
-    for comp in nx.topological_sort(condensed):
-        members = sorted(condensed.nodes[comp]["members"], key=index.__getitem__)
-        inside = set(members)
-        entries = {op for op in members for pred in g.predecessors(op) if pred not in inside}
-        inner = sum(1 for op in members for nxt in succ[op] if nxt in inside)  # with multiplicity
-        found.append(Component(members, entries, inner))
-    return found
+    Tarjan's algorithm, iterative: it finishes a component only after every component it
+    reaches, so the components come out in reverse dependency order."""
+    index_of = {op: i for i, op in enumerate(ops)}
+    succ: list[list[int]] = [[index_of[n] for n in successors(op) if n in index_of] for op in ops]
+    n = len(ops)
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    found: list[list[int]] = []
+    counter = 0
+    for root in range(n):
+        if index[root] >= 0:
+            continue
+        work = [(root, 0)]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            v, i = work[-1]
+            if i < len(succ[v]):
+                work[-1] = (v, i + 1)
+                w = succ[v][i]
+                if index[w] < 0:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, 0))
+                elif on_stack[w] and index[w] < low[v]:
+                    low[v] = index[w]
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                if low[v] < low[parent]:
+                    low[parent] = low[v]
+            if low[v] == index[v]:
+                members = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    members.append(w)
+                    if w == v:
+                        break
+                found.append(members)
+    which = [0] * n
+    for c, members in enumerate(found):
+        for m in members:
+            which[m] = c
+    entered = [set() for _ in found]
+    inner = [0] * len(found)
+    for v in range(n):
+        for w in succ[v]:
+            if which[v] == which[w]:
+                inner[which[v]] += 1
+            else:
+                entered[which[w]].add(w)
+    result = []
+    for c in reversed(range(len(found))):
+        members = sorted(found[c])
+        result.append(Component([ops[m] for m in members], {ops[m] for m in entered[c]}, inner[c]))
+    return result
 
 
 __all__ = [

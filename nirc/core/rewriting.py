@@ -202,8 +202,26 @@ def erase_nodes(rewriter: PatternRewriter, ops: Sequence[Operation], *, keep_nam
         if session is not None and block in session.names and name is not None and name not in keep_names:
             session.names[block].release(name)
     for owner in feeders:
-        if owner.parent is not None:
+        # It lost a reader: left with none (dead) or one (which may now merge with it),
+        # it and its reader may match now; with more, no sole-reader pattern can.
+        if owner.parent is None:
+            continue
+        readers = _first_readers(owner, 2)
+        if len(readers) <= 1:
             rewriter.notify_op_modified(owner)
+            for user in readers:
+                rewriter.notify_op_modified(user)
+
+
+def _first_readers(op: Operation, limit: int) -> list[Operation]:
+    """Up to ``limit`` ops that read ``op`` (counting stops there: a node may have many)."""
+    found: list[Operation] = []
+    for result in op.results:
+        for use in result.uses:
+            found.append(use.operation)
+            if len(found) >= limit:
+                return found
+    return found
 
 
 def replace_node(
@@ -241,6 +259,13 @@ def fuse_nodes(rewriter: PatternRewriter, ops: Sequence[Operation], new: Operati
 # --------------------------------------------------------------------------- the driver
 
 
+def may_match(pattern: RewritePattern, op_type: type[Operation]) -> bool:
+    """Whether ``pattern`` may match an op of ``op_type``: it declares the op classes its
+    match is rooted at in ``root_types`` (optional; without it, any op may match)."""
+    roots = getattr(pattern, "root_types", None)
+    return roots is None or issubclass(op_type, tuple(roots))
+
+
 def pattern_name(pattern: RewritePattern) -> str:
     """How errors name a pattern: its ``name`` where it has one, else its class."""
     name = getattr(pattern, "name", None)
@@ -251,21 +276,53 @@ class PatternError(NircError):
     """A pattern raised an exception (not a :class:`NircError` of its own)."""
 
 
-@dataclass
-class _Driver:
-    patterns: Sequence[RewritePattern]
-    dispatch: Callable[[Operation], Sequence[RewritePattern]] | None
-    origin: Callable[[RewritePattern], str | None]
-    worklist: Worklist = field(default_factory=Worklist)
+def _seed(roots: Operation | Block | Sequence[Operation | Block]) -> list[Operation]:
+    items = [roots] if isinstance(roots, (Operation, Block)) else list(roots)
+    ops: list[Operation] = []
+    for item in items:
+        if isinstance(item, Block):
+            ops.extend(item.ops)
+        else:
+            ops.extend(item.walk())
+    return ops
 
-    def listener(self) -> PatternRewriterListener:
+
+class Driver:
+    """The greedy pattern driver (see :func:`apply_patterns`), for passes that interleave
+    their own rewrites: :meth:`sweep` visits ops, :meth:`drain` only those the rewrites
+    since touched, and :attr:`rewriter` is the rewriter whose changes the worklist hears
+    (give it to your own rewrites so their neighbours are revisited)."""
+
+    def __init__(
+        self,
+        patterns: Sequence[RewritePattern] = (),
+        *,
+        dispatch: Callable[[Operation], Sequence[RewritePattern]] | None = None,
+        frozen: Iterable[Operation] = (),
+        origin: Callable[[RewritePattern], str | None] = lambda p: None,
+    ):
+        self.patterns = patterns
+        self.dispatch = dispatch
+        self._by_type: dict[type, Sequence[RewritePattern]] = {}
+        self.frozen = frozenset(frozen)
+        self.origin = origin
+        self.worklist: Worklist = Worklist()
+        self.listener = self._listener()
+        self.rewriter: PatternRewriter | None = None
+        self.applied: Counter[str] = Counter()
+        self.budget = 0
+
+    def _listener(self) -> PatternRewriterListener:
         def removed(op: Operation) -> None:
             for value in op.operands:
                 owner = value.owner
                 if isinstance(owner, Operation) and owner.parent is not None:
                     self.worklist.push(owner)
-            for inner in op.walk():
-                self.worklist.remove(inner)
+            if op.regions:
+                for inner in op.walk():
+                    self.worklist.remove(inner)
+            else:
+                self.worklist.remove(op)
 
         def replaced(op: Operation, new: Sequence[SSAValue | None]) -> None:
             for result in op.results:
@@ -279,11 +336,34 @@ class _Driver:
             operation_replacement_handler=[replaced],
         )
 
-    def candidates(self, op: Operation) -> Sequence[RewritePattern]:
-        return self.dispatch(op) if self.dispatch is not None else self.patterns
+    def rewriter_at(self, op: Operation) -> PatternRewriter:
+        """The driver's rewriter, set to ``op`` (one object, reset for each op, as xDSL's
+        walker does: building a rewriter per op would cost more than most matches)."""
+        if self.rewriter is None:
+            self.rewriter = PatternRewriter(op)
+            self.rewriter.extend_from_listener(self.listener)
+        else:
+            rewriter = self.rewriter
+            rewriter.has_done_action = False
+            rewriter._current_operation = op  # pyright: ignore[reportPrivateUsage]
+            rewriter.insertion_point = InsertPoint(op.parent, op)  # type: ignore[arg-type]
+            if rewriter.name_hint is not None:
+                rewriter.name_hint = None
+        return self.rewriter
 
-    def apply_one(self, op: Operation, rewriter: PatternRewriter) -> RewritePattern | None:
-        for pattern in self.candidates(op):
+    def candidates(self, op: Operation) -> Sequence[RewritePattern]:
+        """The patterns to try on ``op``: ``dispatch(op)``, or those of :attr:`patterns`
+        whose ``root_types`` (where a pattern declares them) include its class."""
+        if self.dispatch is not None:
+            return self.dispatch(op)
+        found = self._by_type.get(type(op))
+        if found is None:
+            found = self._by_type[type(op)] = tuple(p for p in self.patterns if may_match(p, type(op)))
+        return found
+
+    def _apply_one(self, op: Operation, candidates: Sequence[RewritePattern]) -> RewritePattern | None:
+        rewriter = self.rewriter_at(op)
+        for pattern in candidates:
             try:
                 pattern.match_and_rewrite(op, rewriter)
             except NircError:
@@ -300,16 +380,33 @@ class _Driver:
                 return pattern
         return None
 
+    def sweep(self, roots: Operation | Block | Sequence[Operation | Block]) -> bool:
+        """Visit every op of ``roots`` (a block: its ops, the last first; an op: it and
+        everything inside it), then every op a rewrite touches; True if anything changed."""
+        ops = _seed(roots)
+        for op in ops:
+            self.worklist.push(op)
+        self.applied = Counter()
+        self.budget = 16 * len(ops) + 1000
+        return self.drain()
 
-def _seed(roots: Operation | Block | Sequence[Operation | Block]) -> list[Operation]:
-    items = [roots] if isinstance(roots, (Operation, Block)) else list(roots)
-    ops: list[Operation] = []
-    for item in items:
-        if isinstance(item, Block):
-            ops.extend(item.ops)
-        else:
-            ops.extend(item.walk())
-    return ops
+    def drain(self) -> bool:
+        """Visit the ops on the worklist (those rewrites touched) until none is left."""
+        changed = False
+        while self.worklist:
+            op = self.worklist.pop()
+            candidates = self.candidates(op)
+            if not candidates or op.parent is None or (self.frozen and op in self.frozen):
+                continue
+            winner = self._apply_one(op, candidates)
+            if winner is None:
+                continue
+            changed = True
+            self.applied[pattern_name(winner)] += 1
+            self.budget -= 1
+            if self.budget < 0:
+                raise _not_converging(self.applied, "in one sweep")
+        return changed
 
 
 def apply_patterns(
@@ -319,48 +416,31 @@ def apply_patterns(
     dispatch: Callable[[Operation], Sequence[RewritePattern]] | None = None,
     frozen: Iterable[Operation] = (),
     max_rounds: int = 10,
+    confirm: bool = True,
     origin: Callable[[RewritePattern], str | None] = lambda p: None,
 ) -> bool:
     """Apply ``patterns`` greedily to the ops of ``roots`` (a block: its ops; an op: it
     and everything inside it) until none applies; True if anything changed.
 
     Each sweep visits every op (the block's last first, as a stack does) and every op a
-    rewrite touches; the first pattern that changes an op wins (``dispatch`` may give
-    the patterns to try per op).  Sweeps repeat while something changes, at most
-    ``max_rounds``; within a sweep at most ``16 n + 1000`` rewrites happen for ``n`` ops.
-    Past either bound the patterns do not converge: :class:`NircError`
-    ``[pattern-convergence]`` names the pattern that applied most.  Frozen ops are never
-    the root of a match."""
+    rewrite touches (its readers, what it reads); the first pattern that changes an op
+    wins (``dispatch`` may give the patterns to try per op).  With ``confirm`` sweeps
+    repeat while something changes, at most ``max_rounds`` (a conversion whose patterns
+    each apply once per op may do without); within a sweep at most ``16 n + 1000``
+    rewrites happen for ``n`` ops.  Past either bound the patterns do not converge:
+    :class:`NircError` ``[pattern-convergence]`` names the pattern that applied most.
+    Frozen ops are never the root of a match."""
+    driver = Driver(patterns, dispatch=dispatch, frozen=frozen, origin=origin)
     changed_any = False
-    frozen_set = frozenset(frozen)
-    driver = _Driver(patterns, dispatch, origin)
-    with rewrite_session(frozen_set):
-        listener = driver.listener()
-        for _ in range(max_rounds):
-            ops = _seed(roots)
-            for op in ops:
-                driver.worklist.push(op)
-            budget = 16 * len(ops) + 1000
-            applied: Counter[str] = Counter()
-            changed = False
-            while driver.worklist:
-                op = driver.worklist.pop()
-                if op.parent is None or op in frozen_set:
-                    continue
-                rewriter = PatternRewriter(op)
-                rewriter.extend_from_listener(listener)
-                winner = driver.apply_one(op, rewriter)
-                if winner is None:
-                    continue
-                changed = True
-                applied[pattern_name(winner)] += 1
-                budget -= 1
-                if budget < 0:
-                    raise _not_converging(applied, "in one sweep")
+    with rewrite_session(driver.frozen):
+        for _ in range(max_rounds if confirm else 1):
+            changed = driver.sweep(roots)
             changed_any |= changed
             if not changed:
                 return changed_any
-        raise _not_converging(applied, f"after {max_rounds} sweeps")
+        if not confirm:
+            return changed_any
+        raise _not_converging(driver.applied, f"after {max_rounds} sweeps")
 
 
 def _not_converging(applied: Counter[str], when: str) -> NircError:

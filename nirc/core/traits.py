@@ -19,6 +19,7 @@ the same in continuous and in discrete time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from xdsl.ir import Operation
 from xdsl.traits import OpTrait
@@ -56,15 +57,27 @@ class CycleBreaker(OpTrait):
         raise NotImplementedError
 
 
+@cache
+def has(op_type: type[Operation], trait: type[OpTrait]) -> bool:
+    """Whether ops of ``op_type`` have a trait of type ``trait`` (cached per class: the
+    graph algorithms ask it of every node)."""
+    return op_type.get_trait(trait) is not None
+
+
+@cache
+def _breaker(op_type: type[Operation]) -> CycleBreaker | None:
+    return op_type.get_trait(CycleBreaker)
+
+
 def is_input(op: Operation) -> bool:
-    return op.has_trait(GraphInput)
+    return has(type(op), GraphInput)
 
 
 def is_output(op: Operation) -> bool:
-    return op.has_trait(GraphOutput)
+    return has(type(op), GraphOutput)
 
 
 def breaks_cycles(op: Operation) -> bool:
     """Whether ``op``'s output at a step does not depend on its input at that step."""
-    trait = op.get_trait(CycleBreaker)
+    trait = _breaker(type(op))
     return trait is not None and trait.breaks(op)

@@ -1,6 +1,6 @@
 """``canonicalize``: simplify a graph without changing what it computes.
 
-Applies, to a fixed point:
+Applies, to a fixed point (one sweep over the nodes, then the nodes each change touches):
 
 * every canonicalization pattern an op declares (xDSL's
   ``HasCanonicalizationPatternsTrait``; the `nir` dialect's are in
@@ -48,7 +48,7 @@ from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 from nirc.core.extension import canonicalization_patterns, extensions
 from nirc.core.gcpause import pauses_gc
 from nirc.core.graph import components, reached_from_inputs, reverse_postorder
-from nirc.core.rewriting import apply_patterns, erase_nodes, rewrite_session
+from nirc.core.rewriting import Driver, erase_nodes, rewrite_session
 from nirc.core.traits import is_input, is_output
 from nirc.dialects.nir import GraphOp, graphs
 
@@ -122,7 +122,12 @@ def _block_topological(block: Block) -> list[Operation]:
     return reverse_postorder(reversed(ops), succ)
 
 
-def cse(block: Block, frozen: set[Operation]) -> bool:
+@cache
+def _pure(op_type: type[Operation]) -> bool:
+    return op_type.has_trait(Pure)
+
+
+def cse(block: Block, frozen: set[Operation], rewriter: PatternRewriter) -> bool:
     """Merge pure nodes with the same kind, parameters and incoming edges.  In a
     topological order (where there is no cycle), so a node's operands are final before
     it is hashed and a chain of duplicates merges in one sweep; the earlier of two
@@ -130,7 +135,7 @@ def cse(block: Block, frozen: set[Operation]) -> bool:
     seen: dict[tuple, Operation] = {}
     changed = False
     for op in _block_topological(block):
-        if op in frozen or not op.has_trait(Pure) or len(op.results) != 1:
+        if op in frozen or not _pure(type(op)) or len(op.results) != 1:
             continue
         props = tuple(sorted((k, v) for k, v in op.properties.items() if k not in ("name", "metadata", "edge_ids")))
         key = (op.name, tuple(op.operands), props)
@@ -141,14 +146,13 @@ def cse(block: Block, frozen: set[Operation]) -> bool:
         if earlier is None:
             seen[key] = op
             continue
-        rewriter = PatternRewriter(op)
         rewriter.replace_all_uses_with(op.results[0], earlier.results[0])
         erase_nodes(rewriter, [op])
         changed = True
     return changed
 
 
-def dead_nodes(block: Block) -> bool:
+def dead_nodes(block: Block, rewriter: PatternRewriter) -> bool:
     """Remove the nodes from which no Output can be reached (Inputs stay)."""
     live: set[Operation] = set()
     stack = [op for op in block.ops if is_output(op) or is_input(op)]
@@ -161,7 +165,7 @@ def dead_nodes(block: Block) -> bool:
     dead = [op for op in block.ops if op not in live]
     if not dead:
         return False
-    erase_nodes(PatternRewriter(dead[0]), dead)
+    erase_nodes(rewriter, dead)
     return True
 
 
@@ -191,12 +195,17 @@ class CanonicalizePass(ModulePass):
                 found = by_type[type(node)] = self.patterns(node, extra)
             return found
 
-        # inner graphs first: dead-nodes in a graph may erase the graphs nested in it
+        # Inner graphs first: dead-nodes in a graph may erase the graphs nested in it.
+        # One sweep over the graph's nodes, then CSE and dead nodes, whose changes put
+        # the nodes around them back on the worklist, until neither finds anything.
         for graph in reversed(list(graphs(op))):
             block = graph.body.block
             frozen = protected(graph)
+            driver = Driver(dispatch=dispatch, frozen=frozen, origin=lambda p: origins.get(id(p)))
             with rewrite_session(frozen):
+                driver.sweep(block)
                 while True:
-                    apply_patterns(block, (), dispatch=dispatch, frozen=frozen, origin=lambda p: origins.get(id(p)))
-                    if not (cse(block, frozen) | dead_nodes(block)):
+                    rewriter = driver.rewriter_at(block.first_op) if block.first_op is not None else None
+                    if rewriter is None or not (cse(block, frozen, rewriter) | dead_nodes(block, rewriter)):
                         break
+                    driver.drain()

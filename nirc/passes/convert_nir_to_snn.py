@@ -118,12 +118,13 @@ class Discretize(RewritePattern):
     """A `nir` neuron, Threshold or Delay as its `snn` op under one semantics."""
 
     name = "discretize"
+    root_types = (*_NEURONS, nir.ThresholdOp, nir.DelayOp)
 
     def __init__(self, sem: Semantics):
         self.sem = sem
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
-        if not isinstance(op, (*_NEURONS, nir.ThresholdOp, nir.DelayOp)):
+        if not isinstance(op, self.root_types):
             return
         sem = self.sem
         block = op.parent_block()
@@ -205,5 +206,5 @@ class ConvertNirToSnnPass(ModulePass):
         with rewrite_session():
             for graph in found:
                 delay_back_edges(PatternRewriter(graph), graph)
-            apply_patterns(op, [Discretize(sem)])
+            apply_patterns(op, [Discretize(sem)], confirm=False)  # each node converts once
         top.attributes[DISCRETIZATION] = record(sem)

@@ -123,6 +123,7 @@ class InlineGraph(RewritePattern):
     """A nested graph with no graph inside it, by its nodes (see the module doc)."""
 
     name = "inline-graphs"
+    root_types = (nir.GraphOp,)
 
     def match_and_rewrite(self, graph_op: Operation, rewriter: PatternRewriter, /) -> None:
         if not isinstance(graph_op, nir.GraphOp) or not isinstance(graph_op.parent_op(), nir.GraphOp):
@@ -173,4 +174,4 @@ class InlineGraphsPass(ModulePass):
 
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        apply_patterns(op, [InlineGraph()])
+        apply_patterns(op, [InlineGraph()], confirm=False)  # the graph around an inlined one is revisited

@@ -128,7 +128,7 @@ class LowerComposite(RewritePattern):
     name = "lower-composite"
 
     def __init__(self, kinds: tuple[type[NodeOp], ...]):
-        self.kinds = kinds
+        self.kinds = self.root_types = kinds
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         if not isinstance(op, self.kinds):
@@ -156,4 +156,4 @@ class LowerCompositesPass(ModulePass):
 
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        apply_patterns(op, [LowerComposite(_kinds(self.only))])
+        apply_patterns(op, [LowerComposite(_kinds(self.only))], confirm=False)  # new composites are visited

@@ -67,6 +67,7 @@ class WrapRecurrence(RewritePattern):
     """A LIF/CubaLIF ⊳ Linear/Affine ⊳ same-neuron recurrence into a nested graph."""
 
     name = "nir-fuse-recurrent"
+    root_types = (nir.LIFOp, nir.CubaLIFOp)
 
     def __init__(self) -> None:
         #: per graph block, the nodes its Inputs reach (before this pass changed it)
@@ -107,5 +108,5 @@ class NirFuseRecurrentPass(ModulePass):
 
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        apply_patterns(op, [WrapRecurrence()])
+        apply_patterns(op, [WrapRecurrence()], confirm=False)  # a recurrence wraps once
 

@@ -33,6 +33,7 @@ class FuseRecurrence(RewritePattern):
     """A spiking `snn` neuron and its recurrence (weight, one-step delay) into one op."""
 
     name = "snn-fuse-recurrent"
+    root_types = (snn.LeakyOp, snn.SynapticOp)
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         rec = recurrence_at(op, "snn")
@@ -61,4 +62,4 @@ class SnnFuseRecurrentPass(ModulePass):
 
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        apply_patterns(op, [FuseRecurrence()])
+        apply_patterns(op, [FuseRecurrence()], confirm=False)  # a neuron fuses once
