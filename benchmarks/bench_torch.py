@@ -169,8 +169,8 @@ def measure(
     from nirc.dialects import nir
     from nirc.dialects.nir import top_graph
     from nirc.targets.norse.target import TARGET as NORSE
+    from nirc.targets.pygen.load import load_emitted
     from nirc.targets.snntorch.target import TARGET as SNNTORCH
-    from nirc.targets.torchgen.load import load_emitted
 
     target = {"snntorch": SNNTORCH, "norse": NORSE}[framework]
     path = CORPUS / case.file

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 import nirc
-from nirc.targets.torchgen.load import load_emitted
+from nirc.targets.pygen.load import load_emitted
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "paper"

@@ -21,7 +21,7 @@ initial states.
 
 Everything else — spikes or resets one step late, several spikes per step, a subtracting
 current-based neuron, integrate-then-leak, ``a = 1`` with a bias, a membrane output of a
-resetting neuron — is nirc's own step (:func:`nirc.targets.torchgen.neuron.explicit`),
+resetting neuron — is nirc's own step (:func:`nirc.targets.pygen.torch.neuron.explicit`),
 named in the report.
 """
 
@@ -31,9 +31,11 @@ from typing import ClassVar
 
 import numpy as np
 
-from nirc.targets.torchgen.names import literal
-from nirc.targets.torchgen.neuron import Neuron, explicit, scaled_input
-from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, zeros
+from nirc.targets.pygen.backend import Helper, NodeCode, NodeContext
+from nirc.targets.pygen.names import literal
+from nirc.targets.pygen.neuron import Neuron
+from nirc.targets.pygen.report import BIT_EXACT, ROUNDING
+from nirc.targets.pygen.torch.neuron import explicit, scaled_input
 
 FRAMEWORK = "Norse"
 RESETS = {"value": "reset_value", "subtract": "reset_subtract", "none": "no_reset"}
@@ -67,7 +69,7 @@ class NorseMapping:
     imports = ("import norse.torch as norse",)
     sequential = "norse.SequentialState"
     reserved = frozenset({"norse", "no_reset"})
-    helpers: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {"no_reset": (NO_RESET, ())}
+    helpers: ClassVar[dict[str, Helper]] = {"no_reset": (NO_RESET, ())}
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
         n = Neuron.of(ctx)
@@ -90,7 +92,7 @@ class NorseMapping:
             lines = [f"# {literal(ctx.name)}: {ctx.op.name} -> norse.IAFCell", *init, f"{ctx.attr} = norse.IAFCell({p})"]
             helpers = ("Gain",) if pre else ()
             state = ctx.var("state")
-            initial = f"norse.IAFFeedForwardState(v={zeros(tuple(d.decay.shape))})"
+            initial = f"norse.IAFFeedForwardState(v={ctx.zeros(tuple(d.decay.shape))})"
             return NodeCode(
                 lines,
                 [f"{ctx.out}, {state} = {ctx.attr}({x_in}, {state})"],
@@ -104,7 +106,7 @@ class NorseMapping:
         scale = (d.gain / k) if not d.synaptic else (d.gain * d.syn_gain / k)  # type: ignore[operator]
         init, x_in, pre = scaled_input(ctx, scale.astype(ctx.dtype))
         shape = tuple(d.decay.shape)
-        zero = zeros(shape)
+        zero = ctx.zeros(shape)
         params = {"tau_mem_inv": ctx.param("tau_mem_inv", k), "v_leak": ctx.param("v_leak", (d.bias / k).astype(ctx.dtype))}
         if d.synaptic or n.recurrent:
             syn_k = (1 - d.syn_decay).astype(ctx.dtype) if d.synaptic else np.ones_like(k)  # type: ignore[operator]

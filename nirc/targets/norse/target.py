@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nirc.targets.norse.mapping import NorseMapping
-from nirc.targets.torchgen.target import TorchTarget
+from nirc.targets.pygen.torch.target import TorchTarget
 
 
 class NorseTarget(TorchTarget):

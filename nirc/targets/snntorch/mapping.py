@@ -26,7 +26,7 @@ Which `snn` choices each expresses (measured bit for bit, §5.1):
 
 Everything else — a reset to a non-zero value, spikes one step late, several spikes per
 step, integrate-then-leak, decays outside [0, 1], a membrane output of a resetting neuron
-— is nirc's own step (:func:`nirc.targets.torchgen.neuron.explicit`), named in the report.
+— is nirc's own step (:func:`nirc.targets.pygen.torch.neuron.explicit`), named in the report.
 """
 
 from __future__ import annotations
@@ -35,9 +35,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from nirc.targets.torchgen.names import literal
-from nirc.targets.torchgen.neuron import Neuron, explicit, scaled_input
-from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, kw
+from nirc.targets.pygen.backend import Helper, NodeCode, NodeContext
+from nirc.targets.pygen.names import literal
+from nirc.targets.pygen.neuron import Neuron
+from nirc.targets.pygen.report import BIT_EXACT, ROUNDING
+from nirc.targets.pygen.source import kw
+from nirc.targets.pygen.torch.neuron import explicit, scaled_input
 
 FRAMEWORK = "snnTorch"
 
@@ -98,7 +101,7 @@ class SnnTorchMapping:
     imports = ("import snntorch as snn",)
     sequential = None  # snnTorch's neurons return (spikes, state...): a loop over the layers reads better
     reserved = frozenset({"snn", "heaviside"})
-    helpers: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {"heaviside": (HEAVISIDE, ())}
+    helpers: ClassVar[dict[str, Helper]] = {"heaviside": (HEAVISIDE, ())}
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
         n = Neuron.of(ctx)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from nirc.targets.pygen.torch.target import TorchTarget
 from nirc.targets.snntorch.mapping import SnnTorchMapping
-from nirc.targets.torchgen.target import TorchTarget
 
 
 class SnnTorchTarget(TorchTarget):

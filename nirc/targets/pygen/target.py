@@ -1,4 +1,22 @@
-"""The torch targets' common object: options, compile to `snn`, write the artefacts."""
+"""The common object of the Python targets: options, compile to `snn`, write the artefacts.
+
+A framework's target is a subclass naming its ``backend`` (a
+:class:`~nirc.targets.pygen.backend.Backend`, usually through a backend's own subclass such
+as :class:`nirc.targets.pygen.torch.target.TorchTarget`) and its ``mapping`` (a
+:class:`~nirc.targets.pygen.backend.Mapping`), registered in the framework's extension.
+Everything else is here:
+
+* the options ``--semantics`` (a profile, default ``nir``), ``--dt`` (default the
+  profile's) and ``--dtype`` (float32, float64);
+* :meth:`PythonTarget.discretize`: ``nir-to-snn{dt semantics}``, or the recorded semantics
+  of a model already discrete-time (then only ``snn-fuse-recurrent``), then
+  ``inline-graphs``, so the graph walk sees one flat, fused `snn` graph;
+* :meth:`PythonTarget.generate`: the walk, a compile check of the source, the report;
+* :meth:`PythonTarget.emit`: ``model.py``, ``weights.npz`` and ``report.json`` into OUTDIR
+  all or nothing (:func:`nirc.io.atomic.replace_dir`), replacing an OUTDIR only where its
+  report says this target wrote it;
+* :meth:`PythonTarget.summary`: the lines ``nir-translate`` prints.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +27,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
@@ -24,11 +41,17 @@ from nirc.io.atomic import replace_dir
 from nirc.passes.inline_graphs import InlineGraphsPass
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
-from nirc.targets.torchgen.model import Generated, Mapping, generate
-from nirc.targets.torchgen.node import BIT_EXACT
+from nirc.targets.pygen import report as reports
+from nirc.targets.pygen import weights
+from nirc.targets.pygen.backend import Backend, Mapping
+from nirc.targets.pygen.load import MODEL
+from nirc.targets.pygen.walk import Generated, generate
 
-#: The files a torch target writes into OUTDIR.
-MODEL, WEIGHTS, REPORT = "model.py", "weights.npz", "report.json"
+#: The files a Python target writes into OUTDIR.
+WEIGHTS, REPORT = weights.FILE, reports.REPORT
+
+#: The run dtypes a generated model takes.
+DTYPES = ("float32", "float64")
 
 
 def _dt(text: str) -> float:
@@ -42,11 +65,12 @@ def _dt(text: str) -> float:
     return value
 
 
-class TorchTarget:
-    """A framework target: ``nir-to-snn{dt semantics}``, then :func:`generate` with the
-    framework's :class:`Mapping`."""
+class PythonTarget:
+    """A framework target: ``nir-to-snn{dt semantics}``, then the graph walk
+    (:func:`~nirc.targets.pygen.walk.generate`) with the target's backend and mapping."""
 
     name: str
+    backend: Backend
     mapping: Mapping
 
     def __init__(self) -> None:
@@ -59,7 +83,7 @@ class TorchTarget:
                 default=None,
             ),
             TargetOption("dt", "the time step in seconds (default: the profile's, 1e-4 for most)", type=_dt, default=None),
-            TargetOption("dtype", "the float type the emitted model runs in (default float32)", choices=("float32", "float64"), default="float32"),
+            TargetOption("dtype", "the float type the emitted model runs in (default float32)", choices=DTYPES, default="float32"),
         )
 
     # ------------------------------------------------------------------ compile
@@ -82,55 +106,45 @@ class TorchTarget:
             pipeline = NirToSnnPass(dt=profile.dt if dt is None else dt, semantics=profile.name)
             sem = pipeline.resolved()
             pipeline.apply(Context(), module)
-        # The generated forward is flat: nested graphs (snnTorch exports every RLeaky and
-        # RSynaptic as one) join the graph around them, exactly now that every cycle has
-        # its one-step delay.
+        # The generated step is flat: nested graphs (a framework may export every
+        # recurrent neuron as one) join the graph around them, exactly now that every
+        # cycle has its one-step delay.
         InlineGraphsPass().apply(Context(), module)
         verify_module(module)
         return module, sem
 
-    def generate(self, module: ModuleOp, semantics: str | None = None, dt: float | None = None, dtype: str = "float32") -> tuple[Generated, dict[str, Any]]:
-        """The generated module and the report, without writing anything."""
-        if dtype not in ("float32", "float64"):
-            raise NircError(f"dtype must be float32 or float64, got {dtype!r}", rule="semantics")
-        discrete, sem = self.discretize(module, semantics, dt)
-        chosen = {k: v for k, v in dataclasses.asdict(sem).items() if k not in ("source", "dtype")}
-        header = [
+    def header(self, sem: Semantics, dtype: str) -> list[str]:
+        """The comment and docstring the generated file starts with."""
+        return [
             f"# Generated by nirc {__version__} (nir-translate --target={self.name}); regenerate rather than edit.",
             f'"""A spiking network for {self.name}, generated by nirc from a NIR model.',
             "",
             f"It reproduces the discretization in SEMANTICS (a nirc semantics profile, dt = {float(sem.dt)!r} s), in {dtype}:",
             "",
             "    from model import load",
-            "    net = load()             # the weights come from weights.npz beside this file",
+            f"    net = load()             # the weights come from {WEIGHTS} beside this file",
             "    y = net(x)               # x: (time, batch, *input shape)",
             "",
             "NODE_NAMES maps the identifiers below to the model's node names.",
             '"""',
         ]
-        generated = generate(discrete, self.mapping, dtype, header, chosen)
+
+    def generate(self, module: ModuleOp, semantics: str | None = None, dt: float | None = None, dtype: str = "float32") -> tuple[Generated, dict[str, Any]]:
+        """The generated module and the report, without writing anything."""
+        if dtype not in DTYPES:
+            raise NircError(f"dtype must be float32 or float64, got {dtype!r}", rule="semantics")
+        discrete, sem = self.discretize(module, semantics, dt)
+        chosen = {k: v for k, v in dataclasses.asdict(sem).items() if k not in ("source", "dtype")}
+        generated = generate(discrete, self.backend, self.mapping, dtype, self.header(sem, dtype), chosen)
         compile(generated.source, MODEL, "exec")  # a bug of the generator, never the user's: fail here, not in their hands
-        exact = all(node["exact"] == BIT_EXACT for node in generated.nodes)
-        report = {
-            "target": self.name,
-            "ok": True,
-            "format": f"nirc-{self.name}-1",
-            "semantics": sem.name,
-            "dt": sem.dt,
-            "dtype": dtype,
-            "files": [MODEL, WEIGHTS],
-            "parameters": int(sum(a.size for a in generated.weights.values())),
-            "bit_exact": exact,
-            "nodes": generated.nodes,
-        }
-        return generated, report
+        return generated, reports.build(self.name, sem, dtype, generated.weights, generated.nodes)
 
     def emit(self, module: ModuleOp, outdir: str | os.PathLike[str], **options: Any) -> dict[str, Any]:
         generated, report = self.generate(module, **options)
 
         def fill(tmp: Path) -> None:
             (tmp / MODEL).write_text(generated.source, encoding="utf-8")
-            np.savez(tmp / WEIGHTS, **generated.weights)
+            weights.write(tmp / WEIGHTS, generated.weights)
             (tmp / REPORT).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
 
         replace_dir(outdir, fill, self._owned)
@@ -138,21 +152,9 @@ class TorchTarget:
 
     def _owned(self, outdir: Path) -> bool:
         try:
-            return json.loads((outdir / REPORT).read_text()).get("format") == f"nirc-{self.name}-1"
+            return json.loads((outdir / REPORT).read_text()).get("format") == reports.report_format(self.name)
         except (OSError, ValueError, AttributeError):
             return False
 
     def summary(self, report: dict[str, Any]) -> list[str]:
-        nodes = report.get("nodes", [])
-        explicit = [n for n in nodes if n.get("note")]
-        lines = [
-            f"semantics {report.get('semantics')} at dt = {report.get('dt')} s, {report.get('dtype')}; "
-            f"{len(nodes)} nodes, {report.get('parameters')} parameters in {WEIGHTS}",
-        ]
-        for n in explicit:
-            lines.append(f"node {n['node']!r}: {n['module']} ({n['note']})")
-        lines.append(
-            "every node bit-exact against nir-run" if report.get("bit_exact")
-            else "some nodes (matrix products at least) round differently from nir-run in the last bits: see report.json"
-        )
-        return lines
+        return reports.summary(report)

@@ -1,13 +1,17 @@
 '''The explicit torch modules a generated model may need, as source text.
 
-Each is printed into the generated file only where used, so the file stands alone (it
+Each is printed into the generated file only where used (by name in
+:attr:`~nirc.targets.pygen.backend.NodeCode.helpers`), so the file stands alone (it
 needs torch, numpy and the framework, not nirc).  They follow the `snn` dialect's
-reference semantics (``nirc/interp/snn.py``) operation for operation, in the same order,
+reference semantics (``nirc/dialects/snn/kernels.py``, the neuron step of
+``nirc/core/neuron.py``) operation for operation, in the same order,
 so they compute the same numbers as ``nir-run`` (``docs/notes/simulator-frameworks.md``
 §5.3 checked :data:`EXACT_NEURON` on all 384 combinations of the choices, bit for bit).
 '''
 
 from __future__ import annotations
+
+from nirc.targets.pygen.backend import Helper
 
 COUNT_SPIKES = '''
 def count_spikes(v, threshold, compare=">", multi_spike=False):
@@ -137,22 +141,10 @@ class Gain(nn.Module):
 '''
 
 #: name -> (source, names of the helpers it uses)
-HELPERS: dict[str, tuple[str, tuple[str, ...]]] = {
+HELPERS: dict[str, Helper] = {
     "count_spikes": (COUNT_SPIKES, ()),
     "ExactNeuron": (EXACT_NEURON, ("count_spikes",)),
     "Delay": (DELAY, ()),
     "Gain": (GAIN, ()),
 }
 
-
-def closure(names: set[str], table: dict[str, tuple[str, tuple[str, ...]]]) -> list[str]:
-    """The helpers ``names`` need from ``table`` (:data:`HELPERS` and a framework's own),
-    dependencies first, in the table's order."""
-    want: set[str] = set()
-    stack = list(names)
-    while stack:
-        name = stack.pop()
-        if name not in want:
-            want.add(name)
-            stack.extend(table[name][1])
-    return [name for name in table if name in want]

@@ -1,47 +1,17 @@
-"""What every framework's neuron mapping shares: the op's numbers in the run dtype, the
-input scaling, and the explicit fallback (:data:`~nirc.targets.torchgen.helpers.EXACT_NEURON`)."""
+"""What every torch framework's neuron mapping shares: the input scaling in front of a
+framework's neuron, and nirc's own step where the framework's neuron computes something
+else (:func:`explicit`, the helper :data:`~nirc.targets.pygen.torch.helpers.EXACT_NEURON`).
+The op's numbers are :class:`nirc.targets.pygen.neuron.Neuron`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from nirc.core.neuron import DiscreteNeuron
-from nirc.dialects import snn
-from nirc.targets.torchgen.names import literal
-from nirc.targets.torchgen.node import BIT_EXACT, ROUNDING, NodeCode, NodeContext, describe
-
-
-@dataclass
-class Neuron:
-    """An `snn` neuron op's numbers, in the run dtype."""
-
-    d: DiscreteNeuron
-    w_rec: np.ndarray | None
-    b_rec: np.ndarray | None
-
-    @classmethod
-    def of(cls, ctx: NodeContext) -> Neuron:
-        d = ctx.op.discrete().astype(ctx.dtype)  # type: ignore[attr-defined]
-        recurrent = isinstance(ctx.op, (snn.RLeakyOp, snn.RSynapticOp))
-        return cls(d, ctx.array("w_rec") if recurrent else None, ctx.array("b_rec") if recurrent else None)
-
-    @property
-    def recurrent(self) -> bool:
-        return self.w_rec is not None
-
-    @property
-    def value_zero(self) -> bool:
-        """Resets to exactly 0 (``reset = value`` with ``v_reset = 0``)."""
-        return self.d.reset == "value" and self.d.v_reset is not None and bool(np.all(self.d.v_reset == 0))
-
-    def threshold_for_strict(self) -> np.ndarray:
-        """θ for a framework that spikes at ``v > θ``: θ itself for ``>``, the float just
-        below θ for ``>=`` (``v >= θ`` iff ``v > nextafter(θ, -inf)``: exact)."""
-        assert self.d.threshold is not None
-        theta = self.d.threshold
-        return theta if self.d.compare == ">" else np.nextafter(theta, np.asarray(-np.inf, theta.dtype))
+from nirc.targets.pygen.backend import NodeCode, NodeContext
+from nirc.targets.pygen.names import literal
+from nirc.targets.pygen.neuron import Neuron
+from nirc.targets.pygen.report import BIT_EXACT, ROUNDING
+from nirc.targets.pygen.source import describe
 
 
 def scaled_input(ctx: NodeContext, gain: np.ndarray, bias: np.ndarray | None = None) -> tuple[list[str], str, tuple[str, ...] | None]:

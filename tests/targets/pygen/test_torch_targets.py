@@ -42,9 +42,10 @@ from nirc.core.errors import NircError
 from nirc.dialects.snn.discretization import DISCRETIZATION, record
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.targets.norse.target import TARGET as NORSE
+from nirc.targets.pygen.load import load_emitted
+from nirc.targets.pygen.names import Namer
+from nirc.targets.pygen.torch.backend import TORCH
 from nirc.targets.snntorch.target import TARGET as SNNTORCH
-from nirc.targets.torchgen.load import load_emitted
-from nirc.targets.torchgen.names import Namer
 
 TARGETS = {"snntorch": SNNTORCH, "norse": NORSE}
 FRAMEWORKS = list(TARGETS)
@@ -455,14 +456,14 @@ def test_reserved_names_cover_nn_module() -> None:
     layer: every public attribute of the installed torch's nn.Module is reserved."""
     from torch import nn
 
-    from nirc.targets.torchgen.names import RESERVED
+    from nirc.targets.pygen.torch.backend import RESERVED
 
     public = {n for n in dir(nn.Module) if not n.startswith("_")} | set(vars(nn.Module()))
     assert {n for n in public if not n.startswith("_")} <= RESERVED
 
 
 def test_namer_makes_distinct_safe_identifiers() -> None:
-    namer = Namer()
+    namer = Namer(TORCH.reserved)
     got = [namer.fresh(n) for n in ["a.b", "a_b", "a-b", "class", "forward", "x", "1", "", "🙂", "print"]]
     assert len(set(got)) == len(got)
     assert all(g.isidentifier() for g in got)

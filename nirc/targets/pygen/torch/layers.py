@@ -1,6 +1,7 @@
-"""The time-invariant ops, ``snn.threshold`` and ``snn.delay`` as torch code.
+"""The time-invariant ops, ``snn.threshold`` and ``snn.delay`` as torch code: the torch
+backend's :attr:`~nirc.targets.pygen.backend.Backend.ops` (:data:`LAYERS`).
 
-They mean the same in every framework: ``nn.Linear``, ``nn.Conv1d``/``nn.Conv2d``,
+They mean the same in every torch framework: ``nn.Linear``, ``nn.Conv1d``/``nn.Conv2d``,
 ``nn.AvgPool2d(divisor_override=1)`` for a sum pooling (a window's sum), ``nn.Flatten``,
 a multiplication for Scale.  Matrix products, convolutions and poolings are torch's own:
 they add in another order than numpy, so they round differently in the last bits
@@ -15,8 +16,10 @@ from xdsl.dialects.builtin import StringAttr
 
 from nirc.core.shapes import per_dim
 from nirc.dialects import nir, snn
-from nirc.targets.torchgen.names import literal
-from nirc.targets.torchgen.node import ROUNDING, NodeCode, NodeContext, describe, kw
+from nirc.targets.pygen.backend import NodeCode, NodeContext
+from nirc.targets.pygen.names import literal
+from nirc.targets.pygen.report import ROUNDING
+from nirc.targets.pygen.source import describe, kw
 
 
 def _matrix(ctx: NodeContext) -> NodeCode:
@@ -123,6 +126,7 @@ def _threshold(ctx: NodeContext) -> NodeCode:
 
 
 def delay_init(ctx: NodeContext) -> list[str]:
+    """The construction of a ``Delay`` (a delay in a chain of nodes, or one closing a cycle)."""
     steps = ctx.op.param("steps")  # type: ignore[attr-defined]
     return [
         ctx.comment(f"Delay of {describe(steps)} steps"),
