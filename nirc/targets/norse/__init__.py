@@ -1,1 +1,1 @@
-"""The Norse target: ``nir-translate IN --target=norse -o OUTDIR`` (docs/targets/norse.md)."""
+"""The Norse target: ``nir-translate IN --target=norse -o OUTDIR`` (docs/targets/torch.md)."""

@@ -1,1 +1,1 @@
-"""The snnTorch target: ``nir-translate IN --target=snntorch -o OUTDIR`` (docs/targets/snntorch.md)."""
+"""The snnTorch target: ``nir-translate IN --target=snntorch -o OUTDIR`` (docs/targets/torch.md)."""
