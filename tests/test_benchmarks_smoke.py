@@ -45,7 +45,7 @@ def test_bench_speck_quick_prints_tables() -> None:
     if "skipped: no model at" in out:  # the paper corpus is not beside the repository
         return
     assert "| stage " in out and "| % of nir-translate |" in out  # the compile-stage table
-    for stage in ("read (`nirc.read`)", "canonicalize", "speck-legalize", "speck-quantize", "speck-place",
+    for stage in ("read (`nirc.read`)", "canonicalize", "convert-nir-to-snn", "convert-snn-to-speck", "quantize", "speck-place",
                   "verify after speck-place", "spike agreement", "emit: ", "`nir-translate --target=speck` (process wall)"):  # fmt: skip
         assert f"| {stage}" in out or f"|   {stage}" in out or f"| **{stage}" in out, stage
     assert "| model " in out and "| steps/s |" in out and "| vs float nir |" in out  # the interpreter table

@@ -108,6 +108,10 @@ def load_ref(value: Ref, ext: str, what: str) -> Any:
 
 _registered: dict[str, Extension] = {}
 _failed: dict[str, str] = {}
+#: extension name -> the distribution (package) that installed it
+_distribution: dict[str, str] = {}
+#: the distribution of nirc itself, whose extensions are not plugins
+NIRC = "nirc"
 
 
 def register(extension: Extension) -> None:
@@ -146,11 +150,15 @@ def extensions() -> tuple[Extension, ...]:
     """Every extension: the installed ones by entry-point name, then the registered."""
     found: dict[str, Extension] = {}
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
-        if ep.name in found or ep.name in _registered:
-            continue
         ext = _load_entry_point(ep)
-        if ext is not None:
-            found[ep.name] = ext
+        if ext is None or ext.name in _registered:
+            continue
+        if ext.name in found:
+            raise NircError(f"two installed packages register an extension named '{ext.name}'", rule="plugin")
+        found[ext.name] = ext
+        dist = getattr(ep, "dist", None)
+        if dist is not None:
+            _distribution[ext.name] = dist.name
     found.update(_registered)
     if "nir" not in found:
         raise NircError(
@@ -158,6 +166,27 @@ def extensions() -> tuple[Extension, ...]:
             rule="plugin",
         )
     return tuple(found.values())
+
+
+def is_plugin(extension: str | None) -> bool:
+    """Whether ``extension`` comes from another package than nirc (or was registered
+    in-process): its failures are its own, not nirc's."""
+    extensions()
+    return extension is not None and _distribution.get(extension) != NIRC
+
+
+def blame(kind: str, name: str, exc: BaseException) -> NircError | None:
+    """The error to report when ``name`` (a ``pass``, ``pipeline``, ``target``) raised
+    ``exc``: a plugin's component is named with its plugin (``[plugin]``); for nirc's
+    own, None (the tools report that as nirc's internal error)."""
+    if isinstance(exc, NircError):
+        return None
+    owner = owner_of(kind, name)
+    if owner is None and kind == "pass":
+        owner = owner_of("pipeline", name)
+    if not is_plugin(owner):
+        return None
+    return NircError(f"{kind} '{name}' of plugin '{owner}' failed: {type(exc).__name__}: {exc}", rule="plugin")
 
 
 def failures() -> dict[str, str]:
@@ -248,7 +277,18 @@ def kernel_table() -> tuple[dict[type, type], dict[str, str]]:
             broken[ext.name] = err.message
             continue
         table.update(kernels)
+        for kernel in kernels.values():
+            _kernel_owner[kernel] = ext.name
     return table, broken
+
+
+_kernel_owner: dict[type, str] = {}
+
+
+def kernel_owner(kernel: type) -> str | None:
+    """The extension that registers a kernel class."""
+    kernel_table()
+    return _kernel_owner.get(kernel)
 
 
 def kernel_for(op_class: type) -> type | None:

@@ -81,3 +81,16 @@ def breaks_cycles(op: Operation) -> bool:
     """Whether ``op``'s output at a step does not depend on its input at that step."""
     trait = _breaker(type(op))
     return trait is not None and trait.breaks(op)
+
+
+@dataclass(frozen=True)
+class Quantizable(OpTrait):
+    """The op is a whole layer that ``quantize`` scales to integers on its own (a chip's
+    core, say): ``roles`` gives each parameter's role — ``weight``, ``bias`` or
+    ``threshold`` (a positive threshold never rounds to 0) — whose bit width the pass's
+    options set; one factor (per layer, or per output channel along the first axis)
+    multiplies them all, and the op records it in its ``scale`` property.  A layer that
+    spans several ops (an `snn` neuron and the weights that feed it) needs no trait: the
+    pass finds those itself."""
+
+    roles: tuple[tuple[str, str], ...]

@@ -22,7 +22,7 @@ import numpy as np
 from xdsl.ir import Operation, SSAValue
 
 from nirc.core.errors import NircError
-from nirc.core.extension import kernel_for, kernel_table
+from nirc.core.extension import is_plugin, kernel_for, kernel_owner, kernel_table
 from nirc.core.graph import components, schedule_order
 from nirc.core.kernel import Kernel
 from nirc.core.node import NodeOp, shape_of
@@ -38,7 +38,22 @@ def make_kernel(op: Operation, sem: Semantics, path: str) -> Kernel:
         _, broken = kernel_table()
         why = "".join(f"; {reason}" for reason in broken.values())
         raise NircError(f"'{op.name}' has no reference semantics (no registered extension gives it a kernel{why})", rule="interp", node=path)
-    return cls(op, sem)
+    try:
+        return cls(op, sem)
+    except Exception as exc:
+        raise _blamed(cls, op, path, exc) from exc
+
+
+def _blamed(cls: type, op: Operation, path: str, exc: Exception) -> Exception:
+    """A plugin's kernel that raised, named with its plugin; nirc's own as it is."""
+    owner = kernel_owner(cls)
+    if isinstance(exc, NircError) or not is_plugin(owner):
+        return exc
+    return NircError(f"the kernel of {op.name} ({cls.__name__}, plugin '{owner}') failed: {type(exc).__name__}: {exc}", rule="plugin", node=path)
+
+
+def _path(op: Operation) -> str:
+    return op.properties["name"].data  # type: ignore[union-attr]
 
 
 class GraphKernel(Kernel):
@@ -168,7 +183,10 @@ class Executor:
                     values[res] = y
             else:
                 xs = [values[v] for v in op.operands] or [self._zeros_in(op, time)]
-                values[op.results[0]] = kernel.run(self._sum(xs))
+                try:
+                    values[op.results[0]] = kernel.run(self._sum(xs))
+                except Exception as exc:
+                    raise _blamed(type(kernel), op, _path(op), exc) from exc
         return {
             out.nir_name: self._sum([values[v] for v in out.inputs])
             if out.inputs
@@ -218,7 +236,10 @@ class Executor:
             for res, y in zip(op.results, kernel.step_many(xs), strict=True):
                 now[res] = y
         else:
-            now[op.results[0]] = kernel.step(self._sum(xs))
+            try:
+                now[op.results[0]] = kernel.step(self._sum(xs))
+            except Exception as exc:
+                raise _blamed(type(kernel), op, _path(op), exc) from exc
 
     # ----------------------------------------------------------------- one step
     def step(self, inputs: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -14,6 +14,7 @@ EXTENSION = Extension(
         "snn-fuse-recurrent": "nirc.passes.snn_fuse_recurrent:SnnFuseRecurrentPass",
         "nir-fuse-recurrent": "nirc.passes.nir_fuse_recurrent:NirFuseRecurrentPass",
         "inline-graphs": "nirc.passes.inline_graphs:InlineGraphsPass",
+        "quantize": "nirc.passes.quantize:QuantizePass",
     },
     pipelines={
         "nir-to-snn": "nirc.passes.nir_to_snn:NirToSnnPass",

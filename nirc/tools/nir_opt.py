@@ -28,7 +28,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 from nirc.core.context import make_context
 from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
 from nirc.core.errors import NircError
-from nirc.core.extension import Component, passes, pipelines
+from nirc.core.extension import Component, blame, passes, pipelines
 from nirc.core.pipeline import coerce_numbers
 from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.atomic import atomic_text_file
@@ -115,6 +115,11 @@ class NirOptMain(xDSLOptMain):
         arg_parser.add_argument(
             "--print-ir-after-all", action="store_true", help="print the IR after every pass"
         )
+        arg_parser.add_argument(
+            "--patterns", action="append", default=[], metavar="FILE",
+            help="apply the rewrite patterns of a pattern file, then check its legality rules (after the other passes; "
+            "repeatable; docs/patterns.md)",
+        )
         named = pipelines()
         group = arg_parser.add_argument_group("passes (also usable in -p)")
         for name, component in passes().items():
@@ -154,9 +159,15 @@ class NirOptMain(xDSLOptMain):
         if flags:
             spec = ",".join([s for s in (spec, *flags) if s])
         passes = build_pipeline(dict(self.available_passes), spec) if spec else ()
+        if self.args.patterns:
+            apply = self.available_passes.get("apply-patterns")
+            if apply is None:
+                raise UsageError("--patterns needs the apply-patterns pass, which no registered extension provides")
+            passes = (*passes, *(apply()(file=path) for path in self.args.patterns))  # type: ignore[call-arg]
         print_after = self.args.print_between_passes or self.args.print_ir_after_all
 
         def callback(previous: ModulePass | None, module: ModuleOp, following: ModulePass | None) -> None:
+            self._running = following  # the pass apply_passes blames if it raises
             if previous is None:
                 return  # the frontends hand over verified modules
             verify_module(module)
@@ -168,6 +179,18 @@ class NirOptMain(xDSLOptMain):
 
     def _blob_threshold(self) -> int | None:
         return None if self.args.blob_threshold < 0 else self.args.blob_threshold
+
+    def apply_passes(self, prog: ModuleOp) -> None:
+        """Run the pipeline; a plugin's pass that raises is named with its plugin."""
+        self._running: ModulePass | None = None
+        try:
+            super().apply_passes(prog)
+        except Exception as exc:
+            running = self._running
+            err = blame("pass", running.name, exc) if running is not None else None
+            if err is None:
+                raise
+            raise err from exc
 
     # ---------------------------------------------------------------- driver
     def run(self) -> None:  # type: ignore[override]

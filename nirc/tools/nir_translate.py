@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
 from nirc.core.errors import Violations
+from nirc.core.extension import blame
 from nirc.core.extension import targets as registered_targets
 from nirc.io.atomic import atomic_text_file
 from nirc.io.files import read, write
@@ -96,13 +97,19 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.output is None:
         raise UsageError("--target needs -o OUTDIR")
     options = {opt.keyword: getattr(args, f"target_{opt.keyword}") for opt in getattr(target, "options", ())}
+    model = read(args.input_file)
     try:
-        report = target.emit(read(args.input_file), args.output, **options)  # type: ignore[union-attr]
+        report = target.emit(model, args.output, **options)  # type: ignore[union-attr]
     except Violations as err:
         err.in_file(args.input_file)
         if args.report == "json":
             print(json.dumps(err.to_json(), indent=1))
         raise
+    except Exception as exc:  # a plugin's target is named with its plugin
+        err = blame("target", args.target, exc)
+        if err is None:
+            raise
+        raise err from exc
     if args.report == "json":
         print(json.dumps(report, indent=1))
     else:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
 from xdsl.dialects.builtin import StringAttr, UnitAttr
 from xdsl.ir import Dialect, Operation
 from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
@@ -90,6 +91,9 @@ class SnnNeuronOp(ElementwiseOp):
     order = prop_def(StringAttr)
     multi_spike = opt_prop_def(UnitAttr)
     output_kind = opt_prop_def(StringAttr, prop_name="output")
+    #: The factor ``quantize`` multiplied the layer's parameters by (its integers are
+    #: ``round(float * scale)``): one number, or one per neuron.
+    scale = opt_prop_def(DenseAttr)
 
     @classmethod
     def property_order(cls) -> tuple[str, ...]:
@@ -106,6 +110,7 @@ class SnnNeuronOp(ElementwiseOp):
             "multi_spike",
             "output",
             *(("w_rec", "b_rec") if cls.RECURRENT else ()),
+            "scale",
             "metadata",
             "edge_ids",
         )
@@ -155,6 +160,9 @@ class SnnNeuronOp(ElementwiseOp):
                 raise NodeError("snn-choice", f"'{key}' needs a threshold: this neuron does not reset")
         if not self.resets and self.multi_spike is not None:
             raise NodeError("snn-choice", "'multi_spike' needs a threshold: this neuron does not reset")
+        scale = self.opt_param("scale")
+        if scale is not None and (scale.shape not in ((), shape) or not (np.isfinite(scale).all() and (scale > 0).all())):
+            raise NodeError("snn-scale", f"scale is one finite number > 0, or one per neuron (shape {list(shape)})")
         if self.RECURRENT and self.choice("output") != "spikes":
             raise NodeError("snn-choice", f"{self.name} feeds back its spikes: it needs a threshold and output = \"spikes\"")
 

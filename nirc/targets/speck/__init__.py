@@ -4,9 +4,10 @@
 The pieces, in the order a model meets them:
 
 * :mod:`~nirc.targets.speck.resources` — the chip as data;
-* :mod:`~nirc.targets.speck.rules` — the layers of a `nir` graph and the design rules;
-* passes ``speck-legalize``, ``speck-quantize``, ``speck-place`` (the named pipeline
-  ``nir-to-speck``) — the decisions;
+* :mod:`~nirc.targets.speck.rules` — the layers of a discrete-time graph and the design rules;
+* ``legality.pat`` — what one core computes, in nirc's pattern language;
+* passes ``convert-snn-to-speck``, nirc's generic ``quantize`` configured for the chip,
+  ``speck-place`` (the named pipeline ``nir-to-speck``) — the decisions;
 * :mod:`nirc.targets.speck.kernels` — what the chip computes, so ``nir-run`` predicts it;
 * :mod:`~nirc.targets.speck.emit` — the samna configuration, printed.
 

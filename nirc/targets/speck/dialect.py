@@ -1,7 +1,9 @@
 """The `speck` dialect: one op per SynSense Speck (DynapCNN) core.
 
-``speck-legalize`` builds it from a `nir` graph; ``speck-quantize`` turns its float
-parameters into the chip's integers; ``speck-place`` assigns each layer a core.  The
+``convert-snn-to-speck`` builds it from an `snn` graph; ``quantize`` (configured as
+``nir-to-speck`` does: int8 weights and biases, int16 thresholds, one scale per layer)
+turns its float parameters into the chip's integers; ``speck-place`` assigns each
+layer a core.  The
 ops live in a ``nir.graph`` beside its ``nir.input``/``nir.output`` (and a ``nir.flatten``
 where the model's output is 1-D).
 
@@ -14,7 +16,7 @@ counts ``x[t]`` (``C_in × H × W``) arriving from its source::
     v[t] = v[t] - n[t] threshold    (reset = "subtract")  or  0 where n[t] > 0  ("zero")
     v[t] = max(v[t], threshold_low)               # where a floor is set
 
-With integer parameters (after ``speck-quantize``: int8 ``weight`` and ``bias``, int16
+With integer parameters (after ``quantize``: int8 ``weight`` and ``bias``, int16
 ``threshold`` and ``threshold_low``) the state is an integer and saturates at the
 16-bit range.  ``docs/targets/speck.md`` says where this model of the event-driven chip
 is exact and where it is not.
@@ -32,7 +34,7 @@ from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
 from nirc.core.dense import DenseAttr
 from nirc.core.node import NodeError, Shape, ValueNodeOp, shape_of
 from nirc.core.shapes import conv_output_spatial, per_dim
-from nirc.core.traits import DiscreteTime
+from nirc.core.traits import DiscreteTime, Quantizable
 from nirc.targets.speck.resources import SPECK as CHIP
 
 RESETS = ("subtract", "zero")
@@ -44,7 +46,10 @@ class LayerOp(ValueNodeOp):
     neurons with one threshold (see the module docstring for the step)."""
 
     name = "speck.layer"
-    traits = traits_def(DiscreteTime())
+    traits = traits_def(
+        DiscreteTime(),
+        Quantizable((("weight", "weight"), ("bias", "bias"), ("threshold", "threshold"), ("threshold_low", "threshold"))),
+    )
     PARAMS: ClassVar[tuple[str, ...]] = ("weight", "bias", "threshold", "stride", "padding", "pool")
     #: ``threshold_low``: the membrane's floor (absent: none; the chip's state then
     #: saturates at its 16-bit minimum).
@@ -59,7 +64,7 @@ class LayerOp(ValueNodeOp):
     padding = prop_def(DenseAttr)
     pool = prop_def(DenseAttr)
     reset = prop_def(StringAttr)
-    #: The factor ``speck-quantize`` multiplied the float parameters by (integers = round(float * scale)).
+    #: The factor ``quantize`` multiplied the float parameters by (integers = round(float * scale)).
     scale = opt_prop_def(DenseAttr)
     #: The core ``speck-place`` chose.
     core = opt_prop_def(IntegerAttr)

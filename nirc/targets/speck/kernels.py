@@ -1,9 +1,11 @@
 """Reference semantics of the `speck` dialect: what a Speck core computes per time step.
 
-The step is in :mod:`nirc.dialects.speck`.  A float layer (before ``speck-quantize``)
+The step is in :mod:`nirc.targets.speck.dialect`.  A float layer (before ``quantize``)
 runs in the interpreter's dtype; an integer layer runs in exact integer arithmetic
 (float64 holds every sum of int8 weights times spike counts exactly) with the state
-saturating at the 16-bit range, as the chip's 16-bit neuron memory does.
+saturating at the 16-bit range, as the chip's 16-bit neuron memory does.  The spikes
+and the reset are nirc's one neuron step's (:func:`~nirc.core.neuron.count_spikes`,
+:func:`~nirc.core.neuron.apply_reset`): several per step at ``v >= threshold``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from nirc.core.kernel import Kernel
+from nirc.core.neuron import apply_reset, count_spikes
 from nirc.core.semantics import Semantics
 from nirc.dialects.nir.kernels import CONV_CHUNK_ELEMENTS, conv_nd
 from nirc.targets.speck import dialect as speck
@@ -20,7 +23,10 @@ _STATE_MIN, _STATE_MAX = SPECK.int_range(SPECK.state_bits)
 
 
 class LayerKernel(Kernel):
+    """One core: pooling, convolution, the integrate-and-fire step; records ``v``."""
+
     stateful = True
+    states = ("v",)
 
     def __init__(self, op: speck.LayerOp, sem: Semantics):
         super().__init__(op, sem)
@@ -56,13 +62,14 @@ class LayerKernel(Kernel):
         """Spike counts and the state after reset and clamp, from the integrated state."""
         if self.integer:
             v = np.clip(v, _STATE_MIN, _STATE_MAX)
-        n = np.where(v >= self.theta, np.floor(v / self.theta), 0)
-        v = np.where(n > 0, 0, v) if self.zero_reset else v - n * self.theta
+        n = count_spikes(v, self.theta, ">=", True, self.work)
+        v = apply_reset(v, n, "value" if self.zero_reset else "subtract", self.theta, 0.0)
         return n, np.maximum(v, self.low)
 
     def step(self, x: np.ndarray) -> np.ndarray:
         current = self._current(x)
         n, self.v = self._fire(current if self.v is None else self.v + current)
+        self.record(self.v)
         return n.astype(self.dtype)
 
     def run(self, x: np.ndarray) -> np.ndarray:
@@ -81,6 +88,7 @@ class LayerKernel(Kernel):
                 out = np.empty((t, *current.shape[1:]), dtype=self.dtype)
             for i in range(part.shape[0]):
                 out[start + i], self.v = self._fire(current[i] if self.v is None else self.v + current[i])
+                self.record(self.v)
         assert out is not None, "no time steps"
         return out
 

@@ -1,10 +1,17 @@
 """``nir-to-speck``: the named pipeline from a `nir` model to placed, quantized Speck cores.
 
-``canonicalize`` ; ``speck-legalize{reset=…}`` ; ``speck-quantize`` ; ``speck-place``,
-verified after each step.  ``canonicalize`` first folds what Speck cannot hold as a
-node (a Scale next to a Conv or Linear, identity Flattens) into the layers.
-``{quantize=false}`` stops at float layers (what the quantizer's error is measured
-against).
+``canonicalize`` ; ``convert-nir-to-snn{semantics=speck}`` ; ``convert-snn-to-speck`` ;
+``quantize{SPECK_QUANTIZE}`` ; ``speck-place``, verified after each step.
+
+* ``canonicalize`` first folds what Speck cannot hold as a node (a Scale next to a Conv
+  or Linear, identity Flattens) into the layers;
+* the model is discretized once, with the ``speck`` profile (Speck lowers from the
+  `snn` dialect); ``{reset=zero}`` asks for the reset to 0 (``reset=value``, which
+  needs ``v_reset = 0``) instead of by subtraction;
+* ``quantize`` is nirc's generic pass, configured as the chip stores its numbers: int8
+  weights and biases, int16 thresholds, one scale per layer (sinabs' rule);
+* ``{quantize=false}`` stops at float layers (what the quantizer's error is measured
+  against).
 """
 
 from __future__ import annotations
@@ -12,22 +19,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 
-from nirc.core.gcpause import pauses_gc
-from nirc.core.verify import verify_module
+from nirc.core.pipeline import PipelinePass
 from nirc.passes.canonicalize import CanonicalizePass
+from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
+from nirc.passes.quantize import QuantizePass
+from nirc.targets.speck.convert_snn_to_speck import ConvertSnnToSpeckPass
 from nirc.targets.speck.dialect import RESETS
-from nirc.targets.speck.legalize import SpeckLegalizePass
 from nirc.targets.speck.place import SpeckPlacePass
-from nirc.targets.speck.quantize import SpeckQuantizePass
+from nirc.targets.speck.profile import PROFILE
+from nirc.targets.speck.resources import SPECK
+
+#: How Speck stores its numbers, as the generic quantize pass's options.
+SPECK_QUANTIZE = QuantizePass(
+    weight_bits=SPECK.weight_bits, bias_bits=SPECK.bias_bits, threshold_bits=SPECK.threshold_bits,
+    scheme="per-layer", rounding="half-even", saturate=True, scale="any",
+)
 
 
 @dataclass(frozen=True)
-class NirToSpeckPass(ModulePass):
-    """canonicalize ; speck-legalize{reset} ; speck-quantize ; speck-place."""
+class NirToSpeckPass(PipelinePass):
+    """canonicalize ; convert-nir-to-snn{semantics=speck} ; convert-snn-to-speck ;
+    quantize (int8 weights and biases, int16 thresholds, per layer) ; speck-place."""
 
     name: ClassVar[str] = "nir-to-speck"
 
@@ -41,13 +55,8 @@ class NirToSpeckPass(ModulePass):
     def steps(self) -> tuple[ModulePass, ...]:
         return (
             CanonicalizePass(),
-            SpeckLegalizePass(reset=self.reset),
-            *((SpeckQuantizePass(),) if self.quantize else ()),
+            ConvertNirToSnnPass(dt=PROFILE.dt, semantics=PROFILE.name, reset="value" if self.reset == "zero" else "subtract"),
+            ConvertSnnToSpeckPass(),
+            *((SPECK_QUANTIZE,) if self.quantize else ()),
             SpeckPlacePass(),
         )
-
-    @pauses_gc
-    def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for step in self.steps():
-            step.apply(ctx, op)
-            verify_module(op)

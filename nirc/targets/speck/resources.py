@@ -3,8 +3,8 @@
 Sources: sinabs ``backend/dynapcnn`` (``chips/dynapcnn.py``, ``mapping.py``,
 ``discretize.py``) and its ``docs/speck/overview.md``; ``docs/notes/speck.md`` has the
 details and citations.  Nothing here is code that decides: the rules in
-:mod:`nirc.targets.speck.rules`, the placement in ``speck-place`` and the quantizer in
-``speck-quantize`` read these numbers.
+:mod:`nirc.targets.speck.rules`, the placement in ``speck-place`` and the quantizer's
+configuration in ``nir-to-speck`` read these numbers.
 """
 
 from __future__ import annotations

@@ -1,32 +1,40 @@
-"""What Speck can run: a graph cut into per-core layers, and the design rules.
+"""What Speck can run: a discrete-time graph cut into per-core layers, and the design rules.
 
-:func:`analyse` reads a graph as a chain of *layers*, each what one core computes.  In
-a `nir` graph a layer is an optional chain of sum (or average) poolings of its source,
-an optional Flatten, a Conv2d or a Linear/Affine, and the IF neurons right after it; a
-``speck.layer`` (a model legalized already, or written by hand) is one layer by itself.
-The source of a layer is the graph's Input (the DVS input) or another layer.  A
-Flatten between a layer and Outputs only is the host's reshape of the monitored spikes.
-Whatever does not fit that shape is a violation, and so is anything a layer asks beyond
-the chip's resources (:mod:`nirc.targets.speck.resources`).  Every rule is a small
-function yielding :class:`~nirc.core.errors.Violation` s on the offending node; :func:`check`
-runs them all and returns every violation at once, so both forms are checked alike.
+Speck lowers from the `snn` dialect (``convert-nir-to-snn{semantics=speck}`` first, as
+``nir-to-speck`` does): its integrate-and-fire neurons are ``snn.leaky`` ops with no
+leak.  :func:`analyse` reads a graph as *layers*, each what one core computes: the
+legality rule ``speck-layer`` of ``legality.pat`` (nirc's pattern language) matches
+each neuron op to the chain of its core — an optional chain of sum (or average)
+poolings of its source, an optional Flatten, a Conv2d or a Linear/Affine, the neurons —
+and says where a neuron breaks it; a ``speck.layer`` (a model converted already, or
+written by hand) is one layer by itself.  The source of a layer is the graph's Input
+(the DVS input) or another layer.  A Flatten between a layer and Outputs only is the
+host's reshape of the monitored spikes.  Whatever does not fit that shape is a
+violation, and so is anything a layer asks beyond the chip's resources
+(:mod:`nirc.targets.speck.resources`).  Every rule is a small function yielding
+:class:`~nirc.core.errors.Violation` s on the offending node; :func:`check` runs them
+all and returns every violation at once, so both forms are checked alike.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
-import networkx as nx
 import numpy as np
 from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Operation, SSAValue
 
 from nirc.core.errors import Violation
-from nirc.core.graph import schedule_order
+from nirc.core.graph import components, schedule_order
 from nirc.core.node import shape_of
 from nirc.core.shapes import per_dim
-from nirc.dialects import nir
+from nirc.core.traits import breaks_cycles
+from nirc.dialects import nir, snn
+from nirc.patterns import Failure, LegalityRule, Match, load
 from nirc.targets.speck import dialect as speck
 from nirc.targets.speck.placement import Shortage, place
 from nirc.targets.speck.resources import SPECK, SpeckResources, kernel_memory, neuron_memory
@@ -34,27 +42,30 @@ from nirc.targets.speck.resources import SPECK, SpeckResources, kernel_memory, n
 _WEIGHTS = (nir.Conv2dOp, nir.LinearOp, nir.AffineOp)
 _POOLS = (nir.SumPool2dOp, nir.AvgPool2dOp)
 _PARTS = (*_WEIGHTS, *_POOLS, nir.FlattenOp)
-_SUPPORTED = (*_PARTS, nir.IFOp, nir.InputOp, nir.OutputOp, speck.LayerOp)
-#: what a layer's output is: neurons, or a legalized core
-_LAYER_OUTPUTS = (nir.NeuronOp, speck.LayerOp)
+_SUPPORTED = (*_PARTS, snn.LeakyOp, nir.InputOp, nir.OutputOp, speck.LayerOp)
+#: what a layer's output is: neurons, or a converted core
+_LAYER_OUTPUTS = (snn.LeakyOp, speck.LayerOp)
 _SHAPE = "pooling -> (Flatten) -> Conv2d or Linear/Affine -> IF"
+#: the design rules of a core, in nirc's pattern language
+LEGALITY = Path(__file__).with_name("legality.pat")
 
 
 def _name(op: Operation) -> str:
     return op.properties["name"].data  # type: ignore[union-attr]
 
 
-def _what(value: SSAValue) -> str:
-    return value.owner.name if isinstance(value.owner, Operation) else "a graph input"
+def _what(value: SSAValue | Operation | None) -> str:
+    owner = value.owner if isinstance(value, SSAValue) else value
+    return owner.name if isinstance(owner, Operation) else "a graph input"
 
 
 @dataclass
 class Layer:
     """One core's worth of nodes, and its geometry."""
 
-    #: IF neurons (another kind only while the rules report it), or the ``speck.layer``
+    #: the neurons (``snn.leaky``), or the ``speck.layer``
     neuron: Operation
-    #: the Conv2d/Linear/Affine (the ``speck.layer`` itself for a legalized layer)
+    #: the Conv2d/Linear/Affine (the ``speck.layer`` itself for a converted layer)
     weight: Operation
     #: the signal the layer reads: the graph's Input or another layer's output
     source: SSAValue
@@ -78,6 +89,13 @@ class Layer:
             op, op, source, in_shape=shape_of(source), pool_size=pool,  # type: ignore[arg-type]
             kernel=op.kernel(), stride=stride, padding=padding, out_shape=shape_of(op.results[0]),  # type: ignore[arg-type]
         )
+
+    @classmethod
+    def matched(cls, m: Match, neuron: Operation) -> Layer:
+        """The layer of ``neuron`` that ``speck-layer`` (or ``speck-core-input``) matched."""
+        weight = m.node("weight")
+        assert weight is not None
+        return cls(neuron, weight, m.nodes[0].results[0], m.node("flatten"), tuple(m.nodes_of("pools")))  # type: ignore[arg-type]
 
     @property
     def name(self) -> str:
@@ -127,58 +145,60 @@ def _shape3(shape: tuple[int, ...]) -> tuple[int, ...]:
     return (*shape, 1, 1) if len(shape) == 1 else shape
 
 
-def _single_source(a: Analysis, op: Operation) -> bool:
-    if len(op.operands) == 1:
-        return True
-    a.fail("speck-fan-in", op, f"a core reads one source, got {len(op.operands)} incoming edges", 1, len(op.operands))
-    return False
+@cache
+def _rules() -> tuple[LegalityRule, LegalityRule]:
+    """``speck-layer`` and ``speck-core-input`` of ``legality.pat``."""
+    rules = load(LEGALITY)
+    return rules.rule("speck-layer"), rules.rule("speck-core-input")
 
 
 def _match(a: Analysis, neuron: Operation, claimed: set[Operation]) -> list[Layer]:
-    """The layers that end in ``neuron``: one, or one per incoming Conv/Linear where
-    the neuron sums several (a violation, but each is still checked on its own)."""
+    """The layers that end in ``neuron``: one (``speck-layer``), or one per incoming
+    Conv/Linear where the neuron sums several (a violation, but each is still checked
+    on its own, ``speck-core-input``).  Every node a match walks through is claimed,
+    matched or not, so it is reported once."""
+    layer_rule, input_rule = _rules()
     if len(neuron.operands) != 1:
-        a.fail("speck-fan-in", neuron, f"a core's neurons read one convolution, got {len(neuron.operands)} incoming edges", 1, len(neuron.operands))
-    return [layer for value in neuron.operands if (layer := _match_one(a, neuron, value, claimed)) is not None]
+        n = len(neuron.operands)
+        a.fail("speck-fan-in", neuron, f"a core's neurons read one convolution, got {n} incoming edges", 1, n)
+        layers = []
+        for value in neuron.operands:
+            weight = value.owner
+            if isinstance(weight, Operation) and breaks_cycles(weight):
+                continue  # a delay feeds it: speck-cycle or speck-node-kind says what is wrong
+            if not isinstance(weight, _WEIGHTS):
+                a.fail("speck-layer", neuron, f"neurons must read a Conv2d, Linear or Affine (one core computes both); this one reads {_what(value)}", _SHAPE, _what(value))
+                continue
+            found = input_rule.check(weight)
+            layer = _layer_or_fail(a, neuron, found, claimed)
+            if layer is not None:
+                layers.append(dataclasses.replace(layer, neuron=neuron))
+        return layers
+    layer = _layer_or_fail(a, neuron, layer_rule.check(neuron), claimed)
+    return [] if layer is None else [layer]
 
 
-def _match_one(a: Analysis, neuron: Operation, value: SSAValue, claimed: set[Operation]) -> Layer | None:
-    """Walk up from the neurons: weight, Flatten, poolings, source.  Every node walked
-    through is claimed, matched or not, so it is reported once."""
-    weight = value.owner
-    if not isinstance(weight, _WEIGHTS):
-        a.fail("speck-layer", neuron, f"neurons must read a Conv2d, Linear or Affine (one core computes both); this one reads {_what(value)}", _SHAPE, _what(value))
-        return None
-    claimed.add(weight)
-    readers = [use.operation for use in weight.results[0].uses]
-    if not all(isinstance(r, nir.NeuronOp) for r in readers):
-        # several neurons may read it (canonicalize merges equal convolutions): each
-        # is a core of its own, with a copy of the kernel
-        others = sorted({r.name for r in readers if not isinstance(r, nir.NeuronOp)})
+def _layer_or_fail(a: Analysis, neuron: Operation, found: Match | Failure, claimed: set[Operation]) -> Layer | None:
+    """The layer a match gives, or the violation its failure is."""
+    if isinstance(found, Match):
+        claimed.update(op for op in found.nodes if op is not neuron)
+        return Layer.matched(found, neuron)
+    claimed.update(op for op in found.matched if op is not neuron)
+    if found.found is not None and breaks_cycles(found.found):
+        return None  # a delay feeds it: speck-cycle or speck-node-kind says what is wrong
+    if found.reason == "fan-in":
+        n = found.inputs
+        a.fail("speck-fan-in", found.node, f"a core reads one source, got {n} incoming edges", 1, n)
+    elif found.reason == "where":
+        weight = found.bindings["weight"].op
+        claimed.add(weight)
+        others = sorted({r.name for r in (u.operation for u in weight.results[0].uses) if not isinstance(r, snn.LeakyOp)})
         a.fail("speck-layer", weight, f"a Conv2d/Linear feeds only neurons (on its own core), this one also feeds {', '.join(others)}", "IF neurons", others)
-        return None
-    if not _single_source(a, weight):
-        return None
-    value = weight.operands[0]
-    flatten = None
-    if isinstance(value.owner, nir.FlattenOp):
-        flatten = value.owner
-        claimed.add(flatten)
-        if not _single_source(a, flatten):
-            return None
-        value = flatten.operands[0]
-    pools: list[Operation] = []
-    while isinstance(value.owner, _POOLS):
-        pools.append(value.owner)
-        claimed.add(value.owner)
-        if not _single_source(a, value.owner):
-            return None
-        value = value.owner.operands[0]
-    source = value.owner
-    if not isinstance(source, (*_LAYER_OUTPUTS, nir.InputOp)):
-        a.fail("speck-layer", (pools[-1] if pools else None) or flatten or weight, f"a layer reads a graph Input or another layer, this one reads {_what(value)}", _SHAPE, _what(value))
-        return None
-    return Layer(neuron, weight, value, flatten, tuple(reversed(pools)))
+    elif found.step.binding == "weight":
+        a.fail("speck-layer", neuron, f"neurons must read a Conv2d, Linear or Affine (one core computes both); this one reads {_what(found.found)}", _SHAPE, _what(found.found))
+    else:  # the source: neither the input nor another layer
+        a.fail("speck-layer", found.node, f"a layer reads a graph Input or another layer, this one reads {_what(found.found)}", _SHAPE, _what(found.found))
+    return None
 
 
 def _pooling(a: Analysis, layer: Layer, shape: tuple[int, ...]) -> tuple[int, ...] | None:
@@ -267,6 +287,10 @@ def _output_reshape(op: Operation) -> bool:
     )
 
 
+def _on_cycles(graph: nir.GraphOp) -> set[Operation]:
+    return {op for c in components(list(graph.body.block.ops)) if c.cyclic for op in c.members}
+
+
 def analyse(graph: nir.GraphOp) -> Analysis:
     """Cut ``graph`` into layers, in topological order; structural violations on the way."""
     a = Analysis(graph)
@@ -274,13 +298,15 @@ def analyse(graph: nir.GraphOp) -> Analysis:
     for op in schedule_order(graph):
         if isinstance(op, speck.LayerOp):
             a.layers.append(Layer.of(op))
-        elif isinstance(op, nir.NeuronOp):  # IF, or a neuron the kind rule rejects below
+        elif isinstance(op, snn.LeakyOp):
             for layer in _match(a, op, claimed):
                 if _geometry(a, layer):
                     a.layers.append(layer)
+    cyclic = _on_cycles(graph)
     for op in graph.body.block.ops:
         if not isinstance(op, _SUPPORTED):
-            a.fail("speck-node-kind", op, _unsupported(op), "IF, Conv2d, Linear, Affine, SumPool2d, AvgPool2d, Flatten", op.name)
+            if not (breaks_cycles(op) and op in cyclic):  # a cycle's delay: speck-cycle says it
+                a.fail("speck-node-kind", op, _unsupported(op), "IF, Conv2d, Linear, Affine, SumPool2d, AvgPool2d, Flatten", op.name)
         elif isinstance(op, _PARTS) and op not in claimed and not _output_reshape(op):
             a.fail("speck-layer", op, f"{op.name} must lead to IF neurons on the same core ({_SHAPE})", _SHAPE, op.name)
         elif isinstance(op, nir.OutputOp):
@@ -292,8 +318,10 @@ def analyse(graph: nir.GraphOp) -> Analysis:
 
 
 def _unsupported(op: Operation) -> str:
-    if isinstance(op, (nir.LIFOp, nir.CubaLIFOp)):
-        return f"{op.name}: Speck's neurons are integrate-and-fire without leak (IF); a leaky neuron cannot run"
+    if isinstance(op, (snn.SynapticOp, snn.RSynapticOp)):
+        return f"{op.name}: Speck's neurons are integrate-and-fire without leak (IF); a current-based leaky neuron cannot run"
+    if isinstance(op, snn.RLeakyOp):
+        return f"{op.name}: Speck's cores feed forward; a recurrent neuron cannot run"
     if isinstance(op, nir.GraphOp):
         return "nested graphs are not supported on Speck: flatten the model into one graph"
     return f"{op.name} has no Speck equivalent (a core is {_SHAPE})"
@@ -313,18 +341,17 @@ def nonempty(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
 
 
 def no_cycles(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
-    """Cores feed forward: no recurrent edge."""
-    g = nx.DiGraph()
-    for op in a.graph.body.block.ops:
-        g.add_node(op)
-        for value in op.operands:
-            if isinstance(value.owner, Operation):
-                g.add_edge(value.owner, op)
+    """Cores feed forward: no recurrent edge.  A cycle is named by its nodes in block
+    order, the one-step delay discretization put on it left out (it is not the model's)."""
     index = {op: i for i, op in enumerate(a.graph.body.block.ops)}
-    cycles = [sorted(c, key=index.__getitem__) for c in nx.strongly_connected_components(g)]
-    for members in sorted(cycles, key=lambda m: index[m[0]]):
-        if len(members) > 1 or g.has_edge(members[0], members[0]):
-            yield Violation("speck-cycle", _name(members[0]), f"recurrent cycle through {', '.join(repr(_name(m)) for m in members)}: Speck's cores feed forward only", limit=0, actual=len(members))
+    for component in components(list(a.graph.body.block.ops)):
+        if not component.cyclic:
+            continue
+        members = sorted((op for op in component.members if not breaks_cycles(op)), key=index.__getitem__) or component.members
+        yield Violation(
+            "speck-cycle", _name(members[0]), f"recurrent cycle through {', '.join(repr(_name(m)) for m in members)}: Speck's cores feed forward only",
+            limit=0, actual=len(members),
+        )
 
 
 def channels(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
@@ -405,19 +432,47 @@ def destinations(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
             )
 
 
+#: The discretization choices of Speck's neurons (the ``speck`` profile's), besides the
+#: reset: spikes counted in the step the membrane crosses, reset in that step.
+NEURON_CHOICES = {"compare": ">=", "spike_timing": "same", "reset_timing": "same", "order": "leak-then-integrate", "output": "spikes"}
+
+
 def neurons(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
-    """One threshold per core: v_threshold / r must be constant over each channel (it is
-    folded into the channel's weights), r > 0, v_threshold > 0."""
+    """Integrate-and-fire neurons as a core runs them: no leak (``decay = 1``); input gain
+    (R) and threshold > 0 and one per channel (folded into the channel's weights, one
+    threshold per core); the bias one per channel (added to the core's); the reset by
+    subtraction, or to 0 (``reset = value`` with ``v_reset = 0``); several spikes per
+    step at ``v >= threshold`` in the crossing step (the ``speck`` profile)."""
     for layer in a.layers:
         n = layer.neuron
-        if not isinstance(n, nir.IFOp):
-            continue  # the kind rule reports other neurons; a speck.layer verifies its own
+        if not isinstance(n, snn.LeakyOp):
+            continue  # a speck.layer verifies its own
         shape = (layer.c_out, -1)
-        r, th = (np.asarray(n.param(k), np.float64).reshape(shape) for k in ("r", "v_threshold"))
-        if (r <= 0).any() or (th <= 0).any():
-            yield Violation("speck-neuron", layer.name, "r and v_threshold must be > 0 (a core's neurons add their input and fire upwards)", limit="> 0", actual=float(min(r.min(), th.min())))
-        elif (r != r[:, :1]).any() or (th != th[:, :1]).any():
-            yield Violation("speck-neuron", layer.name, "r and v_threshold vary within a channel: a core shares one kernel per channel and one threshold", limit="one value per channel", actual="varies")
+        decay, gain, th, bias = (np.asarray(n.param(k), np.float64).reshape(shape) for k in ("decay", "gain", "threshold", "bias"))
+        if (decay != 1).any():
+            yield Violation("speck-node-kind", layer.name, f"{n.name} with a leak (decay {float(decay.min()):.6g}): Speck's neurons are integrate-and-fire without leak (IF); a leaky neuron cannot run", limit=1.0, actual=float(decay.min()))
+            continue
+        if (gain <= 0).any() or (th <= 0).any():
+            yield Violation("speck-neuron", layer.name, "input gain (R) and threshold must be > 0 (a core's neurons add their input and fire upwards)", limit="> 0", actual=float(min(gain.min(), th.min())))
+        elif (gain != gain[:, :1]).any() or (th != th[:, :1]).any() or (bias != bias[:, :1]).any():
+            yield Violation("speck-neuron", layer.name, "input gain (R), threshold or bias vary within a channel: a core shares one kernel per channel and one threshold", limit="one value per channel", actual="varies")
+        reset = n.choice("reset")
+        if reset == "value":
+            v_reset = np.asarray(n.param("v_reset"), np.float64)
+            if np.any(v_reset != 0):
+                yield Violation("speck-neuron", layer.name, "reset=zero sets the membrane to 0: v_reset must be 0", limit=0, actual=float(np.max(np.abs(v_reset))))
+        elif reset != "subtract":
+            yield Violation("speck-neuron", layer.name, f"reset {reset!r}: a core subtracts the threshold or resets to 0", limit=["subtract", "value"], actual=reset)
+        off = {k: n.choice(k) for k, want in NEURON_CHOICES.items() if n.choice(k) != want}
+        if n.multi_spike is None:
+            off["multi_spike"] = "false"
+        if off:
+            yield Violation(
+                "speck-neuron", layer.name,
+                f"discretized with {', '.join(f'{k}={v}' for k, v in off.items())}: a core's neurons count several spikes per step "
+                "at v >= threshold in the step they cross (convert-nir-to-snn{semantics=speck})",
+                limit={**NEURON_CHOICES, "multi_spike": "true"}, actual=off,
+            )
 
 
 def memory(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
@@ -472,8 +527,8 @@ RULES: dict[str, Rule] = {
 
 
 def check(graph: nir.GraphOp, res: SpeckResources = SPECK) -> Analysis:
-    """Analyse ``graph`` and run every rule; ``analysis.violations`` lists all that
-    fail, each once."""
+    """Analyse ``graph`` (discrete-time: `snn` neurons, or ``speck.layer`` s) and run
+    every rule; ``analysis.violations`` lists all that fail, each once."""
     a = analyse(graph)
     for rule in RULES.values():
         a.violations.extend(rule(a, res))

@@ -20,14 +20,13 @@ from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
 from nirc.io.atomic import replace_dir
 from nirc.io.text import module_to_text
+from nirc.passes.quantize import QuantizePass, quantize_module
 from nirc.targets.speck import dialect as speck
 from nirc.targets.speck import emit as emitter
 from nirc.targets.speck.dialect import RESETS
 from nirc.targets.speck.kernels import LayerKernel
-from nirc.targets.speck.legalize import SpeckLegalizePass
 from nirc.targets.speck.nir_to_speck import NirToSpeckPass
 from nirc.targets.speck.place import utilisation
-from nirc.targets.speck.quantize import errors
 
 #: Random input for the spike agreement in the report: batch, steps, event probability, seed.
 AGREEMENT_INPUT = (16, 100, 0.05, 0)
@@ -92,11 +91,14 @@ class SpeckTarget:
         module = module.clone()
         ctx = Context()
         float_module = module
+        errors: dict[str, dict[str, Any]] = {}
         for step in NirToSpeckPass(reset=reset).steps():
-            step.apply(ctx, module)
-            verify_module(module)
-            if isinstance(step, SpeckLegalizePass):
+            if isinstance(step, QuantizePass):
                 float_module = module.clone()
+                errors = {row["layer"]: row for row in quantize_module(module, step.options()).layers}
+            else:
+                step.apply(ctx, module)
+            verify_module(module)
         float_layers, int_layers = _layers(float_module), _layers(module)
         measured = {q.nir_name for f, q in zip(float_layers, int_layers, strict=True) if not f.quantized}
         rows: dict[str, dict[str, Any]] = {}
@@ -114,7 +116,7 @@ class SpeckTarget:
                     "layer": q.nir_name,
                     "core": int(q.core.value.data),  # type: ignore[union-attr]
                     "quantized": "by nirc" if q.nir_name in measured else "in the input",
-                    **(errors(f, q) if q.nir_name in measured else {}),
+                    **({k: v for k, v in errors[q.nir_name].items() if k != "layer"} if q.nir_name in measured else {}),
                     **{k: v for k, v in rows.get(q.nir_name, {}).items() if k != "layer"},
                 }
                 for f, q in zip(float_layers, int_layers, strict=True)

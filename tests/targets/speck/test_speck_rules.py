@@ -44,11 +44,12 @@ from nirc.core.errors import NircError, Violation, Violations
 from nirc.dialects.nir import top_graph
 from nirc.io.atomic import replace_dir
 from nirc.passes.canonicalize import CanonicalizePass
+from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
 from nirc.targets.speck import dialect as speck
 from nirc.targets.speck import placement
-from nirc.targets.speck.legalize import SpeckLegalizePass
+from nirc.targets.speck.convert_snn_to_speck import ConvertSnnToSpeckPass
+from nirc.targets.speck.nir_to_speck import SPECK_QUANTIZE, NirToSpeckPass
 from nirc.targets.speck.place import SpeckPlacePass, fits, needs
-from nirc.targets.speck.quantize import SpeckQuantizePass
 from nirc.targets.speck.resources import SPECK
 from nirc.targets.speck.rules import RULES, check
 
@@ -69,8 +70,20 @@ def neuron_entries(f: int, h: int, w: int) -> int:
 # --------------------------------------------------------------------------------------
 
 
+#: Speck lowers from the `snn` dialect: the model discretized as nir-to-speck does
+TO_SNN = ConvertNirToSnnPass(dt=1e-4, semantics="speck")
+#: nir-to-speck up to the placement
+TO_LAYERS = (CanonicalizePass(), TO_SNN, ConvertSnnToSpeckPass(), SPECK_QUANTIZE)
+
+
+def discrete(d: dict) -> Any:
+    m = module(d)
+    TO_SNN.apply(Context(), m)
+    return m
+
+
 def by_check(d: dict) -> list[Violation]:
-    return list(check(top_graph(module(d))).violations)
+    return list(check(top_graph(discrete(d))).violations)
 
 
 def run_passes(d: dict, *passes) -> Any:
@@ -93,7 +106,7 @@ def by_passes(*passes) -> Callable[[dict], list[Violation]]:
 
 
 def by_pipeline(d: dict) -> list[Violation]:
-    return by_passes(CanonicalizePass(), SpeckLegalizePass(), SpeckQuantizePass(), SpeckPlacePass())(d)
+    return by_passes(NirToSpeckPass())(d)
 
 
 # --------------------------------------------------------------------------------------
@@ -249,7 +262,7 @@ CASES = [
     Case(
         "speck-neuron-reset-zero", "speck-neuron",
         lambda: single((2, 4, 4), conv(2, 2, 1), (2, 4, 4), iff(2, 4, 4, v_reset=0.5)),
-        node="n", limit=0, actual=0.5, collect=by_passes(SpeckLegalizePass(reset="zero")), message="v_reset must be 0",
+        node="n", limit=0, actual=0.5, collect=by_passes(ConvertNirToSnnPass(dt=1e-4, semantics="speck", reset="value"), ConvertSnnToSpeckPass()), message="v_reset must be 0",
     ),
     # 64 -> 64 channels 3x3 on 32x32: kernel 64 * 2^(4+6) = 64K (only cores 5, 6), neuron
     # 64 * 2^(5+5) = 64K (only cores 0-2): each part fits some core, both none
@@ -324,7 +337,7 @@ def test_every_rule_has_an_example() -> None:
 def test_placement_premise_every_layer_fits_a_big_core() -> None:
     """The speck-placement example passes every other rule of check(): each layer alone fits."""
     assert BIG_KERNEL == 49152 and max(SPECK.kernel_memory[c] for c in (0, 1, 2, 3, 4, 7, 8)) < BIG_KERNEL
-    analysis = check(top_graph(module(_six_big_layers())))
+    analysis = check(top_graph(discrete(_six_big_layers())))
     assert {v.rule for v in analysis.violations} == {"speck-placement"}
     assert len(analysis.layers) == 6
     for layer in analysis.layers:
@@ -449,7 +462,7 @@ def _first_fit(layers: list[speck.LayerOp]) -> dict[str, int] | None:
 
 
 def test_placement_is_a_matching() -> None:
-    legal = run_passes(_matching_model(), CanonicalizePass(), SpeckLegalizePass(), SpeckQuantizePass())
+    legal = run_passes(_matching_model(), *TO_LAYERS)
     layers = [op for op in top_graph(legal).body.block.ops if isinstance(op, speck.LayerOp)]
     assert [needs(op)[1] for op in layers] == [neuron_entries(4, 64, 64)] + [neuron_entries(9, 64, 64)] * 3
     assert [c for c in range(SPECK.cores) if fits(layers[0], c)] == list(range(SPECK.cores))
@@ -494,7 +507,7 @@ def test_place_finds_a_placement_or_a_hall_violator(candidates: list[list[int]])
 
 
 def test_pinned_cores_are_kept_or_refused() -> None:
-    m = run_passes(_matching_model(), CanonicalizePass(), SpeckLegalizePass(), SpeckQuantizePass())
+    m = run_passes(_matching_model(), *TO_LAYERS)
     layers = [op for op in top_graph(m).body.block.ops if isinstance(op, speck.LayerOp)]
     layers[1].properties["core"] = IntegerAttr(2, i64)
     SpeckPlacePass().apply(Context(), m)

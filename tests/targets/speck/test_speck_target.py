@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,9 +22,10 @@ from nirc.core.extension import Extension, register, unregister
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
 from nirc.io.text import module_to_text, parse_module
+from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
 from nirc.targets.speck import dialect as speck
 from nirc.targets.speck import emit
-from nirc.targets.speck.legalize import SpeckLegalizePass
+from nirc.targets.speck.convert_snn_to_speck import ConvertSnnToSpeckPass
 from nirc.targets.speck.nir_to_speck import NirToSpeckPass
 from nirc.targets.speck.target import TARGET, count_agreement
 
@@ -103,9 +105,15 @@ def test_the_verifier_holds_integers_to_the_chip(sinabs_speck: str, tmp_path: Pa
     assert not (tmp_path / "out").exists()
 
 
+def to_layers(m: Any) -> None:
+    """Float ``speck.layer`` s: the model discretized as nir-to-speck does, then cut into cores."""
+    ConvertNirToSnnPass(dt=1e-4, semantics="speck").apply(Context(), m)
+    ConvertSnnToSpeckPass().apply(Context(), m)
+
+
 def test_the_emitter_refuses_unplaced_layers() -> None:
     m = module(single((2, 8, 8), conv(4, 2, 3, pad=1), (4, 8, 8)))
-    SpeckLegalizePass().apply(Context(), m)
+    to_layers(m)
     with pytest.raises(NircError, match=r"placed, quantized.*\[speck-emit\]"):
         emit.config(top_graph(m))
 
@@ -169,7 +177,7 @@ def test_integer_typed_weights_stay_float_until_quantized() -> None:
     c["weight"] = np.full((2, 2, 1, 1), 3, np.int32)
     c["bias"] = np.zeros(2, np.int32)
     m = module(single((2, 4, 4), c, (2, 4, 4), iff(2, 4, 4, r=0.5, th=2.0)))
-    SpeckLegalizePass().apply(Context(), m)
+    to_layers(m)
     (op,) = layers(m)
     assert op.param("weight").dtype.kind == "f" and not op.quantized
     assert np.allclose(op.param("weight"), 1.5)  # r folded, not truncated
@@ -270,5 +278,5 @@ def test_count_agreement_is_a_similarity() -> None:
 
 def test_violations_print_every_line() -> None:
     with pytest.raises(Violations) as err:
-        SpeckLegalizePass().apply(Context(), module(single((2, 8, 8), conv(4, 2, 3, stride=3), (4, 2, 2))))
+        to_layers(module(single((2, 8, 8), conv(4, 2, 3, stride=3), (4, 2, 2))))
     assert "[speck-stride]" in str(err.value)

@@ -1,7 +1,8 @@
-// RUN: nir-opt %s --split-input-file -p speck-quantize | filecheck %s
-// RUN: nir-opt %s --split-input-file -p speck-quantize,speck-quantize | filecheck %s
+// RUN: nir-opt %s --split-input-file -p 'quantize{weight-bits=8 bias-bits=8 threshold-bits=16}' | filecheck %s
+// RUN: nir-opt %s --split-input-file -p 'quantize{weight-bits=8 bias-bits=8 threshold-bits=16},quantize{weight-bits=8 bias-bits=8 threshold-bits=16}' | filecheck %s
 
-// One factor per layer: weights 0.5 -> 127 (s = 127 / 0.5 = 254, the int8 range binds),
+// nirc's generic quantize as nir-to-speck configures it: speck.layer declares its
+// parameters' roles (the Quantizable trait).  One factor per layer: weights 0.5 -> 127 (s = 127 / 0.5 = 254, the int8 range binds),
 // bias 0.25 -> round(63.5) = 64 (half to even), threshold 1 -> 254, threshold_low
 // -1 -> -254; `scale` records s.  The second layer's negative weight binds at -128
 // (s = 128 / 0.5 = 256): 0.25 -> 64, threshold 1.5 -> 384.  Quantizing twice changes

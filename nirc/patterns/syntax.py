@@ -1,0 +1,386 @@
+"""The pattern language's syntax tree, and the parser that builds it (lark, LALR).
+
+The grammar is ``grammar.lark`` beside this file; ``docs/patterns.md`` is the
+language's reference.  :func:`parse` turns a file's text into :class:`Declaration` s;
+a syntax error is a :class:`~nirc.core.errors.NircError` ``[pattern-syntax]`` that
+points at the line and column where the text stops making sense.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lark import (
+    Lark,
+    Token,
+    Transformer,
+    Tree,
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    v_args,
+)
+
+from nirc.core.errors import NircError
+
+GRAMMAR = Path(__file__).with_name("grammar.lark")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where something was written: 1-based line and column."""
+
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"line {self.line}:{self.column}"
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Expr:
+    span: Span
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    value: Any
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    id: str
+
+
+@dataclass(frozen=True)
+class Attr(Expr):
+    value: Expr
+    attr: str
+
+
+@dataclass(frozen=True)
+class Index(Expr):
+    value: Expr
+    index: Expr
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    func: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class ListExpr(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Unary(Expr):
+    op: str  # "-" or "not"
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Binary(Expr):
+    op: str  # + - * / @ % ** == != < <= > >= and or
+    left: Expr
+    right: Expr
+
+
+# --------------------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node of a chain: its binding (or None), the op kinds it may be (``_`` any),
+    and how many nodes it takes: ``""`` one, ``?`` zero or one, ``*`` any, ``+`` one or more."""
+
+    binding: str | None
+    kinds: tuple[str, ...]
+    quant: str
+    span: Span
+    #: where each kind was written
+    kind_spans: tuple[Span, ...] = ()
+
+    def describe(self) -> str:
+        kinds = " | ".join(self.kinds)
+        return f"({kinds})" if len(self.kinds) > 1 else kinds
+
+
+@dataclass(frozen=True)
+class ChainRef:
+    """``@NAME`` in a chain: the steps of ``chain NAME { ... }``, in its place."""
+
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Replace:
+    """``replace TARGET with KIND(OPERANDS) { FIELDS }``."""
+
+    target: str
+    kind: str
+    operands: tuple[Expr, ...]
+    #: (key, expression) to set, or (None, Name) to copy every parameter of a binding
+    fields: tuple[tuple[str | None, Expr], ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Erase:
+    """``erase TARGET``: the node's readers read its input."""
+
+    target: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A ``pattern`` (with actions), a ``legal`` rule (with a message), or a named
+    ``chain`` of steps (neither)."""
+
+    kind: str  # "pattern", "legal" or "chain"
+    name: str
+    steps: tuple[Step | ChainRef, ...]
+    where: tuple[Expr, ...]
+    actions: tuple[Replace | Erase, ...] = ()
+    #: the source line of each condition of ``where`` (for messages)
+    where_text: tuple[str, ...] = ()
+    message: str | None = None
+    span: Span = field(default=Span(1, 1))
+    #: the file the declaration comes from (for messages)
+    source: str = "<patterns>"
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@cache
+def _parser() -> Lark:
+    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True)
+
+
+def _span(item: Tree | Token) -> Span:
+    if isinstance(item, Token):
+        return Span(item.line or 1, item.column or 1)
+    meta = item.meta
+    return Span(getattr(meta, "line", 1), getattr(meta, "column", 1))
+
+
+def _unquote(token: str) -> str:
+    body = token[1:-1]
+    out, i = [], 0
+    escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            out.append(escapes.get(body[i + 1], body[i + 1]))
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+@v_args(tree=True)
+class _Build(Transformer):
+    def __init__(self, source: str, text: str):
+        super().__init__()
+        self.source = source
+        self.lines = text.splitlines()
+
+    # expressions
+    def number(self, t: Tree) -> Expr:
+        text = str(t.children[0])
+        value: float | int = float(text) if any(c in text for c in ".eE") else int(text)
+        return Const(_span(t), value)
+
+    def string(self, t: Tree) -> Expr:
+        return Const(_span(t), _unquote(str(t.children[0])))
+
+    def true(self, t: Tree) -> Expr:
+        return Const(_span(t), True)
+
+    def false(self, t: Tree) -> Expr:
+        return Const(_span(t), False)
+
+    def none(self, t: Tree) -> Expr:
+        return Const(_span(t), None)
+
+    def name(self, t: Tree) -> Expr:
+        return Name(_span(t), str(t.children[0]))
+
+    def list(self, t: Tree) -> Expr:
+        return ListExpr(_span(t), tuple(c for c in t.children if c is not None))
+
+    def attr(self, t: Tree) -> Expr:
+        return Attr(_span(t), t.children[0], str(t.children[1]))
+
+    def index(self, t: Tree) -> Expr:
+        return Index(_span(t), t.children[0], t.children[1])
+
+    def call(self, t: Tree) -> Expr:
+        return Call(_span(t), str(t.children[0]), tuple(c for c in t.children[1:] if c is not None))
+
+    def neg(self, t: Tree) -> Expr:
+        return Unary(_span(t), "-", t.children[0])
+
+    def not_(self, t: Tree) -> Expr:
+        return Unary(_span(t), "not", t.children[0])
+
+    def power(self, t: Tree) -> Expr:
+        return Binary(_span(t), "**", t.children[0], t.children[1])
+
+    def _chain(self, t: Tree, op: str | None = None) -> Expr:
+        items = t.children
+        result = items[0]
+        i = 1
+        while i < len(items):
+            if op is None:
+                result = Binary(_span(t), str(items[i]), result, items[i + 1])
+                i += 2
+            else:
+                result = Binary(_span(t), op, result, items[i])
+                i += 1
+        return result
+
+    def or_expr(self, t: Tree) -> Expr:
+        return self._chain(t, "or")
+
+    def and_expr(self, t: Tree) -> Expr:
+        return self._chain(t, "and")
+
+    def comparison(self, t: Tree) -> Expr:
+        return self._chain(t)
+
+    def arith(self, t: Tree) -> Expr:
+        return self._chain(t)
+
+    def term(self, t: Tree) -> Expr:
+        return self._chain(t)
+
+    # declarations
+    def kind(self, t: Tree) -> tuple[str, Span]:
+        return str(t.children[0]), _span(t.children[0])
+
+    def kinds(self, t: Tree) -> tuple[tuple[str, Span], ...]:
+        return tuple(t.children)
+
+    def binding(self, t: Tree) -> str:
+        return str(t.children[0])
+
+    def chain_ref(self, t: Tree) -> ChainRef:
+        return ChainRef(str(t.children[0])[1:], _span(t))
+
+    def step(self, t: Tree) -> Step:
+        binding, kinds, quant = t.children
+        return Step(binding, tuple(k for k, _ in kinds), str(quant) if quant is not None else "", _span(t), tuple(s for _, s in kinds))
+
+    def match_clause(self, t: Tree) -> tuple[Step, ...]:
+        return tuple(t.children)
+
+    def where_clause(self, t: Tree) -> tuple[Expr, ...]:
+        return tuple(t.children)
+
+    def message_clause(self, t: Tree) -> str:
+        return _unquote(str(t.children[0]))
+
+    def set_field(self, t: Tree) -> tuple[str | None, Expr]:
+        return (str(t.children[0]), t.children[1])
+
+    def copy_fields(self, t: Tree) -> tuple[str | None, Expr]:
+        return (None, Name(_span(t), str(t.children[0])))
+
+    def fields(self, t: Tree) -> tuple[tuple[str | None, Expr], ...]:
+        return tuple(c for c in t.children if c is not None)
+
+    def build(self, t: Tree) -> tuple[str, tuple[Expr, ...], tuple[tuple[str | None, Expr], ...], Span]:
+        kind = str(t.children[0])
+        rest = t.children[1:]
+        fields = rest[-1] if rest and isinstance(rest[-1], tuple) else ()
+        operands = tuple(c for c in (rest[:-1] if rest and isinstance(rest[-1], tuple) else rest) if c is not None)
+        return kind, operands, fields or (), _span(t)
+
+    def replace(self, t: Tree) -> Replace:
+        kind, operands, fields, _ = t.children[1]
+        return Replace(str(t.children[0]), kind, operands, fields, _span(t))
+
+    def erase(self, t: Tree) -> Erase:
+        return Erase(str(t.children[0]), _span(t))
+
+    def _declaration(self, t: Tree, kind: str) -> Declaration:
+        name, steps, *rest = t.children
+        where: tuple[Expr, ...] = ()
+        actions: list[Replace | Erase] = []
+        message = None
+        for item in rest:
+            if item is None:
+                continue
+            if isinstance(item, str):
+                message = item
+            elif isinstance(item, (Replace, Erase)):
+                actions.append(item)
+            else:
+                where = item
+        lines = tuple(self.lines[e.span.line - 1].strip() if 0 < e.span.line <= len(self.lines) else "" for e in where)
+        return Declaration(kind, str(name), steps, where, tuple(actions), lines, message, _span(t), self.source)
+
+    def pattern_decl(self, t: Tree) -> Declaration:
+        return self._declaration(t, "pattern")
+
+    def legal_decl(self, t: Tree) -> Declaration:
+        return self._declaration(t, "legal")
+
+    def chain_decl(self, t: Tree) -> Declaration:
+        return Declaration("chain", str(t.children[0]), tuple(t.children[1:]), (), span=_span(t), source=self.source)
+
+    def start(self, t: Tree) -> list[Declaration]:
+        return list(t.children)
+
+
+def _expected(err: UnexpectedInput) -> str:
+    expected = getattr(err, "expected", None) or getattr(err, "allowed", None) or set()
+    names = sorted(_describe_terminal(e) for e in expected)
+    return ", ".join(names[:8]) + (" ..." if len(names) > 8 else "")
+
+
+_TERMINALS = {
+    "NAME": "a name", "DECL_NAME": "a name", "OPNAME": "an op kind (dialect.op)", "STRING": "a string",
+    "NUMBER": "a number", "QUANT": "?, * or +", "ANY": "_", "CHAIN_REF": "@chain", "COMP_OP": "a comparison", "ADD_OP": "+ or -",
+    "MUL_OP": "*, /, @ or %", "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['",
+    "RSQB": "']'", "COMMA": "','", "COLON": "':'", "DOT": "'.'", "VBAR": "'|'", "EQUAL": "'='",
+}
+
+
+def _describe_terminal(name: str) -> str:
+    if name in _TERMINALS:
+        return _TERMINALS[name]
+    if name.startswith("__ANON") or name.isupper():
+        return name.lower()
+    return name
+
+
+def parse(text: str, source: str = "<patterns>") -> list[Declaration]:
+    """The declarations of a pattern file's text; a syntax error names line and column."""
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedEOF as err:
+        raise NircError(f"line {err.line}:{err.column}: the text ends in the middle of a declaration (expected {_expected(err)})", rule="pattern-syntax", file=source) from None
+    except UnexpectedToken as err:
+        if err.token.type == "$END":
+            raise NircError(f"line {err.line}:{err.column}: the text ends in the middle of a declaration (expected {_expected(err)})", rule="pattern-syntax", file=source) from None
+        raise NircError(f"line {err.line}:{err.column}: unexpected {str(err.token)!r}; expected {_expected(err)}", rule="pattern-syntax", file=source) from None
+    except UnexpectedCharacters as err:
+        raise NircError(f"line {err.line}:{err.column}: unexpected character {err.char!r}", rule="pattern-syntax", file=source) from None
+    except UnexpectedInput as err:  # pragma: no cover - the three above are all lark raises
+        raise NircError(f"line {err.line}:{err.column}: {err}", rule="pattern-syntax", file=source) from None
+    return _Build(source, text).transform(tree)

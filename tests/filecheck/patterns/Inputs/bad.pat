@@ -1,0 +1,4 @@
+pattern typo {
+    match a: nir.linear -> b: nir.linaer
+    erase b
+}
