@@ -33,6 +33,8 @@ import numpy as np
 from xdsl.dialects.builtin import StringAttr, UnitAttr
 from xdsl.ir import Dialect, Operation
 from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
+from xdsl.pattern_rewriter import RewritePattern
+from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 
 from nirc.core.dense import DenseAttr
 from nirc.core.neuron import DiscreteNeuron
@@ -234,7 +236,7 @@ class ThresholdOp(ElementwiseOp):
 
     name = "snn.threshold"
     PARAMS: ClassVar[tuple[str, ...]] = ("threshold",)
-    traits = traits_def(DiscreteTime())
+    traits = traits_def(Pure(), DiscreteTime())
     threshold = prop_def(DenseAttr)
     compare = prop_def(StringAttr)
     multi_spike = opt_prop_def(UnitAttr)
@@ -246,6 +248,14 @@ class ThresholdOp(ElementwiseOp):
     def _verify_params(self) -> None:
         super()._verify_params()
         _check_choice(self, "compare", True)
+
+
+class DelayCanonicalization(HasCanonicalizationPatternsTrait):
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
+        from nirc.dialects.snn.canonicalization import DELAY
+
+        return DELAY
 
 
 class DelayBreaksCycles(CycleBreaker):
@@ -261,7 +271,7 @@ class DelayOp(ElementwiseOp):
 
     name = "snn.delay"
     PARAMS: ClassVar[tuple[str, ...]] = ("steps",)
-    traits = traits_def(DiscreteTime(), DelayBreaksCycles())
+    traits = traits_def(DiscreteTime(), DelayBreaksCycles(), DelayCanonicalization())
     INT_PARAMS: ClassVar[tuple[str, ...]] = ("steps",)
     steps = prop_def(DenseAttr)
 

@@ -26,7 +26,7 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from nirc.core.errors import NircError, Violation, Violations
-from nirc.core.graph import schedule_order
+from nirc.core.graph import back_edges, schedule_order
 from nirc.core.node import shape_of
 from nirc.core.traits import breaks_cycles
 from nirc.dialects import nir, snn
@@ -141,7 +141,6 @@ class _Writer:
     def stepwise(self) -> None:
         """The step function computes every node in turn at each step."""
         graph, order, ident, backend = self.graph, self.order, self.ident, self.backend
-        position = {op: i for i, op in enumerate(order)}
         inputs = graph.input_nodes()
         var: dict[Any, str] = {}
         if len(inputs) == 1:
@@ -170,13 +169,13 @@ class _Writer:
             self.loop.extend(code.step)
             var[ctx.op.results[0]] = ctx.out
             self.record(ctx, code)
+        closing = back_edges(order)  # the step loop is flat: every cycle needs its explicit delay
+        if closing:
+            raise NircError("a cycle without a one-step delay: run nir-to-snn first", rule=self.rule, node=closing[0][0].nir_name)  # type: ignore[attr-defined]
         errors: list[NircError] = []
         for op in order:
             if isinstance(op, (nir.InputOp, nir.OutputOp)) or op in breakers:
                 continue
-            for value in op.operands:
-                if position[value.owner] >= position[op] and not breaks_cycles(value.owner):  # type: ignore[index]
-                    raise NircError("a cycle without a one-step delay: run nir-to-snn first", rule=self.rule, node=op.nir_name)
             try:
                 code = self.code(op, input_expr(op), "self.")
             except NircError as err:
