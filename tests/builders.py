@@ -52,7 +52,12 @@ def lif(*shape: int) -> dict:
 
 def pool(k: int, s: int | None = None) -> dict:
     s = k if s is None else s
-    return {"type": "SumPool2d", "kernel_size": np.array([k, k]), "stride": np.array([s, s]), "padding": np.array([0, 0])}
+    return {
+        "type": "SumPool2d",
+        "kernel_size": np.array([k, k]),
+        "stride": np.array([s, s]),
+        "padding": np.array([0, 0]),
+    }
 
 
 def graph(nodes: dict, edges: list[tuple[str, str]]) -> dict:

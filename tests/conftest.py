@@ -29,7 +29,11 @@ class Result:
 
 def run_tool(tool: str, *args: str | Path, cwd: Path | None = None) -> Result:
     """Run ``tool`` (``nir-opt``, ``nir-translate``) through its module with this Python."""
-    module = {"nir-opt": "nirc.tools.nir_opt", "nir-translate": "nirc.tools.nir_translate", "nir-run": "nirc.tools.nir_run"}[tool]
+    module = {
+        "nir-opt": "nirc.tools.nir_opt",
+        "nir-translate": "nirc.tools.nir_translate",
+        "nir-run": "nirc.tools.nir_run",
+    }[tool]
     proc = subprocess.run(
         [sys.executable, "-m", module, *map(str, args)],
         capture_output=True,

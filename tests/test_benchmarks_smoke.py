@@ -18,7 +18,9 @@ BENCH_TORCH = REPO / "benchmarks" / "bench_torch.py"
 
 def run_quick(script: Path, *args: str, timeout: int) -> str:
     """Run a benchmark from the repository root; assert it exits 0; its stdout."""
-    proc = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, cwd=REPO, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, cwd=REPO, timeout=timeout
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
 

@@ -42,7 +42,14 @@ def test_a_broken_layer_is_caught(tmp_path: Path) -> None:
     shutil.copy(REPO / "pyproject.toml", copy / "pyproject.toml")
     with open(copy / "nirc" / "core" / "shapes.py", "a") as f:
         f.write("\n\ndef _probe():\n    from nirc.tools import common  # noqa: F401\n")
-    proc = subprocess.run([exe, "--no-cache"], cwd=copy, capture_output=True, text=True, timeout=600, env={"PYTHONPATH": str(copy), "PATH": str(Path(sys.executable).parent)})
+    proc = subprocess.run(
+        [exe, "--no-cache"],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PYTHONPATH": str(copy), "PATH": str(Path(sys.executable).parent)},
+    )
     assert proc.returncode != 0 and "BROKEN" in proc.stdout, proc.stdout[-2000:]
 
 
@@ -65,7 +72,9 @@ def _code_words(path: Path) -> list[tuple[int, str]]:
         id(node.body[0].value)
         for node in ast.walk(tree)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
     }
     found = []
     for node in ast.walk(tree):

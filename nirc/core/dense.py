@@ -119,11 +119,7 @@ class Tensor:
         a, b = self.array, other.array
         if a is b:
             return True
-        return (
-            a.dtype == b.dtype
-            and a.shape == b.shape
-            and memoryview(a).cast("B") == memoryview(b).cast("B")
-        )
+        return a.dtype == b.dtype and a.shape == b.shape and memoryview(a).cast("B") == memoryview(b).cast("B")
 
 
 @dataclass
@@ -139,9 +135,7 @@ class BlobTable:
 
 
 #: The blob table of the print or parse under way (None: print everything inline).
-current_blobs: contextvars.ContextVar[BlobTable | None] = contextvars.ContextVar(
-    "nirc_current_blobs", default=None
-)
+current_blobs: contextvars.ContextVar[BlobTable | None] = contextvars.ContextVar("nirc_current_blobs", default=None)
 
 
 def _format_float(value: np.floating[Any]) -> str:
@@ -328,7 +322,9 @@ def _parse_element(parser: AttrParser, dtype: np.dtype[Any]) -> Any:
             literal = parser.lexer.input.content[pos : parser.pos].strip()
             if literal.lower().startswith("0x"):
                 if number.bit_length() > 8 * dtype.itemsize:
-                    parser.raise_error(f"bit pattern {literal} is wider than {8 * dtype.itemsize} bits", pos, parser.pos)
+                    parser.raise_error(
+                        f"bit pattern {literal} is wider than {8 * dtype.itemsize} bits", pos, parser.pos
+                    )
                 raw = number.to_bytes(dtype.itemsize, "big")
                 return np.frombuffer(raw[::-1], dtype=dtype)[0]
         return number
@@ -409,9 +405,7 @@ class DenseAttr(Data[Tensor]):
             else:
                 values = [_parse_element(parser, dtype)]
             if len(values) != count:
-                parser.raise_error(
-                    f"expected {count} elements for shape {dims}, got {len(values)}"
-                )
+                parser.raise_error(f"expected {count} elements for shape {dims}, got {len(values)}")
             arr = _checked_array(parser, values, dtype, elem_text, start).reshape(dims)
             return Tensor(arr)
 

@@ -57,7 +57,13 @@ class Violation(NircError):
         self.actual = actual
 
     def to_json(self) -> dict[str, object]:
-        return {"rule": self.rule, "node": self.node, "message": self.message, "limit": self.limit, "actual": self.actual}
+        return {
+            "rule": self.rule,
+            "node": self.node,
+            "message": self.message,
+            "limit": self.limit,
+            "actual": self.actual,
+        }
 
 
 class Violations(NircError):

@@ -83,7 +83,10 @@ def _keyed(value: Mapping[str, Ref] | Sequence[Any], ext: str, what: str) -> dic
     for item in value:
         name = getattr(item, "name", None)
         if not isinstance(name, str):
-            raise NircError(f"extension '{ext}': every entry of '{what}' needs a name (or give a mapping name -> component)", rule="plugin")
+            raise NircError(
+                f"extension '{ext}': every entry of '{what}' needs a name (or give a mapping name -> component)",
+                rule="plugin",
+            )
         out[name] = item
     return out
 
@@ -102,7 +105,9 @@ def load_ref(value: Ref, ext: str, what: str) -> Any:
         for part in attr.split(".") if attr else ():
             obj = getattr(obj, part)
     except Exception as exc:  # a broken plugin must not take the tools down
-        raise NircError(f"plugin '{ext}': {what} ({value}) failed to load: {type(exc).__name__}: {exc}", rule="plugin") from None
+        raise NircError(
+            f"plugin '{ext}': {what} ({value}) failed to load: {type(exc).__name__}: {exc}", rule="plugin"
+        ) from None
     return obj
 
 
@@ -136,7 +141,11 @@ def _load_entry_point(ep: EntryPoint) -> Extension | None:
         ext = ep.load()
     except Exception as exc:
         _failed[ep.name] = f"{type(exc).__name__}: {exc}"
-        warnings.warn(f"plugin '{ep.name}' ({ep.value}) failed to load and is left out: {type(exc).__name__}: {exc}", NircWarning, stacklevel=3)
+        warnings.warn(
+            f"plugin '{ep.name}' ({ep.value}) failed to load and is left out: {type(exc).__name__}: {exc}",
+            NircWarning,
+            stacklevel=3,
+        )
         return None
     if not isinstance(ext, Extension):
         _failed[ep.name] = f"{ep.value} is a {type(ext).__name__}, not a nirc.Extension"
@@ -224,7 +233,8 @@ def _components(kind: str) -> dict[str, Component]:
         for name, ref in getattr(ext, field_name).items():
             if name in found:
                 raise NircError(
-                    f"{kind} '{name}' is registered by both extension '{found[name].extension}' and '{ext.name}'", rule="plugin"
+                    f"{kind} '{name}' is registered by both extension '{found[name].extension}' and '{ext.name}'",
+                    rule="plugin",
                 )
             found[name] = Component(kind, name, ext.name, ref)
     return found
@@ -258,7 +268,10 @@ def profiles_by_name() -> dict[str, Any]:
     for ext in extensions():
         for profile in ext.profiles:
             if profile.name in found:
-                raise NircError(f"profile '{profile.name}' is registered by both extension '{owner[profile.name]}' and '{ext.name}'", rule="plugin")
+                raise NircError(
+                    f"profile '{profile.name}' is registered by both extension '{owner[profile.name]}' and '{ext.name}'",
+                    rule="plugin",
+                )
             found[profile.name] = profile
             owner[profile.name] = ext.name
     return found

@@ -134,7 +134,9 @@ def all_edges(op: Operation) -> list[Operation]:
     return [use.operation for result in op.results for use in result.uses]
 
 
-def components(ops: Sequence[Operation], successors: Callable[[Operation], Iterable[Operation]] = all_edges) -> list[Component]:
+def components(
+    ops: Sequence[Operation], successors: Callable[[Operation], Iterable[Operation]] = all_edges
+) -> list[Component]:
     """The strongly connected components of ``ops`` under ``successors`` (edges leaving
     ``ops`` are ignored), in dependency order: a component comes after every component
     with an edge into it.  Members keep the order of ``ops``.

@@ -14,8 +14,11 @@ Per step, for membrane ``v`` (and synaptic current ``i`` for current-based neuro
     i <- syn_decay * (i + syn_gain * x)                        (integrate-then-leak)
     v <- decay * (v + gain * d) + bias
 
-with ``d = i`` or ``x``; then spikes (:func:`count_spikes`) and the reset
-(:func:`apply_reset`) as the choices say (``docs/semantics.md``).
+with ``d = i`` or ``x``; a neuron with ``state_bits`` bounds ``i`` and ``v`` to that
+signed range right after each update (:func:`~nirc.core.integers.bound`: ``saturate`` clamps, ``wrap``
+wraps round as two's complement does), as a chip's fixed-width state memory does; then
+spikes (:func:`count_spikes`) and the reset (:func:`apply_reset`) as the choices say
+(``docs/semantics.md``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from nirc.core.integers import bound
 from nirc.core.kernel import Kernel
 from nirc.core.semantics import Semantics
 
@@ -52,6 +56,10 @@ class DiscreteNeuron:
     multi_spike: bool = False
     #: ``spikes`` (spiking neurons) or ``membrane``: the membrane as the threshold reads it.
     output: str = "membrane"
+    #: The width of the state (``v``, and ``i``) in bits, or None for unbounded.
+    state_bits: int | None = None
+    #: ``saturate`` or ``wrap``: what a state beyond ``state_bits`` becomes.
+    overflow: str = "saturate"
 
     @property
     def resets(self) -> bool:
@@ -110,7 +118,9 @@ class NeuronCore:
         self.i = np.zeros(shape, self.dtype)
         self.pending_reset = np.zeros(shape, self.dtype)
         # With spike_timing='next', the spikes leaving at step 0 are those of the initial state.
-        self.pending_spikes = self._count(self.v) if self.d.resets and self.d.spike_timing == "next" else np.zeros(shape, self.dtype)
+        self.pending_spikes = (
+            self._count(self.v) if self.d.resets and self.d.spike_timing == "next" else np.zeros(shape, self.dtype)
+        )
 
     def _count(self, v: np.ndarray) -> np.ndarray:
         d = self.d
@@ -120,17 +130,24 @@ class NeuronCore:
     def _apply_reset(self, v: np.ndarray, spikes: np.ndarray) -> np.ndarray:
         return apply_reset(v, spikes, self.d.reset, self.d.threshold, self.d.v_reset)
 
+    def _bound(self, x: np.ndarray) -> np.ndarray:
+        bits = self.d.state_bits
+        return x if bits is None else bound(x, bits, self.d.overflow)
+
     def step(self, x: np.ndarray) -> np.ndarray:
         d = self.d
         drive = x
         leak_first = d.order == "leak-then-integrate"
         if d.syn_decay is not None:
-            self.i = d.syn_decay * self.i + d.syn_gain * x if leak_first else d.syn_decay * (self.i + d.syn_gain * x)
+            self.i = self._bound(
+                d.syn_decay * self.i + d.syn_gain * x if leak_first else d.syn_decay * (self.i + d.syn_gain * x)
+            )
             drive = self.i
         if leak_first:
             v = d.decay * self.v + d.bias + d.gain * drive
         else:
             v = d.decay * (self.v + d.gain * drive) + d.bias
+        v = self._bound(v)
         if not d.resets:
             self.v = v
             return v

@@ -224,9 +224,7 @@ class NodeOp(IRDLOperation):
         if not isinstance(typ, TensorType) or not isinstance(typ.element_type, Float32Type):
             raise NodeError("result-type", f"result must be a tensor of f32, got {typ}")
         if shape_of(typ) != tuple(out):
-            raise NodeError(
-                "result-type", f"result has shape {list(shape_of(typ))}, inferred {list(out)}"
-            )
+            raise NodeError("result-type", f"result has shape {list(shape_of(typ))}, inferred {list(out)}")
 
     # -------------------------------------------------------------- syntax
     @classmethod
@@ -347,9 +345,7 @@ def _parse_signal_type(parser: Parser) -> Attribute:
     return parser.parse_type()
 
 
-def _parse_props(
-    parser: Parser, cls: type[IRDLOperation], props: dict[str, Attribute]
-) -> dict[str, Attribute]:
+def _parse_props(parser: Parser, cls: type[IRDLOperation], props: dict[str, Attribute]) -> dict[str, Attribute]:
     start = parser.pos
     fast = _parse_entries_fast(parser)
     entries = fast if fast is not None else parser.parse_optional_attr_dict()
@@ -387,5 +383,3 @@ class ElementwiseOp(ValueNodeOp):
 
     def infer_output_shape(self, input_shape: Shape | None) -> Shape:
         return tuple(self.param(self.PARAMS[0]).shape)
-
-

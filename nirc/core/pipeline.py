@@ -57,7 +57,9 @@ def coerce_numbers(cls: type[ModulePass], spec: ArgSpec) -> ArgSpec:
         hints = typing.get_type_hints(cls)
     except Exception:  # a plugin's annotations that do not resolve: leave its spec alone
         return spec
-    fields = {f.name.replace("_", "-"): f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else {}
+    fields = (
+        {f.name.replace("_", "-"): f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else {}
+    )
     params = dict(spec.parameters)
     for key, values in spec.parameters.items():
         name = fields.get(key.replace("_", "-"))

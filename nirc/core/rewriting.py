@@ -244,7 +244,14 @@ def replace_node(
     erase_nodes(rewriter, [old], keep_names={_name(op) for op in new_ops} - {None})  # type: ignore[arg-type]
 
 
-def fuse_nodes(rewriter: PatternRewriter, ops: Sequence[Operation], new: Operation, *, result_of: Operation | None = None, before: Operation | None = None) -> None:
+def fuse_nodes(
+    rewriter: PatternRewriter,
+    ops: Sequence[Operation],
+    new: Operation,
+    *,
+    result_of: Operation | None = None,
+    before: Operation | None = None,
+) -> None:
     """Replace ``ops`` (a chain, a recurrence: nodes that may read each other) by the one
     node ``new``, put before ``before`` (the first of ``ops`` by default): the readers of
     ``result_of`` (the last of ``ops`` by default) read ``new``; nothing else may read

@@ -97,7 +97,9 @@ class Semantics:
                     f"{key.replace('_', '-')} must be one of {', '.join(allowed)}, got {value!r}", rule="semantics"
                 )
         if not isinstance(self.input_delay, int) or self.input_delay < 0:
-            raise NircError(f"input-delay must be a whole number of steps >= 0, got {self.input_delay!r}", rule="semantics")
+            raise NircError(
+                f"input-delay must be a whole number of steps >= 0, got {self.input_delay!r}", rule="semantics"
+            )
         if self.dtype not in ("float32", "float64"):
             raise NircError(f"dtype must be float32 or float64, got {self.dtype!r}", rule="semantics")
 
@@ -128,7 +130,9 @@ def _coerce(name: str, value: Any) -> Any:
                 raise ValueError(value)
             return value.lower() in ("true", "1")
     except ValueError:
-        raise NircError(f"bad value {value!r} for semantics option '{name.replace('_', '-')}'", rule="semantics") from None
+        raise NircError(
+            f"bad value {value!r} for semantics option '{name.replace('_', '-')}'", rule="semantics"
+        ) from None
     return value
 
 

@@ -74,9 +74,7 @@ def flatten_output(shape: Sequence[int], start_dim: int, end_dim: int) -> tuple[
     start = start_dim + ndim if start_dim < 0 else start_dim
     end = end_dim + ndim if end_dim < 0 else end_dim
     if not (0 <= start < max(ndim, 1)) or not (0 <= end < max(ndim, 1)):
-        raise ShapeError(
-            f"start_dim={start_dim}, end_dim={end_dim} out of range for input shape {list(shape)}"
-        )
+        raise ShapeError(f"start_dim={start_dim}, end_dim={end_dim} out of range for input shape {list(shape)}")
     if start > end:
         raise ShapeError(f"start_dim={start_dim} comes after end_dim={end_dim} for input shape {list(shape)}")
     middle = int(np.prod(shape[start : end + 1], dtype=np.int64))

@@ -37,7 +37,11 @@ def make_kernel(op: Operation, sem: Semantics, path: str) -> Kernel:
     if cls is None:
         _, broken = kernel_table()
         why = "".join(f"; {reason}" for reason in broken.values())
-        raise NircError(f"'{op.name}' has no reference semantics (no registered extension gives it a kernel{why})", rule="interp", node=path)
+        raise NircError(
+            f"'{op.name}' has no reference semantics (no registered extension gives it a kernel{why})",
+            rule="interp",
+            node=path,
+        )
     try:
         return cls(op, sem)
     except Exception as exc:
@@ -49,7 +53,11 @@ def _blamed(cls: type, op: Operation, path: str, exc: Exception) -> Exception:
     owner = kernel_owner(cls)
     if isinstance(exc, NircError) or not is_plugin(owner):
         return exc
-    return NircError(f"the kernel of {op.name} ({cls.__name__}, plugin '{owner}') failed: {type(exc).__name__}: {exc}", rule="plugin", node=path)
+    return NircError(
+        f"the kernel of {op.name} ({cls.__name__}, plugin '{owner}') failed: {type(exc).__name__}: {exc}",
+        rule="plugin",
+        node=path,
+    )
 
 
 def _path(op: Operation) -> str:
@@ -214,10 +222,7 @@ class Executor:
                 if op in skip:
                     continue
                 # an operand not computed yet in this step closes a cycle: its previous value
-                xs = [
-                    (now[v] if v in now else last[v]) if v.owner in inside else values[v][t]
-                    for v in op.operands
-                ]
+                xs = [(now[v] if v in now else last[v]) if v.owner in inside else values[v][t] for v in op.operands]
                 self._step_op(op, xs, now)
             for op in breakers:
                 self.kernels[op].push(self._sum([now[v] if v.owner in inside else values[v][t] for v in op.operands]))
@@ -257,7 +262,9 @@ class Executor:
             self.kernels[op].push(self._sum([now[v] for v in op.operands]))
         self.previous = now
         return {
-            out.nir_name: self._sum([now[v] for v in out.inputs]) if out.inputs else np.zeros((self.batch, *_input_shape(out)), self.sem.dtype)
+            out.nir_name: self._sum([now[v] for v in out.inputs])
+            if out.inputs
+            else np.zeros((self.batch, *_input_shape(out)), self.sem.dtype)
             for out in self.graph.output_nodes()
         }
 
@@ -269,4 +276,8 @@ def _input_shape(op: Operation) -> tuple[int, ...]:
         shape = op.expected_input_shape()
         if shape is not None:
             return shape
-    raise NircError("a node without incoming edges and without a known input shape cannot run", rule="interp", node=op.properties["name"].data)  # type: ignore[union-attr]
+    raise NircError(
+        "a node without incoming edges and without a known input shape cannot run",
+        rule="interp",
+        node=op.properties["name"].data,
+    )  # type: ignore[union-attr]

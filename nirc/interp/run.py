@@ -40,7 +40,10 @@ def _prepare(graph: GraphOp, x: np.ndarray | Mapping[str, np.ndarray]) -> tuple[
     names = [op.nir_name for op in inputs]
     if not isinstance(x, Mapping):
         if len(inputs) != 1:
-            raise NircError(f"the graph has {len(inputs)} inputs ({', '.join(sorted(names))}); pass one array per input name", rule="run-input")
+            raise NircError(
+                f"the graph has {len(inputs)} inputs ({', '.join(sorted(names))}); pass one array per input name",
+                rule="run-input",
+            )
         x = {names[0]: x}
     unknown = sorted(set(x) - set(names))
     missing = sorted(set(names) - set(x))
@@ -124,10 +127,13 @@ def run(
     else:
         extra = sorted({k.replace("_", "-") for k in options} - {"dtype"})
         if semantics is not None or dt is not None or extra:
-            given = ", ".join(([f"semantics={semantics}"] if semantics is not None else []) + ([f"dt={dt}"] if dt is not None else []) + extra)
+            given = ", ".join(
+                ([f"semantics={semantics}"] if semantics is not None else [])
+                + ([f"dt={dt}"] if dt is not None else [])
+                + extra
+            )
             raise NircError(
-                f"the model is discrete-time ({label}): "
-                f"its semantics are fixed, only dtype can be chosen; got {given}",
+                f"the model is discrete-time ({label}): its semantics are fixed, only dtype can be chosen; got {given}",
                 rule="run-semantics",
             )
         sem = fixed.with_options(**options) if options else fixed

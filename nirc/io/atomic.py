@@ -51,7 +51,10 @@ def replace_dir(outdir: str | os.PathLike[str], fill: Callable[[Path], None], ow
         if target.exists() and not target.is_dir():
             raise NircError(f"{target} exists and is not a directory", rule="file")
         if target.is_dir() and any(target.iterdir()) and not owned(target):
-            raise NircError(f"{target} is a non-empty directory that does not hold this target's artefacts: choose another -o", rule="file")
+            raise NircError(
+                f"{target} is a non-empty directory that does not hold this target's artefacts: choose another -o",
+                rule="file",
+            )
         parent = target.resolve().parent
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))

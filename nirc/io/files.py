@@ -35,7 +35,9 @@ def read(path: str | os.PathLike[str]) -> ModuleOp:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise NircError(f"cannot read: {exc.strerror if isinstance(exc, OSError) else exc}", rule="file", file=name) from None
+            raise NircError(
+                f"cannot read: {exc.strerror if isinstance(exc, OSError) else exc}", rule="file", file=name
+            ) from None
         try:
             module = parse_module(text, name=name)
             verify_module(module)
@@ -49,7 +51,14 @@ def read(path: str | os.PathLike[str]) -> ModuleOp:
         raise err.in_file(name) from None
 
 
-def write(module: ModuleOp, path: str | os.PathLike[str], *, compression: Any = "gzip", compression_opts: Any = None, blob_threshold: int | None = 64) -> None:
+def write(
+    module: ModuleOp,
+    path: str | os.PathLike[str],
+    *,
+    compression: Any = "gzip",
+    compression_opts: Any = None,
+    blob_threshold: int | None = 64,
+) -> None:
     """Write a module as `.nir` (HDF5, ``compression`` as in ``nir.write``) or, for a
     `.mlir` path, as text.  The file appears only once it is complete."""
     name = str(path)

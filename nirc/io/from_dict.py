@@ -158,7 +158,9 @@ class _Graph:
                     return head, port
         side = "source" if outgoing else "destination"
         raise NircError(
-            f"edge {edge!r} names {side} node '{ref}', which does not exist", rule="edge-endpoint", node=self.path or None
+            f"edge {edge!r} names {side} node '{ref}', which does not exist",
+            rule="edge-endpoint",
+            node=self.path or None,
         )
 
     def _resolve_edges(self, raw: Any) -> list[tuple[str, int, str, str | None]]:
@@ -275,7 +277,11 @@ def _build_graph(node: NodeDict, *, path: str, name: str | None) -> GraphOp:
         src, index = first_in[out_name]
         got = shapes[src][index]
         declared = op.param("shape")
-        if tuple(declared.reshape(-1).tolist()) != got and declared.size and int(np.prod(declared)) == int(np.prod(got, dtype=np.int64)):
+        if (
+            tuple(declared.reshape(-1).tolist()) != got
+            and declared.size
+            and int(np.prod(declared)) == int(np.prod(got, dtype=np.int64))
+        ):
             warnings.warn(
                 f"node '{_join(path, out_name)}': Output shape {declared.tolist()} disagrees with its "
                 f"input {list(got)}; using {list(got)}",
@@ -338,6 +344,4 @@ def _build_graph(node: NodeDict, *, path: str, name: str | None) -> GraphOp:
             for o in ops.values()
             if isinstance(o, OutputOp)
         ]
-    return GraphOp.create(
-        result_types=result_types, properties=props, regions=[Region(Block(list(ops.values())))]
-    )
+    return GraphOp.create(result_types=result_types, properties=props, regions=[Region(Block(list(ops.values())))])

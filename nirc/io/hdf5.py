@@ -204,7 +204,9 @@ def _normalise(tree: dict[str, Any], path: str) -> NodeDict:
         nodes = node.get("nodes", {})
         if not isinstance(nodes, dict):
             raise NircError("'nodes' must be a group", rule="fields", node=path or None)
-        node["nodes"] = {k: _normalise(v, f"{path}/{k}" if path else k) if isinstance(v, dict) else v for k, v in nodes.items()}
+        node["nodes"] = {
+            k: _normalise(v, f"{path}/{k}" if path else k) if isinstance(v, dict) else v for k, v in nodes.items()
+        }
         edges = node.get("edges")
         if edges is None:
             node["edges"] = []
@@ -213,7 +215,11 @@ def _normalise(tree: dict[str, Any], path: str) -> NodeDict:
             if arr.size == 0:
                 node["edges"] = []
             elif arr.ndim != 2 or arr.shape[1] != 2:
-                raise NircError(f"'edges' must be an (N, 2) array of names, got shape {list(arr.shape)}", rule="fields", node=path or None)
+                raise NircError(
+                    f"'edges' must be an (N, 2) array of names, got shape {list(arr.shape)}",
+                    rule="fields",
+                    node=path or None,
+                )
             else:
                 node["edges"] = [(str(a), str(b)) for a, b in arr.tolist()]
     return node
@@ -231,8 +237,15 @@ def _write_value(group: h5py.Group, key: str, value: Any, compression: Any, comp
         group.create_dataset(key, data=value, dtype=h5py.string_dtype())
     elif isinstance(value, np.ndarray) and value.dtype == object:
         group.create_dataset(key, data=value.astype(h5py.string_dtype()), dtype=h5py.string_dtype())
-    elif isinstance(value, np.ndarray) and value.nbytes >= MIN_COMPRESSED_BYTES and value.ndim > 0 and compression is not None:
-        group.create_dataset(key, data=value, dtype=value.dtype, compression=compression, compression_opts=compression_opts)
+    elif (
+        isinstance(value, np.ndarray)
+        and value.nbytes >= MIN_COMPRESSED_BYTES
+        and value.ndim > 0
+        and compression is not None
+    ):
+        group.create_dataset(
+            key, data=value, dtype=value.dtype, compression=compression, compression_opts=compression_opts
+        )
     else:
         group.create_dataset(key, data=value)
 

@@ -39,7 +39,9 @@ def _source_name(value: SSAValue) -> str:
         return f"{owner.nir_name}.{outs[index].nir_name}"
     if isinstance(owner, NodeOp):
         return owner.nir_name
-    raise NircError(f"an edge comes from '{getattr(owner, 'name', owner)}', which is not a NIR node", rule="module-structure")
+    raise NircError(
+        f"an edge comes from '{getattr(owner, 'name', owner)}', which is not a NIR node", rule="module-structure"
+    )
 
 
 def _dest_name(op: Operation, index: int) -> str:

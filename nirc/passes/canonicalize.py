@@ -90,7 +90,9 @@ def protected(graph: GraphOp) -> set[Operation]:
 @cache
 def _declared(op_type: type[Operation]) -> tuple[RewritePattern, ...]:
     """The canonicalization patterns ``op_type`` declares (its traits)."""
-    return tuple(p for trait in op_type.get_traits_of_type(HasCanonicalizationPatternsTrait) for p in trait.get_patterns(op_type))
+    return tuple(
+        p for trait in op_type.get_traits_of_type(HasCanonicalizationPatternsTrait) for p in trait.get_patterns(op_type)
+    )
 
 
 def is_exact(pattern: RewritePattern) -> bool:

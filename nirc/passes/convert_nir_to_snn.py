@@ -110,7 +110,9 @@ def check_dt(graph: GraphOp, sem: Semantics, dt_given: bool) -> None:
     for op in graph.body.block.ops:
         if isinstance(op, (*_NEURONS, nir.DelayOp)) and _needs_dt(op, sem):
             raise NircError(
-                f"{op.name} depends on the time step: give convert-nir-to-snn a dt (e.g. {{dt=1e-4}})", rule="needs-dt", node=node_path(op)
+                f"{op.name} depends on the time step: give convert-nir-to-snn a dt (e.g. {{dt=1e-4}})",
+                rule="needs-dt",
+                node=node_path(op),
             )
 
 
@@ -136,7 +138,9 @@ class Discretize(RewritePattern):
         if isinstance(op, _NEURONS):
             steps = takes_input_delay(op, sem)
             if steps:
-                delay = _delay(fresh_name(block, f"{name}.input_delay"), operands, np.full(shape, steps, np.int64), shape)
+                delay = _delay(
+                    fresh_name(block, f"{name}.input_delay"), operands, np.full(shape, steps, np.int64), shape
+                )
                 carry(op, delay, ("edge_ids",))
                 new.append(delay)
                 operands = [delay.results[0]]

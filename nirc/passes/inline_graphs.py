@@ -143,7 +143,14 @@ def inline(graph_op: nir.GraphOp, rewriter: PatternRewriter) -> None:
     for i, value in enumerate(graph_op.operands):
         feeds[graph_op.port_of_operand(i)].append(value)
     _check_exact(graph_op, feeds)
-    offset = 1 + max((int(ids.array.max()) for op in block.ops if isinstance(ids := op.properties.get("edge_ids"), DenseAttr) and ids.array.size), default=-1)
+    offset = 1 + max(
+        (
+            int(ids.array.max())
+            for op in block.ops
+            if isinstance(ids := op.properties.get("edge_ids"), DenseAttr) and ids.array.size
+        ),
+        default=-1,
+    )
     for inp, values in feeds.items():
         _rewire(rewriter, inp.output, values, graph_op)
     for out, result in zip(graph_op.output_nodes(), graph_op.results, strict=True):

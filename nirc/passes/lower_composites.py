@@ -61,8 +61,15 @@ def _kinds(only: tuple[str, ...]) -> tuple[type[NodeOp], ...]:
 
 
 def _integrator(
-    op: NodeOp, name: str, operands: list[SSAValue], *, tau: str | None, r: np.ndarray, v_leak: np.ndarray | None,
-    reset: bool, direct: bool = False,
+    op: NodeOp,
+    name: str,
+    operands: list[SSAValue],
+    *,
+    tau: str | None,
+    r: np.ndarray,
+    v_leak: np.ndarray | None,
+    reset: bool,
+    direct: bool = False,
 ) -> NodeOp:
     params: dict[str, object] = {}
     if tau is not None:
@@ -79,8 +86,11 @@ def _integrator(
 
 def _threshold(op: NodeOp, block: Block, source: NodeOp) -> NodeOp:
     return build(
-        nir.ThresholdOp, fresh_name(block, f"{op.nir_name}.threshold"), [source.results[0]],
-        {"threshold": op.param("v_threshold")}, shape_of(op.results[0]),
+        nir.ThresholdOp,
+        fresh_name(block, f"{op.nir_name}.threshold"),
+        [source.results[0]],
+        {"threshold": op.param("v_threshold")},
+        shape_of(op.results[0]),
     )
 
 
@@ -94,20 +104,38 @@ def lower(op: NodeOp, block: Block) -> list[NodeOp]:
         first = _integrator(op, name, inputs, tau=None, r=op.param("r"), v_leak=None, reset=True, direct=direct)
         return [first, _threshold(op, block, first)]
     if isinstance(op, nir.LIFOp):
-        first = _integrator(op, name, inputs, tau="tau", r=op.param("r"), v_leak=op.param("v_leak"), reset=True, direct=direct)
+        first = _integrator(
+            op, name, inputs, tau="tau", r=op.param("r"), v_leak=op.param("v_leak"), reset=True, direct=direct
+        )
         return [first, _threshold(op, block, first)]
     if isinstance(op, (nir.CubaLIOp, nir.CubaLIFOp)):
         w_in = op.param("w_in")
         synapse = _integrator(
-            op, fresh_name(block, f"{name}.synapse"), inputs, tau="tau_syn", r=w_in, v_leak=np.zeros_like(w_in), reset=False, direct=direct
+            op,
+            fresh_name(block, f"{name}.synapse"),
+            inputs,
+            tau="tau_syn",
+            r=w_in,
+            v_leak=np.zeros_like(w_in),
+            reset=False,
+            direct=direct,
         )
         if isinstance(op, nir.CubaLIOp):
             membrane = _integrator(
-                op, name, [synapse.results[0]], tau="tau_mem", r=op.param("r"), v_leak=op.param("v_leak"), reset=False, direct=True
+                op,
+                name,
+                [synapse.results[0]],
+                tau="tau_mem",
+                r=op.param("r"),
+                v_leak=op.param("v_leak"),
+                reset=False,
+                direct=True,
             )
             return [synapse, membrane]
         lif = build(
-            nir.LIFOp, name, [synapse.results[0]],
+            nir.LIFOp,
+            name,
+            [synapse.results[0]],
             {k: op.param(k if k != "tau" else "tau_mem") for k in ("tau", "r", "v_leak", "v_threshold", "v_reset")},
             shape_of(op.results[0]),
         )
@@ -115,10 +143,15 @@ def lower(op: NodeOp, block: Block) -> list[NodeOp]:
         return [synapse, lif]
     if isinstance(op, nir.AvgPool2dOp):
         shape = shape_of(op.results[0])
-        pool = build(nir.SumPool2dOp, name, inputs, {k: op.param(k) for k in ("kernel_size", "stride", "padding")}, shape)
+        pool = build(
+            nir.SumPool2dOp, name, inputs, {k: op.param(k) for k in ("kernel_size", "stride", "padding")}, shape
+        )
         kernel = np.broadcast_to(np.asarray(op.param("kernel_size")).reshape(-1), (2,))
         scale = np.full(shape, 1.0 / (int(kernel[0]) * int(kernel[1])), dtype=np.float64)
-        return [pool, build(nir.ScaleOp, fresh_name(block, f"{name}.scale"), [pool.results[0]], {"scale": scale}, shape)]
+        return [
+            pool,
+            build(nir.ScaleOp, fresh_name(block, f"{name}.scale"), [pool.results[0]], {"scale": scale}, shape),
+        ]
     raise AssertionError(f"not a composite: {op.name}")
 
 

@@ -109,4 +109,3 @@ class NirFuseRecurrentPass(ModulePass):
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         apply_patterns(op, [WrapRecurrence()], confirm=False)  # a recurrence wraps once
-

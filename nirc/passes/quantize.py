@@ -50,7 +50,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, i64
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter
@@ -59,6 +59,7 @@ from xdsl.rewriter import InsertPoint
 from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError
 from nirc.core.gcpause import pauses_gc
+from nirc.core.integers import OVERFLOWS, int_dtype, int_range
 from nirc.core.node import shape_of
 from nirc.core.rewriting import build, fresh_name, rewrite_session
 from nirc.core.traits import Quantizable
@@ -70,19 +71,6 @@ ROUNDINGS = ("half-even", "half-away", "floor", "truncate")
 SCHEMES = ("per-layer", "per-channel")
 SCALES = ("any", "power-of-two")
 _WEIGHTS = (nir.LinearOp, nir.AffineOp, nir.Conv1dOp, nir.Conv2dOp)
-
-
-def int_range(bits: int) -> tuple[int, int]:
-    """The signed range of ``bits``."""
-    return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
-
-
-def int_dtype(bits: int) -> np.dtype:
-    """The narrowest signed integer type that holds ``bits``."""
-    for dtype in (np.int8, np.int16, np.int32, np.int64):
-        if bits <= np.iinfo(dtype).bits:
-            return np.dtype(dtype)
-    raise ValueError(f"{bits} bits is more than int64 holds")
 
 
 def range_factor(t: np.ndarray, bits: int, axis: int | None = None) -> np.ndarray:
@@ -114,15 +102,26 @@ class Options:
     rounding: str = "half-even"
     saturate: bool = True
     scale: str = "any"
+    #: The neurons' state width (0: unbounded) and what a state beyond it becomes.
+    state_bits: int = 0
+    overflow: str = "saturate"
 
     def __post_init__(self) -> None:
-        for key in ("weight_bits", "bias_bits", "threshold_bits"):
+        for key in ("weight_bits", "bias_bits", "threshold_bits", "state_bits"):
             bits = getattr(self, key)
-            if not (isinstance(bits, int) and 2 <= bits <= 64):
-                raise ValueError(f"{key.replace('_', '-')} must be a whole number from 2 to 64, got {bits!r}")
-        for key, allowed in (("scheme", SCHEMES), ("rounding", ROUNDINGS), ("scale", SCALES)):
+            if not (isinstance(bits, int) and (2 <= bits <= 64 or (key == "state_bits" and bits == 0))):
+                also = " (or 0: unbounded)" if key == "state_bits" else ""
+                raise ValueError(f"{key.replace('_', '-')} must be a whole number from 2 to 64{also}, got {bits!r}")
+        for key, allowed in (("scheme", SCHEMES), ("rounding", ROUNDINGS), ("scale", SCALES), ("overflow", OVERFLOWS)):
             if getattr(self, key) not in allowed:
                 raise ValueError(f"{key} must be one of {', '.join(allowed)}, got {getattr(self, key)!r}")
+        if self.state_bits:
+            for key in ("bias_bits", "threshold_bits"):
+                if getattr(self, key) > self.state_bits:
+                    raise ValueError(
+                        f"{key.replace('_', '-')}={getattr(self, key)} is wider than state-bits={self.state_bits}: "
+                        "the state could not hold it"
+                    )
 
     def bits(self, role: str) -> int:
         return {"weight": self.weight_bits, "bias": self.bias_bits, "threshold": self.threshold_bits}[role]
@@ -366,7 +365,9 @@ def quantize_layer(layer: Layer, opts: Options) -> dict[str, Any]:
         x = _scaled(part, s, layer)
         part.op.properties[part.key] = DenseAttr.from_array(_to_int(x, part.role, part, layer, opts))
     if s.ndim and layer.neuron_shape:
-        stored = np.broadcast_to(s.reshape(layer.channels, *([1] * (len(layer.neuron_shape) - 1))), layer.neuron_shape).copy()
+        stored = np.broadcast_to(
+            s.reshape(layer.channels, *([1] * (len(layer.neuron_shape) - 1))), layer.neuron_shape
+        ).copy()
     else:
         stored = s
     layer.owner.properties["scale"] = DenseAttr.from_array(np.asarray(stored, np.float64))
@@ -383,7 +384,13 @@ def _dequantize(neuron: snn.SnnNeuronOp, rewriter: PatternRewriter) -> None:
     shape = shape_of(neuron.results[0])
     s = np.broadcast_to(np.asarray(neuron.param("scale"), np.float64), shape)
     uses = list(neuron.results[0].uses)
-    scale = build(nir.ScaleOp, fresh_name(block, f"{neuron.nir_name}.dequantize"), [neuron.results[0]], {"scale": (1.0 / s).astype(np.float64)}, shape)
+    scale = build(
+        nir.ScaleOp,
+        fresh_name(block, f"{neuron.nir_name}.dequantize"),
+        [neuron.results[0]],
+        {"scale": (1.0 / s).astype(np.float64)},
+        shape,
+    )
     rewriter.insert(scale, InsertPoint.after(neuron))
     for use in uses:
         use.operation.operands[use.index] = scale.results[0]
@@ -399,7 +406,11 @@ class Report:
     skipped: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"options": {k.replace("_", "-"): v for k, v in self.options.__dict__.items()}, "layers": self.layers, "left-in-float": self.skipped}
+        return {
+            "options": {k.replace("_", "-"): v for k, v in self.options.__dict__.items()},
+            "layers": self.layers,
+            "left-in-float": self.skipped,
+        }
 
 
 def quantize_module(module: Operation, opts: Options) -> Report:
@@ -422,6 +433,9 @@ def quantize_module(module: Operation, opts: Options) -> Report:
                     report.skipped.append({"layer": op.nir_name, "why": layer})
                     continue
                 report.layers.append(quantize_layer(layer, opts))
+                if opts.state_bits:
+                    op.properties["state_bits"] = IntegerAttr(opts.state_bits, i64)
+                    op.properties["overflow"] = StringAttr(opts.overflow)
                 rewriter = rewriter or PatternRewriter(op)
                 _dequantize(op, rewriter)
     return report
@@ -430,8 +444,9 @@ def quantize_module(module: Operation, opts: Options) -> Report:
 @dataclass(frozen=True)
 class QuantizePass(ModulePass):
     """Weights, biases and thresholds to integers with one scale per layer or per
-    channel (``{weight-bits=8 bias-bits=16 threshold-bits=16 scheme=per-layer
-    rounding=half-even saturate=true scale=any report=PATH}``)."""
+    channel (``{weight-bits=8 bias-bits=16 threshold-bits=16 state-bits=0
+    overflow=saturate scheme=per-layer rounding=half-even saturate=true scale=any
+    report=PATH}``); ``state-bits`` gives the neurons a state of that width."""
 
     name: ClassVar[str] = "quantize"
 
@@ -440,12 +455,24 @@ class QuantizePass(ModulePass):
     threshold_bits: int = 16
     scheme: str = "per-layer"
     rounding: str = "half-even"
+    state_bits: int = 0
+    overflow: str = "saturate"
     saturate: bool = True
     scale: str = "any"
     report: str = ""
 
     def options(self) -> Options:
-        return Options(self.weight_bits, self.bias_bits, self.threshold_bits, self.scheme, self.rounding, self.saturate, self.scale)
+        return Options(
+            weight_bits=self.weight_bits,
+            bias_bits=self.bias_bits,
+            threshold_bits=self.threshold_bits,
+            scheme=self.scheme,
+            rounding=self.rounding,
+            saturate=self.saturate,
+            scale=self.scale,
+            state_bits=self.state_bits,
+            overflow=self.overflow,
+        )
 
     def __post_init__(self) -> None:
         self.options()
@@ -456,4 +483,3 @@ class QuantizePass(ModulePass):
         if self.report:
             with atomic_text_file(self.report) as out:
                 out.write(json.dumps(result.to_json(), indent=1) + "\n")
-

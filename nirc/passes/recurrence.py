@@ -45,7 +45,11 @@ class Recurrence:
     def external_edge_ids(self) -> DenseAttr | None:
         """The file positions of the external edges, where the neuron kept them."""
         ids = self.neuron.properties.get("edge_ids")
-        if not isinstance(ids, DenseAttr) or ids.array.size != len(self.neuron.operands) or len(self.neuron.operands) < 2:
+        if (
+            not isinstance(ids, DenseAttr)
+            or ids.array.size != len(self.neuron.operands)
+            or len(self.neuron.operands) < 2
+        ):
             return None
         return DenseAttr.from_array(np.delete(ids.array, self.index))
 
@@ -80,7 +84,9 @@ def recurrence_at(op: Operation, level: str) -> Recurrence | None:
         source = value.owner
         delay = None
         if level == "snn":
-            if not (isinstance(source, snn.DelayOp) and (source.param("steps") == 1).all() and len(source.operands) == 1):
+            if not (
+                isinstance(source, snn.DelayOp) and (source.param("steps") == 1).all() and len(source.operands) == 1
+            ):
                 continue
             if sole_user(source.results[0]) is not op:
                 continue

@@ -69,7 +69,11 @@ class LegalityRule:
                 matches.append(result)
                 continue
             lead = f"{self.decl.message}: " if self.decl.message else f"does not match {self.name}: "
-            broken.append(Violation(self.name, _name(result.node), lead + result.describe(), limit=self.name, actual=result.reason))
+            broken.append(
+                Violation(
+                    self.name, _name(result.node), lead + result.describe(), limit=self.name, actual=result.reason
+                )
+            )
         return matches, broken
 
 
@@ -159,7 +163,10 @@ class PatternRewrite(RewritePattern):
     def _erase(self, action: Erase, env: dict[str, Any], rewriter: PatternRewriter) -> None:
         target = self._target(action.target, env, action.span)
         if len(target.operands) != 1 or len(target.results) != 1:
-            raise EvalError(action.span, f"erase needs a node with one input and one result; '{action.target}' has {len(target.operands)} inputs")
+            raise EvalError(
+                action.span,
+                f"erase needs a node with one input and one result; '{action.target}' has {len(target.operands)} inputs",
+            )
         replace_node(rewriter, target, [], results=[target.operands[0]])
         env.pop(action.target, None)
 
@@ -176,4 +183,3 @@ class PatternRewrite(RewritePattern):
                 if all(not r.uses for r in op.results):
                     erase_nodes(rewriter, [op])
                     changed = True
-

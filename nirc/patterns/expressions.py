@@ -110,7 +110,7 @@ def _len(x: Any) -> int:
 
 def _astype(x: Any, dtype: str) -> np.ndarray:
     if not isinstance(dtype, str):
-        raise TypeError("astype takes a dtype name such as \"float32\"")
+        raise TypeError('astype takes a dtype name such as "float32"')
     return _array(x).astype(np.dtype(dtype))
 
 
@@ -219,7 +219,9 @@ def _eval(expr: Expr, env: dict[str, Any]) -> Any:
         key = _eval(expr.index, env)
         if isinstance(base, list):
             return base[int(key)]
-        return _array(base)[tuple(int(k) for k in np.atleast_1d(_array(key)))] if np.ndim(key) else _array(base)[int(key)]
+        return (
+            _array(base)[tuple(int(k) for k in np.atleast_1d(_array(key)))] if np.ndim(key) else _array(base)[int(key)]
+        )
     if isinstance(expr, ListExpr):
         return [_eval(item, env) for item in expr.items]
     if isinstance(expr, Call):
@@ -272,7 +274,10 @@ def as_operands(value: Any, span: Span) -> Sequence[SSAValue]:
         return value.values
     if isinstance(value, Node):
         if len(value.op.results) != 1:
-            raise EvalError(span, f"node '{value.param('name')}' has {len(value.op.results)} results: name one with inputs() instead")
+            raise EvalError(
+                span,
+                f"node '{value.param('name')}' has {len(value.op.results)} results: name one with inputs() instead",
+            )
         return (value.op.results[0],)
     if isinstance(value, list):
         return tuple(v for item in value for v in as_operands(item, span))

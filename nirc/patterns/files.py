@@ -36,7 +36,11 @@ class PatternSet:
     def rule(self, name: str) -> LegalityRule:
         found = self.legality.get(name)
         if found is None:
-            raise NircError(f"no legality rule '{name}' (the file has {', '.join(self.legality) or 'none'})", rule="pattern-syntax", file=self.source)
+            raise NircError(
+                f"no legality rule '{name}' (the file has {', '.join(self.legality) or 'none'})",
+                rule="pattern-syntax",
+                file=self.source,
+            )
         return found
 
 
@@ -53,7 +57,11 @@ def _expand(decl: Declaration, chains: dict[str, Declaration], seen: tuple[str, 
             continue
         found = chains.get(step.name)
         if found is None:
-            raise _fail(decl.source, step.span, f"no chain '{step.name}' is declared before it (chains: {', '.join(chains) or 'none'})")
+            raise _fail(
+                decl.source,
+                step.span,
+                f"no chain '{step.name}' is declared before it (chains: {', '.join(chains) or 'none'})",
+            )
         if step.name in seen:
             raise _fail(decl.source, step.span, f"chain '{step.name}' refers to itself")
         steps.extend(_expand(found, chains, (*seen, step.name)))
@@ -72,7 +80,11 @@ def _check(decl: Declaration, op_classes: dict[str, type[Operation]]) -> None:
                 raise _fail(decl.source, step.span, f"'{step.binding}' is bound twice, or names a function")
             bindings[step.binding] = step.quant
     if decl.steps[-1].quant:
-        raise _fail(decl.source, decl.steps[-1].span, f"the last step is the node the {decl.kind} is about: it cannot be quantified ({decl.steps[-1].quant})")
+        raise _fail(
+            decl.source,
+            decl.steps[-1].span,
+            f"the last step is the node the {decl.kind} is about: it cannot be quantified ({decl.steps[-1].quant})",
+        )
     exprs = [*decl.where]
     for action in decl.actions:
         if isinstance(action, Replace):
@@ -82,15 +94,29 @@ def _check(decl: Declaration, op_classes: dict[str, type[Operation]]) -> None:
             exprs.extend(expr for key, expr in action.fields)
         target = action.target
         if target not in bindings:
-            raise _fail(decl.source, action.span, f"'{target}' is not a binding of the match (bindings: {', '.join(bindings) or 'none'})")
+            raise _fail(
+                decl.source,
+                action.span,
+                f"'{target}' is not a binding of the match (bindings: {', '.join(bindings) or 'none'})",
+            )
         if bindings[target]:
-            raise _fail(decl.source, action.span, f"'{target}' is a quantified binding ({bindings[target]}): only a single node can be {'replaced' if isinstance(action, Replace) else 'erased'}")
+            raise _fail(
+                decl.source,
+                action.span,
+                f"'{target}' is a quantified binding ({bindings[target]}): only a single node can be {'replaced' if isinstance(action, Replace) else 'erased'}",
+            )
     for expr in exprs:
         for sub in subexpressions(expr):
             if isinstance(sub, Name) and sub.id not in bindings:
-                raise _fail(decl.source, sub.span, f"'{sub.id}' is not a binding of the match (bindings: {', '.join(bindings) or 'none'})")
+                raise _fail(
+                    decl.source,
+                    sub.span,
+                    f"'{sub.id}' is not a binding of the match (bindings: {', '.join(bindings) or 'none'})",
+                )
             if isinstance(sub, Call) and sub.func not in FUNCTIONS:
-                raise _fail(decl.source, sub.span, f"unknown function '{sub.func}' (see docs/patterns.md for the library)")
+                raise _fail(
+                    decl.source, sub.span, f"unknown function '{sub.func}' (see docs/patterns.md for the library)"
+                )
 
 
 def _op_classes() -> dict[str, type[Operation]]:

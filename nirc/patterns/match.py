@@ -178,7 +178,11 @@ class Chain:
                 raise
             if not ok:
                 text = self.decl.where_text[k] if k < len(self.decl.where_text) else ""
-                search.fail(Failure("where", self.root, nodes[-1], None, len(nodes), condition=text, matched=nodes, bindings=env))
+                search.fail(
+                    Failure(
+                        "where", self.root, nodes[-1], None, len(nodes), condition=text, matched=nodes, bindings=env
+                    )
+                )
                 return None
         return Match(dict(env), list(nodes))
 

@@ -166,7 +166,13 @@ class Declaration:
 
 @cache
 def _parser() -> Lark:
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True)
+    return Lark(
+        GRAMMAR.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
 
 
 def _span(item: Tree | Token) -> Span:
@@ -283,7 +289,13 @@ class _Build(Transformer):
 
     def step(self, t: Tree) -> Step:
         binding, kinds, quant = t.children
-        return Step(binding, tuple(k for k, _ in kinds), str(quant) if quant is not None else "", _span(t), tuple(s for _, s in kinds))
+        return Step(
+            binding,
+            tuple(k for k, _ in kinds),
+            str(quant) if quant is not None else "",
+            _span(t),
+            tuple(s for _, s in kinds),
+        )
 
     def match_clause(self, t: Tree) -> tuple[Step, ...]:
         return tuple(t.children)
@@ -354,10 +366,28 @@ def _expected(err: UnexpectedInput) -> str:
 
 
 _TERMINALS = {
-    "NAME": "a name", "DECL_NAME": "a name", "OPNAME": "an op kind (dialect.op)", "STRING": "a string",
-    "NUMBER": "a number", "QUANT": "?, * or +", "ANY": "_", "CHAIN_REF": "@chain", "COMP_OP": "a comparison", "ADD_OP": "+ or -",
-    "MUL_OP": "*, /, @ or %", "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['",
-    "RSQB": "']'", "COMMA": "','", "COLON": "':'", "DOT": "'.'", "VBAR": "'|'", "EQUAL": "'='",
+    "NAME": "a name",
+    "DECL_NAME": "a name",
+    "OPNAME": "an op kind (dialect.op)",
+    "STRING": "a string",
+    "NUMBER": "a number",
+    "QUANT": "?, * or +",
+    "ANY": "_",
+    "CHAIN_REF": "@chain",
+    "COMP_OP": "a comparison",
+    "ADD_OP": "+ or -",
+    "MUL_OP": "*, /, @ or %",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "COLON": "':'",
+    "DOT": "'.'",
+    "VBAR": "'|'",
+    "EQUAL": "'='",
 }
 
 
@@ -374,13 +404,27 @@ def parse(text: str, source: str = "<patterns>") -> list[Declaration]:
     try:
         tree = _parser().parse(text)
     except UnexpectedEOF as err:
-        raise NircError(f"line {err.line}:{err.column}: the text ends in the middle of a declaration (expected {_expected(err)})", rule="pattern-syntax", file=source) from None
+        raise NircError(
+            f"line {err.line}:{err.column}: the text ends in the middle of a declaration (expected {_expected(err)})",
+            rule="pattern-syntax",
+            file=source,
+        ) from None
     except UnexpectedToken as err:
         if err.token.type == "$END":
-            raise NircError(f"line {err.line}:{err.column}: the text ends in the middle of a declaration (expected {_expected(err)})", rule="pattern-syntax", file=source) from None
-        raise NircError(f"line {err.line}:{err.column}: unexpected {str(err.token)!r}; expected {_expected(err)}", rule="pattern-syntax", file=source) from None
+            raise NircError(
+                f"line {err.line}:{err.column}: the text ends in the middle of a declaration (expected {_expected(err)})",
+                rule="pattern-syntax",
+                file=source,
+            ) from None
+        raise NircError(
+            f"line {err.line}:{err.column}: unexpected {str(err.token)!r}; expected {_expected(err)}",
+            rule="pattern-syntax",
+            file=source,
+        ) from None
     except UnexpectedCharacters as err:
-        raise NircError(f"line {err.line}:{err.column}: unexpected character {err.char!r}", rule="pattern-syntax", file=source) from None
+        raise NircError(
+            f"line {err.line}:{err.column}: unexpected character {err.char!r}", rule="pattern-syntax", file=source
+        ) from None
     except UnexpectedInput as err:  # pragma: no cover - the three above are all lark raises
         raise NircError(f"line {err.line}:{err.column}: {err}", rule="pattern-syntax", file=source) from None
     return _Build(source, text).transform(tree)

@@ -45,7 +45,14 @@ def parse_compression(value: str) -> object:
 
 
 def _show_warning(tool: str) -> Callable[..., None]:
-    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: object = None, line: str | None = None) -> None:
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: object = None,
+        line: str | None = None,
+    ) -> None:
         where = f"{current_input[-1]}: " if current_input else ""
         print(f"{tool}: warning: {where}{message}", file=sys.stderr)
 
@@ -83,5 +90,9 @@ def run_tool(tool: str, body: Callable[[], int | None]) -> NoReturn:
     except Exception as exc:  # a bug in nirc: still one line, but say so
         if os.environ.get("NIRC_TRACEBACK"):
             traceback.print_exc()
-        fail(tool, f"internal error: {type(exc).__name__}: {exc} (please report; NIRC_TRACEBACK=1 shows the traceback)", EXIT_INPUT)
+        fail(
+            tool,
+            f"internal error: {type(exc).__name__}: {exc} (please report; NIRC_TRACEBACK=1 shows the traceback)",
+            EXIT_INPUT,
+        )
     sys.exit(code)

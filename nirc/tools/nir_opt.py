@@ -49,7 +49,13 @@ def _nirc_version() -> str:
 
 
 class _AppendPass(argparse.Action):
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object, option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
         flags = list(getattr(namespace, "pass_flags", None) or [])
         # argparse hands over ``const`` when the flag comes without options
         flags.append(self.const if values is None or values == self.const else f"{self.const}{{{values}}}")
@@ -112,11 +118,12 @@ class NirOptMain(xDSLOptMain):
             default="gzip",
             help="compression of .nir output: gzip (default), lzf, 0-9 (gzip level) or none",
         )
+        arg_parser.add_argument("--print-ir-after-all", action="store_true", help="print the IR after every pass")
         arg_parser.add_argument(
-            "--print-ir-after-all", action="store_true", help="print the IR after every pass"
-        )
-        arg_parser.add_argument(
-            "--patterns", action="append", default=[], metavar="FILE",
+            "--patterns",
+            action="append",
+            default=[],
+            metavar="FILE",
             help="apply the rewrite patterns of a pattern file, then check its legality rules (after the other passes; "
             "repeatable; docs/patterns.md)",
         )
@@ -124,10 +131,14 @@ class NirOptMain(xDSLOptMain):
         group = arg_parser.add_argument_group("passes (also usable in -p)")
         for name, component in passes().items():
             if name not in named:
-                group.add_argument(f"--{name}", nargs="?", const=name, action=_AppendPass, metavar="OPTIONS", help=_help(component))
+                group.add_argument(
+                    f"--{name}", nargs="?", const=name, action=_AppendPass, metavar="OPTIONS", help=_help(component)
+                )
         group = arg_parser.add_argument_group("named pipelines (also usable in -p)")
         for name, component in named.items():
-            group.add_argument(f"--{name}", nargs="?", const=name, action=_AppendPass, metavar="OPTIONS", help=_help(component))
+            group.add_argument(
+                f"--{name}", nargs="?", const=name, action=_AppendPass, metavar="OPTIONS", help=_help(component)
+            )
 
     # ---------------------------------------------------------------- frontends
     def _line_offset(self) -> int:

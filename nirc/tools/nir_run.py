@@ -40,7 +40,13 @@ def _parser() -> argparse.ArgumentParser:
         help=f"one of {', '.join(profiles())} (default nir; a discrete-time snn model runs as it was discretized)",
     )
     p.add_argument("--dt", type=float, help="time step in seconds (overrides the profile's)")
-    p.add_argument("--record", action="append", default=[], metavar="NODE", help="also return this neuron's state over time (repeatable)")
+    p.add_argument(
+        "--record",
+        action="append",
+        default=[],
+        metavar="NODE",
+        help="also return this neuron's state over time (repeatable)",
+    )
     group = p.add_argument_group("override single choices of the profile")
     for key, choices in CHOICES.items():
         group.add_argument(f"--{key.replace('_', '-')}", choices=choices)
@@ -66,7 +72,9 @@ def _load_input(path: str) -> np.ndarray | dict[str, np.ndarray]:
 def _bar(done: int, total: int) -> None:
     width = 40
     filled = width * done // max(total, 1)
-    print(f"\r{TOOL}: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} nodes", end="", file=sys.stderr, flush=True)
+    print(
+        f"\r{TOOL}: [{'#' * filled}{'.' * (width - filled)}] {done}/{total} nodes", end="", file=sys.stderr, flush=True
+    )
 
 
 def _main(argv: Sequence[str] | None) -> int:

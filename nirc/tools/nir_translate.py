@@ -35,11 +35,18 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--export-nir", action="store_true", help="read text IR, write .nir (HDF5)")
     mode.add_argument("--target", metavar="NAME", help="run the target's pipeline and write its artefacts to OUTDIR")
     p.add_argument("-o", "--output", help="output file (or directory for --target)")
-    p.add_argument("--blob-threshold", type=int, default=DEFAULT_BLOB_THRESHOLD, help="tensors with more elements print as blobs (-1: all inline)")
+    p.add_argument(
+        "--blob-threshold",
+        type=int,
+        default=DEFAULT_BLOB_THRESHOLD,
+        help="tensors with more elements print as blobs (-1: all inline)",
+    )
     p.add_argument("--print-op-generic", action="store_true", help="print ops in the generic form")
     p.add_argument("--compression", default="gzip", help="compression of .nir output: gzip (default), lzf, 0-9 or none")
     p.add_argument(
-        "--report", choices=("text", "json"), default="text",
+        "--report",
+        choices=("text", "json"),
+        default="text",
         help="with --target: a summary (text, default) or the whole report as JSON on stdout, "
         "violations included when the target cannot run the model",
     )
@@ -51,11 +58,23 @@ def _add_target_options(p: argparse.ArgumentParser, target: object) -> None:
     for opt in getattr(target, "options", ()):
         flag = f"--{opt.name}"
         if opt.type is bool:
-            group.add_argument(flag, dest=f"target_{opt.keyword}", action=argparse.BooleanOptionalAction, default=opt.default, help=opt.help)
+            group.add_argument(
+                flag,
+                dest=f"target_{opt.keyword}",
+                action=argparse.BooleanOptionalAction,
+                default=opt.default,
+                help=opt.help,
+            )
         else:
             metavar = None if opt.choices else opt.name.upper()
             group.add_argument(
-                flag, dest=f"target_{opt.keyword}", type=opt.type, choices=opt.choices, default=opt.default, help=opt.help, metavar=metavar
+                flag,
+                dest=f"target_{opt.keyword}",
+                type=opt.type,
+                choices=opt.choices,
+                default=opt.default,
+                help=opt.help,
+                metavar=metavar,
             )
 
 

@@ -15,7 +15,22 @@ from nirc.core.dense import BlobTable, DenseAttr, Tensor, current_blobs
 from nirc.io.metadata import metadata_to_attr
 from nirc.io.text import module_to_text, parse_module
 
-DTYPES = ["float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128"]
+DTYPES = [
+    "float16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "bool",
+    "complex64",
+    "complex128",
+]
 
 
 def roundtrip(attr: DenseAttr, threshold: int | None) -> DenseAttr:
@@ -74,7 +89,7 @@ def test_non_native_byte_order_is_normalised() -> None:
 
 def test_unsupported_dtype() -> None:
     with pytest.raises(ValueError, match="unsupported element type"):
-        Tensor(np.array([np.datetime64('2020-01-01')]))
+        Tensor(np.array([np.datetime64("2020-01-01")]))
 
 
 def test_float_text_is_shortest_in_own_precision() -> None:

@@ -51,10 +51,15 @@ def test_an_in_process_extension_joins_every_table() -> None:
 
 
 def test_references_load_lazily_and_failures_name_the_extension() -> None:
-    ext.register(nirc.Extension(name="lazy", passes={"missing": "no_such_module:Pass", "misnamed": "tests_core_misnamed:Pass"}))
+    ext.register(
+        nirc.Extension(name="lazy", passes={"missing": "no_such_module:Pass", "misnamed": "tests_core_misnamed:Pass"})
+    )
     try:
         component = ext.passes()["missing"]  # listing loads nothing
-        with pytest.raises(NircError, match=r"plugin 'lazy': pass 'missing' \(no_such_module:Pass\) failed to load: ModuleNotFoundError.*\[plugin\]"):
+        with pytest.raises(
+            NircError,
+            match=r"plugin 'lazy': pass 'missing' \(no_such_module:Pass\) failed to load: ModuleNotFoundError.*\[plugin\]",
+        ):
             component.load()
     finally:
         ext.unregister("lazy")
@@ -63,7 +68,9 @@ def test_references_load_lazily_and_failures_name_the_extension() -> None:
 def test_a_component_is_registered_under_its_own_name() -> None:
     ext.register(nirc.Extension(name="liar", passes={"not-hello": HelloPass}))
     try:
-        with pytest.raises(NircError, match=r"pass 'not-hello' .* is named 'hello': the name it is registered under must be its own"):
+        with pytest.raises(
+            NircError, match=r"pass 'not-hello' .* is named 'hello': the name it is registered under must be its own"
+        ):
             ext.passes()["not-hello"].load()
     finally:
         ext.unregister("liar")

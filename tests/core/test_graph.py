@@ -27,7 +27,9 @@ class Node:
         return f"n{self.i}"
 
 
-edges_strategy = st.integers(1, 12).flatmap(lambda n: st.tuples(st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=30)))
+edges_strategy = st.integers(1, 12).flatmap(
+    lambda n: st.tuples(st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=30))
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -42,7 +44,9 @@ def test_components_agree_with_networkx(graph: tuple[int, list[tuple[int, int]]]
     g = nx.DiGraph()
     g.add_nodes_from(range(n))
     g.add_edges_from(edges)
-    assert sorted(sorted(v.i for v in c.members) for c in found) == sorted(sorted(c) for c in nx.strongly_connected_components(g))
+    assert sorted(sorted(v.i for v in c.members) for c in found) == sorted(
+        sorted(c) for c in nx.strongly_connected_components(g)
+    )
     where = {v: k for k, c in enumerate(found) for v in c.members}
     for a, b in edges:  # dependency order: an edge never points to an earlier component
         assert where[nodes[a]] <= where[nodes[b]]

@@ -55,7 +55,13 @@ class Fold(RewritePattern):
     def match_and_rewrite(self, op, rewriter: PatternRewriter, /) -> None:
         first = op.operands[0].owner
         if isinstance(first, nir.ScaleOp):
-            new = build(nir.ScaleOp, op.nir_name, list(first.operands), {"scale": first.param("scale") * op.param("scale")}, (2,))
+            new = build(
+                nir.ScaleOp,
+                op.nir_name,
+                list(first.operands),
+                {"scale": first.param("scale") * op.param("scale")},
+                (2,),
+            )
             replace_node(rewriter, op, [new])
             erase_nodes(rewriter, [first])
 

@@ -43,7 +43,9 @@ def test_spike_steps_match_the_platform(corpus: Path, lif, profile: str) -> None
     assert np.flatnonzero(result.outputs["output"][:, 0]).tolist() == SPIKES[profile]
 
 
-@pytest.mark.parametrize("platform", ["norse", "snntorch", "rockpool", "sinabs", "spyx", "lava_cpu_float", "nengo", "spinnaker2"])
+@pytest.mark.parametrize(
+    "platform", ["norse", "snntorch", "rockpool", "sinabs", "spyx", "lava_cpu_float", "nengo", "spinnaker2"]
+)
 def test_profiles_agree_with_measured_spikes(corpus: Path, lif, platform: str) -> None:
     """The spike steps each platform actually produced (its trace's third column)."""
     measured = trace(corpus, platform)

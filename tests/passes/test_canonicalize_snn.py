@@ -19,7 +19,9 @@ from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
 EXAMPLES = int(os.environ.get("NIRC_PASS_EXAMPLES", "60"))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(case=pass_cases(archs=("chain", "recurrent", "self-loop", "fan-in", "nested"), dt=5e-3))
 def test_canonicalize_after_discretization_is_exact(case: PassCase) -> None:
     module = nirc.module_from_dict(case.graph)

@@ -111,7 +111,10 @@ EXACT: dict[str, tuple[Factory, bool]] = {
         True,
     ),
     "nir-to-snn{fold=false}": (lambda s: [s.nir_to_snn(fold=False)], True),
-    "convert-nir-to-snn,snn-fuse-recurrent,inline-graphs": (lambda s: [s.convert(), SnnFuseRecurrentPass(), InlineGraphsPass()], True),
+    "convert-nir-to-snn,snn-fuse-recurrent,inline-graphs": (
+        lambda s: [s.convert(), SnnFuseRecurrentPass(), InlineGraphsPass()],
+        True,
+    ),
 }
 
 FOLDING: dict[str, tuple[Factory, bool]] = {
@@ -281,7 +284,9 @@ def test_inline_graphs_at_the_nir_level_is_exact_or_refuses(profile: str) -> Non
             return
         event("inlined")
         sem = Sem(profile, case.dt, dtype)
-        assert_identical(run_reference(module, case.x, sem), run_reference(after, case.x, sem), f"inline-graphs under {sem}")
+        assert_identical(
+            run_reference(module, case.x, sem), run_reference(after, case.x, sem), f"inline-graphs under {sem}"
+        )
 
     body()
 

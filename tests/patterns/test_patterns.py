@@ -58,9 +58,13 @@ def chain_text(*nodes: str, shape: int = 2) -> str:
         kind, value = node.split(" ", 1)
         t = f"tensor<{shape}xf32>"
         if kind == "linear":
-            lines.append(f'  %n{i} = nir.linear "n{i}"(%n{i - 1}) {{weight = #nir.dense<{shape}x{shape}xf32: {value}>}} : {t} -> {t}')
+            lines.append(
+                f'  %n{i} = nir.linear "n{i}"(%n{i - 1}) {{weight = #nir.dense<{shape}x{shape}xf32: {value}>}} : {t} -> {t}'
+            )
         else:
-            lines.append(f'  %n{i} = nir.scale "n{i}"(%n{i - 1}) {{scale = #nir.dense<{shape}xf32: {value}>}} : {t} -> {t}')
+            lines.append(
+                f'  %n{i} = nir.scale "n{i}"(%n{i - 1}) {{scale = #nir.dense<{shape}xf32: {value}>}} : {t} -> {t}'
+            )
     lines.append(f'  nir.output "out"(%n{len(nodes)}) {{shape = #nir.dense<1xi64: [{shape}]>}} : tensor<{shape}xf32>')
     return "nir.graph {\n" + "\n".join(lines) + "\n}\n"
 
@@ -106,7 +110,10 @@ def test_a_file_that_cannot_be_read(tmp_path: Path) -> None:
 
 
 def test_comments_strings_and_numbers() -> None:
-    ps = loads('# a comment\nlegal r { match a: nir.scale  // another\n where all(a.scale > -1.5e-3) or kind(a) == "x\\"y" message "m" }', "t.pat")
+    ps = loads(
+        '# a comment\nlegal r { match a: nir.scale  // another\n where all(a.scale > -1.5e-3) or kind(a) == "x\\"y" message "m" }',
+        "t.pat",
+    )
     assert list(ps.legality) == ["r"] and ps.legality["r"].decl.message == "m"
 
 
@@ -134,7 +141,9 @@ def test_a_star_gives_back_what_the_rest_of_the_chain_needs() -> None:
 def test_optional_and_any() -> None:
     graph = chain_text("linear 1.0", "scale 2.0")
     assert isinstance(match("legal r { match x: _ -> nir.linear? -> s: nir.scale }", graph, "n2"), Match)
-    found = match("legal r { match x: _ -> l: nir.linear? -> s: nir.scale }", chain_text("scale 1.0", "scale 2.0"), "n2")
+    found = match(
+        "legal r { match x: _ -> l: nir.linear? -> s: nir.scale }", chain_text("scale 1.0", "scale 2.0"), "n2"
+    )
     assert isinstance(found, Match) and found.bindings["l"] is None and found.node("x").name == "nir.scale"  # type: ignore[union-attr]
 
 
@@ -144,7 +153,7 @@ def test_plus_needs_one() -> None:
 
 
 def test_failures_say_why_at_the_deepest_point() -> None:
-    rule = "legal r { match i: nir.input -> s: nir.scale -> w: nir.linear where all(w.weight > 0) message \"m\" }"
+    rule = 'legal r { match i: nir.input -> s: nir.scale -> w: nir.linear where all(w.weight > 0) message "m" }'
     kind = match(rule, chain_text("linear 1.0", "linear 1.0"), "n2")
     assert isinstance(kind, Failure) and kind.reason == "kind" and kind.step.binding == "s" and kind.depth == 1
     assert "expects nir.scale here, found nir.linear 'n1'" in kind.describe()
@@ -157,7 +166,9 @@ def test_failures_say_why_at_the_deepest_point() -> None:
         '  nir.output "o"(%w) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n}\n'
     )
     rule_set = loads("legal r { match nir.input -> w: nir.linear }", "t.pat")
-    found = rule_set.legality["r"].check(next(op for op in top_graph(fan_in).body.block.ops if isinstance(op, nir.LinearOp)))
+    found = rule_set.legality["r"].check(
+        next(op for op in top_graph(fan_in).body.block.ops if isinstance(op, nir.LinearOp))
+    )
     assert isinstance(found, Failure) and found.reason == "fan-in" and found.inputs == 2
 
 
@@ -175,17 +186,22 @@ def test_named_chains_are_reused() -> None:
 
 
 def test_replace_merges_a_chain_and_erases_what_it_leaves_unread() -> None:
-    module = nirc.parse(chain_text("linear [1.0, 2.0, 3.0, 4.0]", "linear [0.0, 1.0, 1.0, 0.0]", "linear [2.0, 0.0, 0.0, 2.0]"))
+    module = nirc.parse(
+        chain_text("linear [1.0, 2.0, 3.0, 4.0]", "linear [0.0, 1.0, 1.0, 0.0]", "linear [2.0, 0.0, 0.0, 2.0]")
+    )
     apply_patterns(module, loads(MERGE, "m.pat").rewrites)
     assert kinds(module) == ["nir.input", "nir.linear", "nir.output"]
     (op,) = [op for op in top_graph(module).body.block.ops if isinstance(op, nir.LinearOp)]
     assert op.nir_name == "n3"  # the replaced node's name
-    assert np.array_equal(op.param("weight"), 2 * np.array([[0.0, 1.0], [1.0, 0.0]]) @ np.array([[1.0, 2.0], [3.0, 4.0]]))
+    assert np.array_equal(
+        op.param("weight"), 2 * np.array([[0.0, 1.0], [1.0, 0.0]]) @ np.array([[1.0, 2.0], [3.0, 4.0]])
+    )
 
 
 def test_a_node_read_twice_is_not_merged() -> None:
     text = chain_text("linear 1.0", "linear 2.0").replace(
-        '  nir.output "out"(%n2)', '  nir.output "out2"(%n1) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n  nir.output "out"(%n2)'
+        '  nir.output "out"(%n2)',
+        '  nir.output "out2"(%n1) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n  nir.output "out"(%n2)',
     )
     module = nirc.parse(text)
     assert not apply_patterns(module, loads(MERGE, "m.pat").rewrites)
@@ -195,10 +211,16 @@ def test_erase_and_copy_fields() -> None:
     module = nirc.parse(chain_text("scale 1.0", "linear 3.0", "scale 1.0"))
     apply_patterns(module, loads(UNIT_SCALE, "u.pat").rewrites)
     assert kinds(module) == ["nir.input", "nir.linear", "nir.output"]
-    to_affine = "pattern to-affine { match l: nir.linear replace l with nir.affine(inputs(l)) { ..l, bias = l.weight[0] * 0 } }"
+    to_affine = (
+        "pattern to-affine { match l: nir.linear replace l with nir.affine(inputs(l)) { ..l, bias = l.weight[0] * 0 } }"
+    )
     apply_patterns(module, loads(to_affine, "c.pat").rewrites)  # the Affine it makes is no Linear: it stops
     (op,) = [op for op in top_graph(module).body.block.ops if isinstance(op, nir.AffineOp)]
-    assert op.nir_name == "n2" and np.array_equal(op.param("weight"), np.full((2, 2), 3.0, np.float32)) and not op.param("bias").any()
+    assert (
+        op.nir_name == "n2"
+        and np.array_equal(op.param("weight"), np.full((2, 2), 3.0, np.float32))
+        and not op.param("bias").any()
+    )
 
 
 def test_frozen_nodes_are_never_rewritten() -> None:
@@ -226,7 +248,9 @@ def test_an_expression_that_fails_names_the_pattern_the_node_and_the_place() -> 
 EXAMPLES = int(os.environ.get("NIRC_PATTERN_EXAMPLES", "60"))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(case=pass_cases(archs=("chain", "fan-in", "conv", "nested"), spiking=False))
 def test_rewrites_keep_what_the_interpreter_computes(case: PassCase) -> None:
     """Merging Linears reassociates a product (agreement to rounding); dropping unit
@@ -247,7 +271,9 @@ def test_rewrites_keep_what_the_interpreter_computes(case: PassCase) -> None:
     for key in want:
         scale = max(1.0, float(np.max(np.abs(want[key]), initial=0.0)))
         assert np.allclose(got[key], want[key], rtol=1e-4, atol=1e-4 * scale), (key, describe_graph(case.graph))
-    assert module_to_text(module) == module_to_text(nirc.module_from_dict(case.graph))  # the clones were changed, not it
+    assert module_to_text(module) == module_to_text(
+        nirc.module_from_dict(case.graph)
+    )  # the clones were changed, not it
 
 
 # --------------------------------------------------------------------------------------
@@ -256,7 +282,9 @@ def test_rewrites_keep_what_the_interpreter_computes(case: PassCase) -> None:
 
 
 def test_a_legality_rule_reports_every_node_that_breaks_it() -> None:
-    rule = loads('legal only-after-scale { match s: nir.scale -> w: nir.linear message "a Linear reads a Scale" }', "r.pat").legality["only-after-scale"]
+    rule = loads(
+        'legal only-after-scale { match s: nir.scale -> w: nir.linear message "a Linear reads a Scale" }', "r.pat"
+    ).legality["only-after-scale"]
     module = nirc.parse(chain_text("linear 1.0", "scale 2.0", "linear 1.0"))
     matches, violations = rule.violations(list(top_graph(module).body.block.ops))
     assert [m.node("w").properties["name"].data for m in matches] == ["n3"]  # type: ignore[union-attr]
@@ -287,11 +315,19 @@ def test_nir_opt_reports_a_bad_pattern_file_and_broken_rules(tmp_path: Path) -> 
     bad = tmp_path / "bad.pat"
     bad.write_text("pattern x {\n  match a: nir.linar\n  erase a\n}\n")
     res = run_tool("nir-opt", model, "--patterns", bad)
-    assert res.code == 1 and res.stderr.strip() == f"nir-opt: error: {bad}: line 2:12: unknown op kind 'nir.linar' (no registered dialect has it) [pattern-syntax]"
+    assert (
+        res.code == 1
+        and res.stderr.strip()
+        == f"nir-opt: error: {bad}: line 2:12: unknown op kind 'nir.linar' (no registered dialect has it) [pattern-syntax]"
+    )
     rules = tmp_path / "rules.pat"
     rules.write_text('legal needs-scale { match nir.scale -> w: nir.linear message "a Linear reads a Scale" }\n')
     res = run_tool("nir-opt", model, "--patterns", rules, "-o", tmp_path / "out.mlir")
-    assert res.code == 1 and "node 'n1': a Linear reads a Scale: expects nir.scale here, found nir.input 'in' [needs-scale]" in res.stderr
+    assert (
+        res.code == 1
+        and "node 'n1': a Linear reads a Scale: expects nir.scale here, found nir.input 'in' [needs-scale]"
+        in res.stderr
+    )
     assert "Traceback" not in res.stderr and not (tmp_path / "out.mlir").exists()
     help_text = run_tool("nir-opt", "--help").stdout
     assert "--patterns FILE" in help_text and "--apply-patterns" in help_text

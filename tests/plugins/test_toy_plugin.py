@@ -37,7 +37,7 @@ def _dist(root: Path, package: str, entry_points: str, files: dict[str, str]) ->
         (root / path).write_text(text)
 
 
-BROKEN = '''
+BROKEN = """
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -58,7 +58,7 @@ EXTENSION = Extension(
     name="broken",
     passes={"broken-import": "broken_plugin.missing:Pass", "boom": "broken_plugin.extension:BoomPass"},
 )
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +68,45 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("build") / "plugin"
     shutil.copytree(PLUGIN, work, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", "--quiet", "--target", str(root), str(work)],
-        capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--quiet",
+            "--target",
+            str(root),
+            str(work),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
-    _dist(root, "broken_plugin", "[nirc.extensions]\nbroken = broken_plugin.extension:EXTENSION\n", {"broken_plugin/__init__.py": "", "broken_plugin/extension.py": BROKEN})
-    _dist(root, "dead_plugin", "[nirc.extensions]\ndead = dead_plugin.extension:EXTENSION\n", {"dead_plugin/__init__.py": "", "dead_plugin/extension.py": "import not_a_module\n"})
+    _dist(
+        root,
+        "broken_plugin",
+        "[nirc.extensions]\nbroken = broken_plugin.extension:EXTENSION\n",
+        {"broken_plugin/__init__.py": "", "broken_plugin/extension.py": BROKEN},
+    )
+    _dist(
+        root,
+        "dead_plugin",
+        "[nirc.extensions]\ndead = dead_plugin.extension:EXTENSION\n",
+        {"dead_plugin/__init__.py": "", "dead_plugin/extension.py": "import not_a_module\n"},
+    )
     return root
 
 
 def tool(site: Path, name: str, *args: object) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]))
     env.pop("NIRC_TRACEBACK", None)
-    return subprocess.run([sys.executable, "-m", TOOLS[name], *map(str, args)], capture_output=True, text=True, env=env, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", TOOLS[name], *map(str, args)], capture_output=True, text=True, env=env, timeout=600
+    )
 
 
 CLAMPS = """nir.graph {
@@ -117,7 +143,10 @@ def test_canonicalize_applies_the_plugins_canonicalization(site: Path, tmp_path:
     for pipeline in ("canonicalize", "canonicalize{fold=false}"):
         res = tool(site, "nir-opt", model, "-p", pipeline)
         assert res.returncode == 0, res.stderr
-        assert res.stdout.count("toy.clamp") == 1 and 'toy.clamp "c2"(%in) {lo = #nir.dense<2xf32: -1.0>, hi = #nir.dense<2xf32: 0.5>}' in res.stdout
+        assert (
+            res.stdout.count("toy.clamp") == 1
+            and 'toy.clamp "c2"(%in) {lo = #nir.dense<2xf32: -1.0>, hi = #nir.dense<2xf32: 0.5>}' in res.stdout
+        )
 
 
 @pytest.mark.parametrize("bound", ["1", "1e-2", "0.25"])
@@ -139,7 +168,10 @@ def test_the_plugins_profile_pipeline_and_patterns(site: Path, tmp_path: Path) -
     text = (tmp_path / "t.mlir").read_text()
     assert 'name = "toy"' in text and "toy.clamp" in text and "snn.rsynaptic" in text
     # the plugin's pattern file: a clamp of single spikes to [0, 1] goes
-    clamped = text.replace('%fc2 = nir.linear "fc2"(%lif1_lif)', '%k = toy.clamp "k"(%lif1_lif) {lo = #nir.dense<16xf32: 0.0>, hi = #nir.dense<16xf32: 1.0>} : tensor<16xf32> -> tensor<16xf32>\n    %fc2 = nir.linear "fc2"(%k)')
+    clamped = text.replace(
+        '%fc2 = nir.linear "fc2"(%lif1_lif)',
+        '%k = toy.clamp "k"(%lif1_lif) {lo = #nir.dense<16xf32: 0.0>, hi = #nir.dense<16xf32: 1.0>} : tensor<16xf32> -> tensor<16xf32>\n    %fc2 = nir.linear "fc2"(%k)',
+    )
     assert clamped != text
     (tmp_path / "k.mlir").write_text(clamped)
     patterns = site / "nirc_toy" / "rewrites.pat"
@@ -162,7 +194,10 @@ def test_a_plugin_pass_that_does_not_import_breaks_only_itself(site: Path) -> No
     assert ok.returncode == 0, ok.stderr
     res = tool(site, "nir-opt", SRNN, "-p", "broken-import")
     assert res.returncode == 1
-    assert "plugin 'broken': pass 'broken-import' (broken_plugin.missing:Pass) failed to load: ModuleNotFoundError" in res.stderr
+    assert (
+        "plugin 'broken': pass 'broken-import' (broken_plugin.missing:Pass) failed to load: ModuleNotFoundError"
+        in res.stderr
+    )
     errors = [line for line in res.stderr.splitlines() if ": error: " in line]
     assert len(errors) == 1 and "Traceback" not in res.stderr and "internal error" not in res.stderr, res.stderr
 

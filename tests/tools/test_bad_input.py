@@ -41,7 +41,10 @@ def simple(**lif_overrides: object) -> dict:
 
 BAD_FILES = {
     "unknown-type": (
-        graph({"in": {"type": "Input", "shape": np.array([2])}, "x": {"type": "Izhikevich", "a": np.ones(2)}}, [("in", "x")]),
+        graph(
+            {"in": {"type": "Input", "shape": np.array([2])}, "x": {"type": "Izhikevich", "a": np.ones(2)}},
+            [("in", "x")],
+        ),
         "x",
         "node-type",
         "unknown node type 'Izhikevich'",
@@ -53,7 +56,14 @@ BAD_FILES = {
         graph(
             {
                 "in": {"type": "Input", "shape": np.array([2])},
-                "neuron": {"type": "LI", "tau": np.ones(2), "r": np.ones(2), "v_leak": np.zeros(2), "v_threshold": np.ones(2), "v_reset": np.zeros(2)},
+                "neuron": {
+                    "type": "LI",
+                    "tau": np.ones(2),
+                    "r": np.ones(2),
+                    "v_leak": np.zeros(2),
+                    "v_threshold": np.ones(2),
+                    "v_reset": np.zeros(2),
+                },
                 "out": {"type": "Output", "shape": np.array([2])},
             },
             [("in", "neuron"), ("neuron", "out")],
@@ -66,7 +76,9 @@ BAD_FILES = {
     "non-finite": (simple(v_threshold=np.array([1.0, np.nan])), "neuron", "finite-params", "non-finite"),
     "negative-tau": (simple(tau=np.array([0.01, -1.0])), "neuron", "positive-tau", "must be > 0"),
     "edge-to-missing-node": (
-        graph({"in": {"type": "Input", "shape": np.array([2])}, "neuron": lif()}, [("in", "neuron"), ("neuron", "ghost")]),
+        graph(
+            {"in": {"type": "Input", "shape": np.array([2])}, "neuron": lif()}, [("in", "neuron"), ("neuron", "ghost")]
+        ),
         None,
         "edge-endpoint",
         "'ghost'",
@@ -79,7 +91,11 @@ BAD_FILES = {
     ),
     "edge-shape": (
         graph(
-            {"in": {"type": "Input", "shape": np.array([3])}, "neuron": lif(), "out": {"type": "Output", "shape": np.array([2])}},
+            {
+                "in": {"type": "Input", "shape": np.array([3])},
+                "neuron": lif(),
+                "out": {"type": "Output", "shape": np.array([2])},
+            },
             [("in", "neuron"), ("neuron", "out")],
         ),
         "neuron",
@@ -169,7 +185,9 @@ def test_malformed_subgraph_files_name_missing_node(corpus: Path, tool) -> None:
 
 def test_text_syntax_error_names_line(tmp_path: Path, tool) -> None:
     path = tmp_path / "bad.mlir"
-    path.write_text('builtin.module {\n  nir.graph {\n    %x = nir.input "in" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32\n  }\n}\n')
+    path.write_text(
+        'builtin.module {\n  nir.graph {\n    %x = nir.input "in" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32\n  }\n}\n'
+    )
     result = tool("nir-opt", path, "-o", tmp_path / "out.nir")
     _assert_one_line_error(result, path, None, "text-syntax", "line 4")
     assert not (tmp_path / "out.nir").exists()
@@ -178,7 +196,7 @@ def test_text_syntax_error_names_line(tmp_path: Path, tool) -> None:
 def test_text_verifier_error_names_node(tmp_path: Path, tool) -> None:
     path = tmp_path / "bad.mlir"
     path.write_text(
-        'builtin.module {\n  nir.graph {\n'
+        "builtin.module {\n  nir.graph {\n"
         '    %x = nir.input "in" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
         '    %y = nir.linear "fc"(%x) {weight = #nir.dense<3x3xf32: 1.0>} : tensor<2xf32> -> tensor<3xf32>\n'
         "  }\n}\n"
@@ -191,7 +209,7 @@ def test_text_verifier_error_names_node(tmp_path: Path, tool) -> None:
 def test_unstorable_name_leaves_no_partial_file(tmp_path: Path, tool) -> None:
     path = tmp_path / "slash.mlir"
     path.write_text(
-        'builtin.module {\n  nir.graph {\n'
+        "builtin.module {\n  nir.graph {\n"
         '    %x = nir.input "a/b" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
         '    nir.output "out"(%x) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
         "  }\n}\n"
@@ -209,7 +227,7 @@ def test_an_edge_twice_cannot_be_exported(tmp_path: Path, tool) -> None:
     can hold the edge twice: refused on export, naming the node, no file written."""
     path = tmp_path / "twice.mlir"
     path.write_text(
-        'builtin.module {\n  nir.graph {\n'
+        "builtin.module {\n  nir.graph {\n"
         '    %a = nir.input "a" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
         '    %s = nir.scale "s"(%a, %a) {scale = #nir.dense<2xf64: 2.0>} : tensor<2xf32> -> tensor<2xf32>\n'
         '    nir.output "o"(%s) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'

@@ -22,13 +22,39 @@ def lif_input(tmp_path: Path, corpus: Path) -> Path:
 
 def test_outputs_records_and_overrides(tmp_path: Path, corpus: Path, lif_input: Path, tool) -> None:
     out = tmp_path / "out.npz"
-    result = tool("nir-run", corpus / "lif_norse.nir", "--input", lif_input, "--semantics", "spyx", "--dt", "1e-4", "--record", "1", "-o", out)
+    result = tool(
+        "nir-run",
+        corpus / "lif_norse.nir",
+        "--input",
+        lif_input,
+        "--semantics",
+        "spyx",
+        "--dt",
+        "1e-4",
+        "--record",
+        "1",
+        "-o",
+        out,
+    )
     assert result.code == 0, result.stderr
     data = np.load(out)
     assert sorted(data.files) == ["1/v", "output"]
     assert np.flatnonzero(data["output"][:, 0]).tolist() == [461, 511, 711, 761]
     # A single choice overridden: spyx with spikes in the crossing step is norse-like.
-    result = tool("nir-run", corpus / "lif_norse.nir", "--input", lif_input, "--semantics", "spyx", "--spike-timing", "same", "--reset", "value", "-o", out)
+    result = tool(
+        "nir-run",
+        corpus / "lif_norse.nir",
+        "--input",
+        lif_input,
+        "--semantics",
+        "spyx",
+        "--spike-timing",
+        "same",
+        "--reset",
+        "value",
+        "-o",
+        out,
+    )
     assert result.code == 0, result.stderr
     assert np.flatnonzero(np.load(out)["output"][:, 0]).tolist() == [460, 510, 710, 760]
 
@@ -68,7 +94,9 @@ def test_npz_inputs_and_batches(tmp_path: Path) -> None:
         (["--record", "nope"], 1, "cannot record 'nope': not a neuron of the graph; neurons: 1 [run-record]"),
     ],
 )
-def test_bad_options(tmp_path: Path, corpus: Path, lif_input: Path, tool, args: list[str], code: int, text: str) -> None:
+def test_bad_options(
+    tmp_path: Path, corpus: Path, lif_input: Path, tool, args: list[str], code: int, text: str
+) -> None:
     out = tmp_path / "out.npz"
     result = tool("nir-run", corpus / "lif_norse.nir", "--input", lif_input, *args, "-o", out)
     assert result.code == code, result

@@ -69,7 +69,11 @@ class IdentityFlatten(NirPattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: FlattenOp, rewriter: PatternRewriter, /) -> None:
-        if len(op.operands) == 1 and op.operands[0] is not op.results[0] and shape_of(op.operands[0]) == shape_of(op.output):
+        if (
+            len(op.operands) == 1
+            and op.operands[0] is not op.results[0]
+            and shape_of(op.operands[0]) == shape_of(op.output)
+        ):
             _drop(op, rewriter)
 
 

@@ -62,7 +62,14 @@ class MatrixKernel(Kernel):
         return apply_matrix(x, self.w, self.b)
 
 
-def conv_nd(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], padding: tuple[tuple[int, int], ...], dilation: tuple[int, ...], groups: int) -> np.ndarray:
+def conv_nd(
+    x: np.ndarray,
+    w: np.ndarray,
+    stride: tuple[int, ...],
+    padding: tuple[tuple[int, int], ...],
+    dilation: tuple[int, ...],
+    groups: int,
+) -> np.ndarray:
     """N-d cross-correlation as ``torch.nn.functional.convNd``: x (N, C, *S), w (O, C/g, *K).
 
     Two BLAS formulations, chosen by the channels per group: with few channels, im2col
@@ -84,7 +91,8 @@ def conv_nd(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], padding: tupl
 
 def _out_size(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], dilation: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(
-        (size - d * (k - 1) - 1) // s + 1 for size, k, s, d in zip(x.shape[2:], w.shape[2:], stride, dilation, strict=True)
+        (size - d * (k - 1) - 1) // s + 1
+        for size, k, s, d in zip(x.shape[2:], w.shape[2:], stride, dilation, strict=True)
     )
 
 
@@ -93,7 +101,12 @@ def _conv_im2col(x: np.ndarray, w: np.ndarray, stride: tuple[int, ...], dilation
     n_spatial = w.ndim - 2
     span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, w.shape[2:], strict=True))
     windows = sliding_window_view(x, span, axis=tuple(range(2, 2 + n_spatial)))
-    index = (slice(None), slice(None), *(slice(None, None, s) for s in stride), *(slice(None, None, d) for d in dilation))
+    index = (
+        slice(None),
+        slice(None),
+        *(slice(None, None, s) for s in stride),
+        *(slice(None, None, d) for d in dilation),
+    )
     windows = windows[index]  # (N, C, *out, *K)
     n, out_shape = windows.shape[0], windows.shape[2 : 2 + n_spatial]
     # (N, *out, C, *K): each row one output position, its window flattened.
@@ -161,7 +174,12 @@ class PoolKernel(Kernel):
         flat, (t, b) = _merge_time(x)
         kh, kw = self.kernel
         h, w = flat.shape[2:]
-        if self.stride == self.kernel and not any(p for pair in self.padding for p in pair) and h % kh == 0 and w % kw == 0:
+        if (
+            self.stride == self.kernel
+            and not any(p for pair in self.padding for p in pair)
+            and h % kh == 0
+            and w % kw == 0
+        ):
             # Non-overlapping windows tiling the input: a reshape, no window view.
             y = flat.reshape(*flat.shape[:2], h // kh, kh, w // kw, kw).sum(axis=(3, 5))
             if self.average:
@@ -173,7 +191,6 @@ class PoolKernel(Kernel):
         if self.average:
             y = y * self._reciprocal()
         return y.reshape(t, b, *y.shape[1:])
-
 
     def _reciprocal(self) -> np.ndarray:
         # A multiplication by 1/(kh*kw), not a division: exactly what SumPool2d ; Scale

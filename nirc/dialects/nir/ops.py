@@ -278,7 +278,9 @@ class ConvOp(ValueNodeOp):
         n = self.SPATIAL
         w = self.param("weight")
         if w.ndim != n + 2:
-            raise NodeError("weight-rank", f"weight must be {n + 2}-D (C_out, C_in/groups, kernel), got shape {list(w.shape)}")
+            raise NodeError(
+                "weight-rank", f"weight must be {n + 2}-D (C_out, C_in/groups, kernel), got shape {list(w.shape)}"
+            )
         groups_arr = self.param("groups")
         if groups_arr.size != 1:
             raise NodeError("conv-groups", f"groups must be one integer, got shape {list(groups_arr.shape)}")
@@ -316,8 +318,7 @@ class ConvOp(ValueNodeOp):
             if len(got) != self.SPATIAL + 1 or got[0] != c_in:
                 raise NodeError(
                     "edge-shape",
-                    f"incoming edge carries shape {list(got)}, expected (C_in={c_in}, "
-                    f"{self.SPATIAL} spatial dims)",
+                    f"incoming edge carries shape {list(got)}, expected (C_in={c_in}, {self.SPATIAL} spatial dims)",
                 )
         return super()._verify_inputs()
 
@@ -650,9 +651,7 @@ class GraphOp(IRDLOperation):
         nested = isinstance(self.parent_op(), GraphOp)
         if not nested:
             if self.node_name is not None or self.inputs or self.outputs:
-                raise NodeError(
-                    "top-level-graph", "a top-level graph has no name, incoming edges or results"
-                )
+                raise NodeError("top-level-graph", "a top-level graph has no name, incoming edges or results")
         elif self.node_name is None:
             raise NodeError("graph-name", "a nested graph needs a name")
         names: set[str] = set()
@@ -682,7 +681,8 @@ class GraphOp(IRDLOperation):
             want = _shape_param(out.param("shape"))
             if shape_of(res) != want:
                 raise NodeError(
-                    "result-type", f"result for output '{out.nir_name}' has shape {list(shape_of(res))}, expected {list(want)}"
+                    "result-type",
+                    f"result for output '{out.nir_name}' has shape {list(shape_of(res))}, expected {list(want)}",
                 )
 
     def print(self, printer: Printer) -> None:
@@ -808,4 +808,3 @@ __all__ = [
     "top_graph",
     *[op.__name__ for op in NODE_OPS],
 ]
-

@@ -55,7 +55,10 @@ def recorded(module: Operation) -> Semantics | None:
     values: dict[str, Any] = {}
     for key, value in attr.data.items():
         if key not in known:
-            raise NircError(f"{DISCRETIZATION} has an unknown field '{key}'; fields: {', '.join(sorted(known))}", rule="run-semantics")
+            raise NircError(
+                f"{DISCRETIZATION} has an unknown field '{key}'; fields: {', '.join(sorted(known))}",
+                rule="run-semantics",
+            )
         if isinstance(value, StringAttr):
             values[key] = value.data
         elif isinstance(value, FloatAttr):

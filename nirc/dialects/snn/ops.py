@@ -30,13 +30,14 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from xdsl.dialects.builtin import StringAttr, UnitAttr
+from xdsl.dialects.builtin import IntegerAttr, StringAttr, UnitAttr
 from xdsl.ir import Dialect, Operation
 from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
 from xdsl.pattern_rewriter import RewritePattern
 from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 
 from nirc.core.dense import DenseAttr
+from nirc.core.integers import OVERFLOWS
 from nirc.core.neuron import DiscreteNeuron
 from nirc.core.node import ElementwiseOp, NodeError
 from nirc.core.traits import CycleBreaker, DiscreteTime
@@ -49,6 +50,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "reset_timing": ("same", "next"),
     "order": ("leak-then-integrate", "integrate-then-leak"),
     "output": ("spikes", "membrane"),
+    "overflow": OVERFLOWS,
 }
 
 #: Choices a resetting neuron must state.
@@ -93,6 +95,10 @@ class SnnNeuronOp(ElementwiseOp):
     order = prop_def(StringAttr)
     multi_spike = opt_prop_def(UnitAttr)
     output_kind = opt_prop_def(StringAttr, prop_name="output")
+    #: The width of the state in bits (``v`` and ``i`` bounded after each update), and
+    #: what a state beyond it becomes (``saturate``, the default, or ``wrap``).
+    state_bits = opt_prop_def(IntegerAttr)
+    overflow = opt_prop_def(StringAttr)
     #: The factor ``quantize`` multiplied the layer's parameters by (its integers are
     #: ``round(float * scale)``): one number, or one per neuron.
     scale = opt_prop_def(DenseAttr)
@@ -111,6 +117,8 @@ class SnnNeuronOp(ElementwiseOp):
             "order",
             "multi_spike",
             "output",
+            "state_bits",
+            "overflow",
             *(("w_rec", "b_rec") if cls.RECURRENT else ()),
             "scale",
             "metadata",
@@ -124,6 +132,11 @@ class SnnNeuronOp(ElementwiseOp):
     def choice(self, key: str) -> str | None:
         return _choice(self, key)
 
+    @property
+    def bits(self) -> int | None:
+        """``state_bits``, or None for an unbounded state."""
+        return None if self.state_bits is None else self.state_bits.value.data
+
     def discrete(self) -> DiscreteNeuron:
         """The :class:`~nirc.core.neuron.DiscreteNeuron` this op states."""
         fields: dict[str, Any] = {
@@ -136,6 +149,8 @@ class SnnNeuronOp(ElementwiseOp):
             "v_reset": self.opt_param("v_reset"),
             "order": self.choice("order"),
             "multi_spike": self.multi_spike is not None,
+            "state_bits": self.bits,
+            "overflow": self.choice("overflow") or "saturate",
         }
         for key in RESET_CHOICES:
             value = self.choice(key)
@@ -162,11 +177,22 @@ class SnnNeuronOp(ElementwiseOp):
                 raise NodeError("snn-choice", f"'{key}' needs a threshold: this neuron does not reset")
         if not self.resets and self.multi_spike is not None:
             raise NodeError("snn-choice", "'multi_spike' needs a threshold: this neuron does not reset")
+        _check_choice(self, "overflow", False)
+        if self.state_bits is not None and not 2 <= self.state_bits.value.data <= 64:
+            raise NodeError(
+                "snn-state-bits", f"state_bits is a whole number from 2 to 64, got {self.state_bits.value.data}"
+            )
+        if self.state_bits is None and self.overflow is not None:
+            raise NodeError("snn-state-bits", "'overflow' needs state_bits: an unbounded state does not overflow")
         scale = self.opt_param("scale")
-        if scale is not None and (scale.shape not in ((), shape) or not (np.isfinite(scale).all() and (scale > 0).all())):
+        if scale is not None and (
+            scale.shape not in ((), shape) or not (np.isfinite(scale).all() and (scale > 0).all())
+        ):
             raise NodeError("snn-scale", f"scale is one finite number > 0, or one per neuron (shape {list(shape)})")
         if self.RECURRENT and self.choice("output") != "spikes":
-            raise NodeError("snn-choice", f"{self.name} feeds back its spikes: it needs a threshold and output = \"spikes\"")
+            raise NodeError(
+                "snn-choice", f'{self.name} feeds back its spikes: it needs a threshold and output = "spikes"'
+            )
 
 
 @irdl_op_definition

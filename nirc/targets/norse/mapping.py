@@ -78,18 +78,44 @@ class NorseMapping:
         k = (1 - d.decay).astype(ctx.dtype)
         leaky = bool(np.all(k != 0))
         integrator = bool(np.all(d.decay == 1))
-        if not why and not leaky and not (integrator and np.all(d.bias == 0) and d.resets and d.reset == "value" and not d.synaptic and not n.recurrent):
-            why = "have no integrate-and-fire form for this neuron (decay 1 with a bias, a current or a reset other than to a value)" if integrator else "mix leaky and non-leaky neurons in one cell"
+        if (
+            not why
+            and not leaky
+            and not (
+                integrator
+                and np.all(d.bias == 0)
+                and d.resets
+                and d.reset == "value"
+                and not d.synaptic
+                and not n.recurrent
+            )
+        ):
+            why = (
+                "have no integrate-and-fire form for this neuron (decay 1 with a bias, a current or a reset other than to a value)"
+                if integrator
+                else "mix leaky and non-leaky neurons in one cell"
+            )
         if not why and (d.synaptic or n.recurrent) and d.resets and d.reset != "value":
             why = "reset current-based and recurrent cells only to a value"
         if not why and n.recurrent and not d.resets:
             why = "have no recurrent cell without a spike"
         if why:
-            return explicit(ctx, n, FRAMEWORK, f"cells cannot {why}" if why.startswith(("spike", "reset", "leak", "return", "subtract")) else f"cells {why}")
+            return explicit(
+                ctx,
+                n,
+                FRAMEWORK,
+                f"cells cannot {why}"
+                if why.startswith(("spike", "reset", "leak", "return", "subtract"))
+                else f"cells {why}",
+            )
         if integrator and not leaky:  # IAFCell: v + x, bit-exact
             init, x_in, pre = scaled_input(ctx, d.gain)
             p = f"norse.IAFParameters(v_th={ctx.param('v_th', n.threshold_for_strict())}, v_reset={ctx.param('v_reset', d.v_reset)})"  # type: ignore[arg-type]
-            lines = [f"# {literal(ctx.name)}: {ctx.op.name} -> norse.IAFCell", *init, f"{ctx.attr} = norse.IAFCell({p})"]
+            lines = [
+                f"# {literal(ctx.name)}: {ctx.op.name} -> norse.IAFCell",
+                *init,
+                f"{ctx.attr} = norse.IAFCell({p})",
+            ]
             helpers = ("Gain",) if pre else ()
             state = ctx.var("state")
             initial = f"norse.IAFFeedForwardState(v={ctx.zeros(tuple(d.decay.shape))})"
@@ -107,7 +133,10 @@ class NorseMapping:
         init, x_in, pre = scaled_input(ctx, scale.astype(ctx.dtype))
         shape = tuple(d.decay.shape)
         zero = ctx.zeros(shape)
-        params = {"tau_mem_inv": ctx.param("tau_mem_inv", k), "v_leak": ctx.param("v_leak", (d.bias / k).astype(ctx.dtype))}
+        params = {
+            "tau_mem_inv": ctx.param("tau_mem_inv", k),
+            "v_leak": ctx.param("v_leak", (d.bias / k).astype(ctx.dtype)),
+        }
         if d.synaptic or n.recurrent:
             syn_k = (1 - d.syn_decay).astype(ctx.dtype) if d.synaptic else np.ones_like(k)  # type: ignore[operator]
             params = {"tau_syn_inv": ctx.param("tau_syn_inv", syn_k), **params}

@@ -70,6 +70,11 @@ class NodeCode:
     helpers: tuple[str, ...] = ()
 
 
+def unsupported(backend: Backend) -> str:
+    """The rule of what ``backend`` cannot write (``torch-unsupported``)."""
+    return f"{backend.family}-unsupported"
+
+
 @dataclass
 class NodeContext:
     """What a backend or a mapping needs to write one node: its op, the identifier of its

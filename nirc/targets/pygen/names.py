@@ -22,8 +22,25 @@ import re
 #: A backend adds its own (:attr:`nirc.targets.pygen.backend.Backend.reserved`).
 RESERVED = frozenset(
     {
-        "np", "Path", "DTYPE", "WEIGHTS", "NODE_NAMES", "SEMANTICS", "Model", "load",
-        "self", "x", "y", "t", "batch", "steps", "inputs", "outputs", "weights", "param", "state",
+        "np",
+        "Path",
+        "DTYPE",
+        "WEIGHTS",
+        "NODE_NAMES",
+        "SEMANTICS",
+        "Model",
+        "load",
+        "self",
+        "x",
+        "y",
+        "t",
+        "batch",
+        "steps",
+        "inputs",
+        "outputs",
+        "weights",
+        "param",
+        "state",
     }
 )
 

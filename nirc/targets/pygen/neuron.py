@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nirc.core.errors import NircError
 from nirc.core.neuron import DiscreteNeuron
 from nirc.dialects import snn
-from nirc.targets.pygen.backend import NodeContext
+from nirc.targets.pygen.backend import NodeContext, unsupported
 
 
 @dataclass
@@ -26,7 +27,17 @@ class Neuron:
 
     @classmethod
     def of(cls, ctx: NodeContext) -> Neuron:
+        """The numbers of ``ctx``'s neuron; a neuron whose state has a fixed width (a
+        chip's, after ``quantize{state-bits}``) has no framework form: the frameworks
+        keep their states in unbounded floats."""
         d = ctx.op.discrete().astype(ctx.dtype)  # type: ignore[attr-defined]
+        if d.state_bits is not None:
+            raise NircError(
+                f"{ctx.op.name} with a {d.state_bits}-bit state that {'wraps' if d.overflow == 'wrap' else 'saturates'}: "
+                f"the {ctx.backend.family} targets keep states unbounded (quantize without state-bits)",
+                rule=unsupported(ctx.backend),
+                node=ctx.name,
+            )
         recurrent = isinstance(ctx.op, (snn.RLeakyOp, snn.RSynapticOp))
         return cls(d, ctx.array("w_rec") if recurrent else None, ctx.array("b_rec") if recurrent else None)
 

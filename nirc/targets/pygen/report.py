@@ -34,7 +34,9 @@ def report_format(target: str) -> str:
     return f"nirc-{target}-1"
 
 
-def build(target: str, sem: Semantics, dtype: str, weights: dict[str, Any], nodes: list[dict[str, Any]]) -> dict[str, Any]:
+def build(
+    target: str, sem: Semantics, dtype: str, weights: dict[str, Any], nodes: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The whole report of one emission."""
     return {
         "target": target,
@@ -62,7 +64,8 @@ def summary(report: dict[str, Any]) -> list[str]:
     for n in explicit:
         lines.append(f"node {n['node']!r}: {n['module']} ({n['note']})")
     lines.append(
-        "every node bit-exact against nir-run" if report.get("bit_exact")
+        "every node bit-exact against nir-run"
+        if report.get("bit_exact")
         else "some nodes (matrix products at least) round differently from nir-run in the last bits: see report.json"
     )
     return lines

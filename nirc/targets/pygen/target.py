@@ -82,12 +82,18 @@ class PythonTarget:
                 choices=tuple(profiles()),
                 default=None,
             ),
-            TargetOption("dt", "the time step in seconds (default: the profile's, 1e-4 for most)", type=_dt, default=None),
-            TargetOption("dtype", "the float type the emitted model runs in (default float32)", choices=DTYPES, default="float32"),
+            TargetOption(
+                "dt", "the time step in seconds (default: the profile's, 1e-4 for most)", type=_dt, default=None
+            ),
+            TargetOption(
+                "dtype", "the float type the emitted model runs in (default float32)", choices=DTYPES, default="float32"
+            ),
         )
 
     # ------------------------------------------------------------------ compile
-    def discretize(self, module: ModuleOp, semantics: str | None = None, dt: float | None = None) -> tuple[ModuleOp, Semantics]:
+    def discretize(
+        self, module: ModuleOp, semantics: str | None = None, dt: float | None = None
+    ) -> tuple[ModuleOp, Semantics]:
         """The fused, flat `snn` module and its semantics."""
         module = module.clone()
         fixed = recorded(module)
@@ -129,14 +135,18 @@ class PythonTarget:
             '"""',
         ]
 
-    def generate(self, module: ModuleOp, semantics: str | None = None, dt: float | None = None, dtype: str = "float32") -> tuple[Generated, dict[str, Any]]:
+    def generate(
+        self, module: ModuleOp, semantics: str | None = None, dt: float | None = None, dtype: str = "float32"
+    ) -> tuple[Generated, dict[str, Any]]:
         """The generated module and the report, without writing anything."""
         if dtype not in DTYPES:
             raise NircError(f"dtype must be float32 or float64, got {dtype!r}", rule="semantics")
         discrete, sem = self.discretize(module, semantics, dt)
         chosen = {k: v for k, v in dataclasses.asdict(sem).items() if k not in ("source", "dtype")}
         generated = generate(discrete, self.backend, self.mapping, dtype, self.header(sem, dtype), chosen)
-        compile(generated.source, MODEL, "exec")  # a bug of the generator, never the user's: fail here, not in their hands
+        compile(
+            generated.source, MODEL, "exec"
+        )  # a bug of the generator, never the user's: fail here, not in their hands
         return generated, reports.build(self.name, sem, dtype, generated.weights, generated.nodes)
 
     def emit(self, module: ModuleOp, outdir: str | os.PathLike[str], **options: Any) -> dict[str, Any]:

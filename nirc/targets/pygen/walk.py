@@ -31,7 +31,7 @@ from nirc.core.node import shape_of
 from nirc.core.traits import breaks_cycles
 from nirc.dialects import nir, snn
 from nirc.dialects.nir import top_graph
-from nirc.targets.pygen.backend import Backend, Helper, Mapping, ModuleParts, NodeCode, NodeContext
+from nirc.targets.pygen.backend import Backend, Helper, Mapping, ModuleParts, NodeCode, NodeContext, unsupported
 from nirc.targets.pygen.names import Namer, literal
 from nirc.targets.pygen.report import row
 from nirc.targets.pygen.source import Block
@@ -46,15 +46,14 @@ class Generated:
     nodes: list[dict[str, Any]]
 
 
-def unsupported(backend: Backend) -> str:
-    """The rule of what ``backend`` cannot write (``torch-unsupported``)."""
-    return f"{backend.family}-unsupported"
-
-
 def _check_flat(graph: nir.GraphOp, backend: Backend) -> None:
     for op in graph.body.block.ops:
         if isinstance(op, nir.GraphOp):
-            raise NircError(f"a nested graph: the {backend.family} targets need a flat graph", rule=unsupported(backend), node=op.nir_name)
+            raise NircError(
+                f"a nested graph: the {backend.family} targets need a flat graph",
+                rule=unsupported(backend),
+                node=op.nir_name,
+            )
 
 
 def _is_chain(graph: nir.GraphOp, order: list[Any]) -> bool:
@@ -157,7 +156,11 @@ class _Writer:
         def input_expr(op: Any) -> str:
             parts = [var[v] for v in op.operands]
             if not parts:
-                shape = _shape(op) if isinstance(op, nir.OutputOp) else tuple(int(d) for d in (op.expected_input_shape() or ()))
+                shape = (
+                    _shape(op)
+                    if isinstance(op, nir.OutputOp)
+                    else tuple(int(d) for d in (op.expected_input_shape() or ()))
+                )
                 return backend.zeros(shape)
             return " + ".join(parts)
 
@@ -171,7 +174,9 @@ class _Writer:
             self.record(ctx, code)
         closing = back_edges(order)  # the step loop is flat: every cycle needs its explicit delay
         if closing:
-            raise NircError("a cycle without a one-step delay: run nir-to-snn first", rule=self.rule, node=closing[0][0].nir_name)  # type: ignore[attr-defined]
+            raise NircError(
+                "a cycle without a one-step delay: run nir-to-snn first", rule=self.rule, node=closing[0][0].nir_name
+            )  # type: ignore[attr-defined]
         errors: list[NircError] = []
         for op in order:
             if isinstance(op, (nir.InputOp, nir.OutputOp)) or op in breakers:
@@ -199,7 +204,13 @@ class _Writer:
         if len(outputs) == 1:
             self.ret = backend.stack(out_vars[0])
         else:
-            self.ret = "{" + ", ".join(f"{literal(op.nir_name)}: {backend.stack(v)}" for op, v in zip(outputs, out_vars, strict=True)) + "}"
+            self.ret = (
+                "{"
+                + ", ".join(
+                    f"{literal(op.nir_name)}: {backend.stack(v)}" for op, v in zip(outputs, out_vars, strict=True)
+                )
+                + "}"
+            )
         self._doc(inputs, outputs)
 
     # ------------------------------------------------------------- a chain
@@ -248,7 +259,9 @@ class _Writer:
         )
 
 
-def generate(module: ModuleOp, backend: Backend, mapping: Mapping, dtype: str, header: list[str], semantics: dict[str, Any]) -> Generated:
+def generate(
+    module: ModuleOp, backend: Backend, mapping: Mapping, dtype: str, header: list[str], semantics: dict[str, Any]
+) -> Generated:
     """The Python source and the weights of ``module`` (fused `snn`, after ``nir-to-snn``)."""
     graph = top_graph(module)
     _check_flat(graph, backend)

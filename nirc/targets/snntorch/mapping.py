@@ -163,7 +163,9 @@ class SnnTorchMapping:
             assert n.w_rec is not None
             lines.append(f"{ctx.attr}.recurrent.weight.data = {ctx.param('w_rec', g_in[:, None] * n.w_rec)}")
             size = n.w_rec.shape[0]
-            lines.append(f"{ctx.attr}.recurrent.bias.data = torch.zeros({size}, dtype=DTYPE)  # nirc's recurrent bias arrives from the second step")
+            lines.append(
+                f"{ctx.attr}.recurrent.bias.data = torch.zeros({size}, dtype=DTYPE)  # nirc's recurrent bias arrives from the second step"
+            )
             if n.b_rec is not None and np.any(n.b_rec != 0):
                 b, line = ctx.buffer("b_rec", g_in * n.b_rec)
                 lines.append(line)
@@ -176,7 +178,14 @@ class SnnTorchMapping:
         else:
             step.append(f"_, {', '.join(state)} = {ctx.attr}({x_in}, {', '.join(state)})")
             step.append(f"{ctx.out} = {mem}")
-        return NodeCode(lines, step, start=start, module=f"snn.{cls}", exact=exact, helpers=("heaviside",) if ctx.dtype == np.float64 else ())
+        return NodeCode(
+            lines,
+            step,
+            start=start,
+            module=f"snn.{cls}",
+            exact=exact,
+            helpers=("heaviside",) if ctx.dtype == np.float64 else (),
+        )
 
 
 def _short(a: np.ndarray | None) -> str:

@@ -13,4 +13,3 @@ The pieces, in the order a model meets them:
 
 ``docs/targets/speck.md`` is the user's guide.
 """
-

@@ -67,7 +67,11 @@ def _weights(layer: Layer) -> tuple[np.ndarray, np.ndarray]:
         kernel = weight
     else:
         kernel = weight.reshape(weight.shape[0], *layer.in_shape[:1], *layer.kernel)
-    bias = np.asarray(w.param("bias"), np.float64) if isinstance(w, (nir.Conv2dOp, nir.AffineOp)) else np.zeros(kernel.shape[0])  # type: ignore[attr-defined]
+    bias = (
+        np.asarray(w.param("bias"), np.float64)
+        if isinstance(w, (nir.Conv2dOp, nir.AffineOp))
+        else np.zeros(kernel.shape[0])
+    )  # type: ignore[attr-defined]
     for pool in layer.pools:
         if isinstance(pool, nir.AvgPool2dOp):
             k = np.asarray(pool.param("kernel_size")).reshape(-1)
@@ -109,12 +113,17 @@ def convert(graph: nir.GraphOp, rewriter: PatternRewriter) -> None:
         source = new_value.get(layer.source, layer.source)
         reset = "zero" if layer.neuron.choice("reset") == "value" else "subtract"  # type: ignore[attr-defined]
         op = build(
-            speck.LayerOp, layer.name, [source],
+            speck.LayerOp,
+            layer.name,
+            [source],
             {
-                "weight": kernel, "bias": bias,
+                "weight": kernel,
+                "bias": bias,
                 "threshold": np.array(theta),
-                "stride": np.array(layer.stride, np.int64), "padding": np.array(layer.padding, np.int64),
-                "pool": np.array(layer.pool_size, np.int64), "reset": StringAttr(reset),
+                "stride": np.array(layer.stride, np.int64),
+                "padding": np.array(layer.padding, np.int64),
+                "pool": np.array(layer.pool_size, np.int64),
+                "reset": StringAttr(reset),
             },
             layer.out_shape,
         )
@@ -148,7 +157,9 @@ def _reroute(rewriter: PatternRewriter, block: object, old: SSAValue, new: SSAVa
             if flat is None:
                 owner = new.owner
                 flat = build(
-                    nir.FlattenOp, fresh_name(owner.parent, f"{owner.nir_name}.flatten"), [new],  # type: ignore[union-attr,arg-type]
+                    nir.FlattenOp,
+                    fresh_name(owner.parent, f"{owner.nir_name}.flatten"),
+                    [new],  # type: ignore[union-attr,arg-type]
                     {"start_dim": np.array(0), "end_dim": np.array(-1), "input_type": np.array(new_shape, np.int64)},
                     old_shape,
                 )

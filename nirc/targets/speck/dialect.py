@@ -32,6 +32,7 @@ from xdsl.ir import Dialect
 from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
 
 from nirc.core.dense import DenseAttr
+from nirc.core.integers import int_range
 from nirc.core.node import NodeError, Shape, ValueNodeOp, shape_of
 from nirc.core.shapes import conv_output_spatial, per_dim
 from nirc.core.traits import DiscreteTime, Quantizable
@@ -48,7 +49,9 @@ class LayerOp(ValueNodeOp):
     name = "speck.layer"
     traits = traits_def(
         DiscreteTime(),
-        Quantizable((("weight", "weight"), ("bias", "bias"), ("threshold", "threshold"), ("threshold_low", "threshold"))),
+        Quantizable(
+            (("weight", "weight"), ("bias", "bias"), ("threshold", "threshold"), ("threshold_low", "threshold"))
+        ),
     )
     PARAMS: ClassVar[tuple[str, ...]] = ("weight", "bias", "threshold", "stride", "padding", "pool")
     #: ``threshold_low``: the membrane's floor (absent: none; the chip's state then
@@ -120,7 +123,11 @@ class LayerOp(ValueNodeOp):
         stride, padding, pool = self.geometry()
         if min(stride) < 1 or min(pool) < 1 or min(padding) < 0:
             raise NodeError("speck-geometry", "stride and pool must be >= 1, padding >= 0")
-        ints = [arr.dtype.kind in "iu" for k in ("weight", "bias", "threshold", "threshold_low") if (arr := self.opt_param(k)) is not None]
+        ints = [
+            arr.dtype.kind in "iu"
+            for k in ("weight", "bias", "threshold", "threshold_low")
+            if (arr := self.opt_param(k)) is not None
+        ]
         if any(ints) and not all(ints):
             raise NodeError("speck-quantized", "weight, bias and thresholds are all integers (quantized) or all floats")
         if not self.threshold_value() > 0:
@@ -136,13 +143,21 @@ class LayerOp(ValueNodeOp):
 
     def _verify_ranges(self) -> None:
         """The chip's integers: int8 weights and biases, int16 thresholds."""
-        for key, bits in (("weight", CHIP.weight_bits), ("bias", CHIP.bias_bits), ("threshold", CHIP.threshold_bits), ("threshold_low", CHIP.threshold_bits)):
+        for key, bits in (
+            ("weight", CHIP.weight_bits),
+            ("bias", CHIP.bias_bits),
+            ("threshold", CHIP.threshold_bits),
+            ("threshold_low", CHIP.threshold_bits),
+        ):
             arr = self.opt_param(key)
             if arr is None or arr.size == 0:
                 continue
-            lo, hi = CHIP.int_range(bits)
+            lo, hi = int_range(bits)
             if int(arr.min()) < lo or int(arr.max()) > hi:
-                raise NodeError("speck-quantized", f"'{key}' must fit {bits}-bit integers [{lo}, {hi}], got values in [{int(arr.min())}, {int(arr.max())}]")
+                raise NodeError(
+                    "speck-quantized",
+                    f"'{key}' must fit {bits}-bit integers [{lo}, {hi}], got values in [{int(arr.min())}, {int(arr.max())}]",
+                )
 
     def _verify_inputs(self) -> Shape | None:
         if len(self.inputs) != 1:

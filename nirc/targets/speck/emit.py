@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from nirc.core.errors import NircError
+from nirc.core.integers import int_range
 from nirc.core.node import shape_of
 from nirc.dialects import nir
 from nirc.targets.speck import dialect as speck
@@ -45,7 +46,11 @@ def config(graph: nir.GraphOp) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     layers = [op for op in graph.body.block.ops if isinstance(op, speck.LayerOp)]
     for op in layers:
         if op.core is None or not op.quantized:
-            raise NircError("the Speck configuration is written from placed, quantized layers: run nir-to-speck first", rule="speck-emit", node=op.nir_name)
+            raise NircError(
+                "the Speck configuration is written from placed, quantized layers: run nir-to-speck first",
+                rule="speck-emit",
+                node=op.nir_name,
+            )
     core_of = {op.results[0]: int(op.core.value.data) for op in layers}  # type: ignore[union-attr]
     arrays: dict[str, np.ndarray] = {}
     cnn_layers: dict[str, Any] = {}
@@ -64,7 +69,12 @@ def config(graph: nir.GraphOp) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         arrays[f"{key}.biases"] = np.asarray(op.param("bias"), np.int8)
         low = op.threshold_low_value()
         destinations = [
-            {"layer": core_of[use.operation.results[0]], "enable": True, "pooling": int(use.operation.geometry()[2][0]), "feature_shift": 0}
+            {
+                "layer": core_of[use.operation.results[0]],
+                "enable": True,
+                "pooling": int(use.operation.geometry()[2][0]),
+                "feature_shift": 0,
+            }
             for use in op.results[0].uses
             if isinstance(use.operation, speck.LayerOp)
         ]
@@ -77,10 +87,14 @@ def config(graph: nir.GraphOp) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                 "stride": _xy(stride),
                 "kernel_size": int(op.kernel()[0]),
             },
-            "weights": {"npz": f"{key}.weights", "shape": list(arrays[f"{key}.weights"].shape), "layout": "[out][in][x][y]"},
+            "weights": {
+                "npz": f"{key}.weights",
+                "shape": list(arrays[f"{key}.weights"].shape),
+                "layout": "[out][in][x][y]",
+            },
             "biases": {"npz": f"{key}.biases", "shape": [int(w.shape[0])]},
             "threshold_high": int(op.threshold_value()),
-            "threshold_low": SPECK.int_range(SPECK.state_bits)[0] if low is None else int(low),
+            "threshold_low": int_range(SPECK.state_bits)[0] if low is None else int(low),
             "return_to_zero": op.reset_mode == "zero",
             "leak_enable": bool(np.any(op.param("bias"))),
             "monitor_enable": op.monitor is not None,

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from nirc.core.integers import bound
 from nirc.core.kernel import Kernel
 from nirc.core.neuron import apply_reset, count_spikes
 from nirc.core.semantics import Semantics
 from nirc.dialects.nir.kernels import CONV_CHUNK_ELEMENTS, conv_nd
 from nirc.targets.speck import dialect as speck
 from nirc.targets.speck.resources import SPECK
-
-_STATE_MIN, _STATE_MAX = SPECK.int_range(SPECK.state_bits)
 
 
 class LayerKernel(Kernel):
@@ -56,12 +55,15 @@ class LayerKernel(Kernel):
 
     def _current(self, x: np.ndarray) -> np.ndarray:
         """``conv(pool(x)) + bias`` for ``(N, C, H, W)`` inputs."""
-        return conv_nd(self._pooled(x.astype(self.work, copy=False)), self.w, self.stride, self.padding, (1, 1), 1) + self.b
+        return (
+            conv_nd(self._pooled(x.astype(self.work, copy=False)), self.w, self.stride, self.padding, (1, 1), 1)
+            + self.b
+        )
 
     def _fire(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Spike counts and the state after reset and clamp, from the integrated state."""
         if self.integer:
-            v = np.clip(v, _STATE_MIN, _STATE_MAX)
+            v = bound(v, SPECK.state_bits, "saturate")
         n = count_spikes(v, self.theta, ">=", True, self.work)
         v = apply_reset(v, n, "value" if self.zero_reset else "subtract", self.theta, 0.0)
         return n, np.maximum(v, self.low)

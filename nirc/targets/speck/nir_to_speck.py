@@ -33,8 +33,15 @@ from nirc.targets.speck.resources import SPECK
 
 #: How Speck stores its numbers, as the generic quantize pass's options.
 SPECK_QUANTIZE = QuantizePass(
-    weight_bits=SPECK.weight_bits, bias_bits=SPECK.bias_bits, threshold_bits=SPECK.threshold_bits,
-    scheme="per-layer", rounding="half-even", saturate=True, scale="any",
+    weight_bits=SPECK.weight_bits,
+    bias_bits=SPECK.bias_bits,
+    threshold_bits=SPECK.threshold_bits,
+    state_bits=SPECK.state_bits,
+    overflow="saturate",
+    scheme="per-layer",
+    rounding="half-even",
+    saturate=True,
+    scale="any",
 )
 
 
@@ -55,7 +62,9 @@ class NirToSpeckPass(PipelinePass):
     def steps(self) -> tuple[ModulePass, ...]:
         return (
             CanonicalizePass(),
-            ConvertNirToSnnPass(dt=PROFILE.dt, semantics=PROFILE.name, reset="value" if self.reset == "zero" else "subtract"),
+            ConvertNirToSnnPass(
+                dt=PROFILE.dt, semantics=PROFILE.name, reset="value" if self.reset == "zero" else "subtract"
+            ),
             ConvertSnnToSpeckPass(),
             *((SPECK_QUANTIZE,) if self.quantize else ()),
             SpeckPlacePass(),

@@ -53,20 +53,29 @@ def assign(graph: nir.GraphOp, layers: list[speck.LayerOp], res: SpeckResources 
         if op.core is not None:
             core = int(op.core.value.data)  # type: ignore[union-attr]
             if core not in fit:
-                violations.append(Violation(
-                    "speck-placement", op.nir_name, f"pinned to core {core}, which does not hold it (it fits cores {fit})",
-                    limit=fit, actual=core,
-                ))
+                violations.append(
+                    Violation(
+                        "speck-placement",
+                        op.nir_name,
+                        f"pinned to core {core}, which does not hold it (it fits cores {fit})",
+                        limit=fit,
+                        actual=core,
+                    )
+                )
             fit = [core]
         candidates.append(fit)
     found = place(candidates) if not violations else None
     if isinstance(found, Shortage):
         names = [layers[i].nir_name for i in found.layers]
-        violations.append(Violation(
-            "speck-placement", names[0],
-            f"layers {', '.join(map(repr, names))} (some pinned) fit only on cores {', '.join(map(str, found.cores))}",
-            limit=len(found.cores), actual=len(names),
-        ))
+        violations.append(
+            Violation(
+                "speck-placement",
+                names[0],
+                f"layers {', '.join(map(repr, names))} (some pinned) fit only on cores {', '.join(map(str, found.cores))}",
+                limit=len(found.cores),
+                actual=len(names),
+            )
+        )
     if violations or found is None or isinstance(found, Shortage):
         raise Violations("speck", violations)
     return {layers[i]: core for i, core in found.items()}
@@ -78,12 +87,18 @@ def utilisation(layers: list[speck.LayerOp], res: SpeckResources = SPECK) -> lis
     for c in range(res.cores):
         op = by_core.get(c)
         k, n = needs(op) if op is not None else (0, 0)
-        rows.append({
-            "core": c, "layer": op.nir_name if op is not None else None,
-            "kernel_used": k, "kernel_available": res.kernel_memory[c],
-            "neuron_used": n, "neuron_available": res.neuron_memory[c],
-            "bias_used": int(op.param("weight").shape[0]) if op is not None else 0, "bias_available": res.bias_memory,
-        })
+        rows.append(
+            {
+                "core": c,
+                "layer": op.nir_name if op is not None else None,
+                "kernel_used": k,
+                "kernel_available": res.kernel_memory[c],
+                "neuron_used": n,
+                "neuron_available": res.neuron_memory[c],
+                "bias_used": int(op.param("weight").shape[0]) if op is not None else 0,
+                "bias_available": res.bias_memory,
+            }
+        )
     return rows
 
 
@@ -103,7 +118,10 @@ class SpeckPlacePass(ModulePass):
         for layer in layers:
             feeds_output = any(
                 isinstance(use.operation, nir.OutputOp)
-                or (isinstance(use.operation, nir.FlattenOp) and any(isinstance(u.operation, nir.OutputOp) for u in use.operation.results[0].uses))
+                or (
+                    isinstance(use.operation, nir.FlattenOp)
+                    and any(isinstance(u.operation, nir.OutputOp) for u in use.operation.results[0].uses)
+                )
                 for use in layer.results[0].uses
             )
             if feeds_output:

@@ -77,7 +77,12 @@ def place(candidates: Sequence[Sequence[int]]) -> dict[int, int] | Shortage:
         for core in candidates[i]:
             if core in fixed.values():
                 continue
-            trial = [[fixed[j]] if j in fixed else [c for c in candidates[j] if c not in fixed.values() and (j != i or c == core)] for j in range(len(candidates))]
+            trial = [
+                [fixed[j]]
+                if j in fixed
+                else [c for c in candidates[j] if c not in fixed.values() and (j != i or c == core)]
+                for j in range(len(candidates))
+            ]
             if len(_matching(trial)) == len(candidates):
                 fixed[i] = core
                 break

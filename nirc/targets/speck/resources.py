@@ -39,9 +39,6 @@ class SpeckResources:
     def cores(self) -> int:
         return len(self.kernel_memory)
 
-    def int_range(self, bits: int) -> tuple[int, int]:
-        return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
-
     def cores_for(self, kernel: int, neuron: int) -> list[int]:
         """The cores whose memories hold a layer of ``kernel`` and ``neuron`` entries."""
         return [c for c in range(self.cores) if kernel <= self.kernel_memory[c] and neuron <= self.neuron_memory[c]]

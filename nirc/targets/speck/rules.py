@@ -86,8 +86,15 @@ class Layer:
         stride, padding, pool = op.geometry()
         source = op.operands[0]
         return cls(
-            op, op, source, in_shape=shape_of(source), pool_size=pool,  # type: ignore[arg-type]
-            kernel=op.kernel(), stride=stride, padding=padding, out_shape=shape_of(op.results[0]),  # type: ignore[arg-type]
+            op,
+            op,
+            source,
+            in_shape=shape_of(source),
+            pool_size=pool,  # type: ignore[arg-type]
+            kernel=op.kernel(),
+            stride=stride,
+            padding=padding,
+            out_shape=shape_of(op.results[0]),  # type: ignore[arg-type]
         )
 
     @classmethod
@@ -167,7 +174,13 @@ def _match(a: Analysis, neuron: Operation, claimed: set[Operation]) -> list[Laye
             if isinstance(weight, Operation) and breaks_cycles(weight):
                 continue  # a delay feeds it: speck-cycle or speck-node-kind says what is wrong
             if not isinstance(weight, _WEIGHTS):
-                a.fail("speck-layer", neuron, f"neurons must read a Conv2d, Linear or Affine (one core computes both); this one reads {_what(value)}", _SHAPE, _what(value))
+                a.fail(
+                    "speck-layer",
+                    neuron,
+                    f"neurons must read a Conv2d, Linear or Affine (one core computes both); this one reads {_what(value)}",
+                    _SHAPE,
+                    _what(value),
+                )
                 continue
             found = input_rule.check(weight)
             layer = _layer_or_fail(a, neuron, found, claimed)
@@ -192,12 +205,32 @@ def _layer_or_fail(a: Analysis, neuron: Operation, found: Match | Failure, claim
     elif found.reason == "where":
         weight = found.bindings["weight"].op
         claimed.add(weight)
-        others = sorted({r.name for r in (u.operation for u in weight.results[0].uses) if not isinstance(r, snn.LeakyOp)})
-        a.fail("speck-layer", weight, f"a Conv2d/Linear feeds only neurons (on its own core), this one also feeds {', '.join(others)}", "IF neurons", others)
+        others = sorted(
+            {r.name for r in (u.operation for u in weight.results[0].uses) if not isinstance(r, snn.LeakyOp)}
+        )
+        a.fail(
+            "speck-layer",
+            weight,
+            f"a Conv2d/Linear feeds only neurons (on its own core), this one also feeds {', '.join(others)}",
+            "IF neurons",
+            others,
+        )
     elif found.step.binding == "weight":
-        a.fail("speck-layer", neuron, f"neurons must read a Conv2d, Linear or Affine (one core computes both); this one reads {_what(found.found)}", _SHAPE, _what(found.found))
+        a.fail(
+            "speck-layer",
+            neuron,
+            f"neurons must read a Conv2d, Linear or Affine (one core computes both); this one reads {_what(found.found)}",
+            _SHAPE,
+            _what(found.found),
+        )
     else:  # the source: neither the input nor another layer
-        a.fail("speck-layer", found.node, f"a layer reads a graph Input or another layer, this one reads {_what(found.found)}", _SHAPE, _what(found.found))
+        a.fail(
+            "speck-layer",
+            found.node,
+            f"a layer reads a graph Input or another layer, this one reads {_what(found.found)}",
+            _SHAPE,
+            _what(found.found),
+        )
     return None
 
 
@@ -209,7 +242,13 @@ def _pooling(a: Analysis, layer: Layer, shape: tuple[int, ...]) -> tuple[int, ..
         s = per_dim(pool.param("stride"), 2, "stride")
         p = per_dim(pool.param("padding"), 2, "padding")
         if k[0] != k[1] or s != k or any(p):
-            a.fail("speck-pooling", pool, f"sum pooling on Speck is square with stride = kernel and no padding; got kernel {list(k)}, stride {list(s)}, padding {list(p)}", "square, stride = kernel, no padding", {"kernel": list(k), "stride": list(s), "padding": list(p)})
+            a.fail(
+                "speck-pooling",
+                pool,
+                f"sum pooling on Speck is square with stride = kernel and no padding; got kernel {list(k)}, stride {list(s)}, padding {list(p)}",
+                "square, stride = kernel, no padding",
+                {"kernel": list(k), "stride": list(s), "padding": list(p)},
+            )
             return None
         size *= k[0]
     layer.pool_size = (size, size)
@@ -223,7 +262,13 @@ def _conv_geometry(a: Analysis, layer: Layer, w: nir.Conv2dOp) -> bool:
     dilation = per_dim(w.param("dilation"), 2, "dilation")
     groups = int(np.asarray(w.param("groups")).reshape(-1)[0])
     if dilation != (1, 1) or groups != 1:
-        a.fail("speck-conv", w, f"Speck convolutions have dilation 1 and groups 1, got dilation {list(dilation)}, groups {groups}", {"dilation": [1, 1], "groups": 1}, {"dilation": list(dilation), "groups": groups})
+        a.fail(
+            "speck-conv",
+            w,
+            f"Speck convolutions have dilation 1 and groups 1, got dilation {list(dilation)}, groups {groups}",
+            {"dilation": [1, 1], "groups": 1},
+            {"dilation": list(dilation), "groups": groups},
+        )
         return False
     pad = w.padding
     if not isinstance(pad, StringAttr):
@@ -233,7 +278,13 @@ def _conv_geometry(a: Analysis, layer: Layer, w: nir.Conv2dOp) -> bool:
     elif all(k % 2 for k in layer.kernel):
         layer.padding = (layer.kernel[0] // 2, layer.kernel[1] // 2)
     else:
-        a.fail("speck-padding", w, "padding 'same' with an even kernel is asymmetric; Speck pads both sides alike", "odd kernel", list(layer.kernel))
+        a.fail(
+            "speck-padding",
+            w,
+            "padding 'same' with an even kernel is asymmetric; Speck pads both sides alike",
+            "odd kernel",
+            list(layer.kernel),
+        )
         return False
     return True
 
@@ -242,13 +293,25 @@ def _geometry(a: Analysis, layer: Layer) -> bool:
     """Fill in the layer's shapes; False (with a violation) where they do not fit a core."""
     source_shape = shape_of(layer.source)
     if len(source_shape) not in (1, 3):
-        a.fail("speck-shape", layer.source.owner, f"signals between cores are C x H x W feature maps (or 1-D), got {list(source_shape)}", "C x H x W or 1-D", list(source_shape))  # type: ignore[arg-type]
+        a.fail(
+            "speck-shape",
+            layer.source.owner,
+            f"signals between cores are C x H x W feature maps (or 1-D), got {list(source_shape)}",
+            "C x H x W or 1-D",
+            list(source_shape),
+        )  # type: ignore[arg-type]
         return False
     layer.in_shape = _shape3(source_shape)
     shape = layer.in_shape
     if layer.pools:
         if len(source_shape) != 3:
-            a.fail("speck-pooling", layer.pools[0], f"pooling reads a C x H x W feature map, got {list(source_shape)}", "C x H x W", list(source_shape))
+            a.fail(
+                "speck-pooling",
+                layer.pools[0],
+                f"pooling reads a C x H x W feature map, got {list(source_shape)}",
+                "C x H x W",
+                list(source_shape),
+            )
             return False
         pooled = _pooling(a, layer, shape)
         if pooled is None:
@@ -261,19 +324,40 @@ def _geometry(a: Analysis, layer: Layer) -> bool:
             return False
     else:
         if weight.ndim != 2:
-            a.fail("speck-layer", w, f"a Linear/Affine on a core has a 2-D weight, got shape {list(weight.shape)}", 2, weight.ndim)
+            a.fail(
+                "speck-layer",
+                w,
+                f"a Linear/Affine on a core has a 2-D weight, got shape {list(weight.shape)}",
+                2,
+                weight.ndim,
+            )
             return False
         if layer.flatten is not None:
             start, end = (int(np.asarray(layer.flatten.param(k)).reshape(-1)[0]) for k in ("start_dim", "end_dim"))
             if len(shape_of(layer.flatten.operands[0])) != 3 or (start % 3, end % 3) != (0, 2):
-                a.fail("speck-layer", layer.flatten, "only a Flatten of a whole C x H x W feature map can feed a Linear on a core", "start_dim 0, end_dim -1", [start, end])
+                a.fail(
+                    "speck-layer",
+                    layer.flatten,
+                    "only a Flatten of a whole C x H x W feature map can feed a Linear on a core",
+                    "start_dim 0, end_dim -1",
+                    [start, end],
+                )
                 return False
         elif len(source_shape) != 1 or layer.pools:
-            a.fail("speck-layer", w, f"a Linear/Affine on a core reads 1-D neurons or a flattened feature map, got shape {list(shape)}", "1-D", list(shape))
+            a.fail(
+                "speck-layer",
+                w,
+                f"a Linear/Affine on a core reads 1-D neurons or a flattened feature map, got shape {list(shape)}",
+                "1-D",
+                list(shape),
+            )
             return False
         layer.kernel = (shape[1], shape[2])  # the whole feature map: one output position
         layer.stride, layer.padding = (1, 1), (0, 0)
-    spatial = tuple((n + 2 * p - k) // s + 1 for n, p, k, s in zip(shape[1:], layer.padding, layer.kernel, layer.stride, strict=True))
+    spatial = tuple(
+        (n + 2 * p - k) // s + 1
+        for n, p, k, s in zip(shape[1:], layer.padding, layer.kernel, layer.stride, strict=True)
+    )
     layer.out_shape = (int(weight.shape[0]), *spatial)
     return True
 
@@ -282,8 +366,11 @@ def _output_reshape(op: Operation) -> bool:
     """A Flatten of a layer's spikes read by Outputs only: the host reshapes them."""
     uses = list(op.results[0].uses)
     return (
-        isinstance(op, nir.FlattenOp) and len(op.operands) == 1 and isinstance(op.operands[0].owner, _LAYER_OUTPUTS)
-        and bool(uses) and all(isinstance(u.operation, nir.OutputOp) for u in uses)
+        isinstance(op, nir.FlattenOp)
+        and len(op.operands) == 1
+        and isinstance(op.operands[0].owner, _LAYER_OUTPUTS)
+        and bool(uses)
+        and all(isinstance(u.operation, nir.OutputOp) for u in uses)
     )
 
 
@@ -306,14 +393,28 @@ def analyse(graph: nir.GraphOp) -> Analysis:
     for op in graph.body.block.ops:
         if not isinstance(op, _SUPPORTED):
             if not (breaks_cycles(op) and op in cyclic):  # a cycle's delay: speck-cycle says it
-                a.fail("speck-node-kind", op, _unsupported(op), "IF, Conv2d, Linear, Affine, SumPool2d, AvgPool2d, Flatten", op.name)
+                a.fail(
+                    "speck-node-kind",
+                    op,
+                    _unsupported(op),
+                    "IF, Conv2d, Linear, Affine, SumPool2d, AvgPool2d, Flatten",
+                    op.name,
+                )
         elif isinstance(op, _PARTS) and op not in claimed and not _output_reshape(op):
             a.fail("speck-layer", op, f"{op.name} must lead to IF neurons on the same core ({_SHAPE})", _SHAPE, op.name)
         elif isinstance(op, nir.OutputOp):
             for value in op.operands:
                 owner = value.owner
-                if not isinstance(owner, _LAYER_OUTPUTS) and not (isinstance(owner, Operation) and _output_reshape(owner)):
-                    a.fail("speck-output", op, f"Speck's outputs are the spikes of a layer's IF neurons, this Output reads {_what(value)}", "IF neurons", _what(value))
+                if not isinstance(owner, _LAYER_OUTPUTS) and not (
+                    isinstance(owner, Operation) and _output_reshape(owner)
+                ):
+                    a.fail(
+                        "speck-output",
+                        op,
+                        f"Speck's outputs are the spikes of a layer's IF neurons, this Output reads {_what(value)}",
+                        "IF neurons",
+                        _what(value),
+                    )
     return a
 
 
@@ -335,9 +436,17 @@ def nonempty(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     """Something to run: neurons, and an Output that reads them."""
     ops = list(a.graph.body.block.ops)
     if not any(isinstance(op, _LAYER_OUTPUTS) for op in ops):
-        yield Violation("speck-empty", None, f"the graph has no neurons: a core runs {_SHAPE}", limit="at least 1 layer", actual=0)
+        yield Violation(
+            "speck-empty", None, f"the graph has no neurons: a core runs {_SHAPE}", limit="at least 1 layer", actual=0
+        )
     if not any(isinstance(op, nir.OutputOp) for op in ops):
-        yield Violation("speck-empty", None, "the graph has no Output: nothing would leave the chip", limit="at least 1 Output", actual=0)
+        yield Violation(
+            "speck-empty",
+            None,
+            "the graph has no Output: nothing would leave the chip",
+            limit="at least 1 Output",
+            actual=0,
+        )
 
 
 def no_cycles(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
@@ -347,10 +456,16 @@ def no_cycles(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     for component in components(list(a.graph.body.block.ops)):
         if not component.cyclic:
             continue
-        members = sorted((op for op in component.members if not breaks_cycles(op)), key=index.__getitem__) or component.members
+        members = (
+            sorted((op for op in component.members if not breaks_cycles(op)), key=index.__getitem__)
+            or component.members
+        )
         yield Violation(
-            "speck-cycle", _name(members[0]), f"recurrent cycle through {', '.join(repr(_name(m)) for m in members)}: Speck's cores feed forward only",
-            limit=0, actual=len(members),
+            "speck-cycle",
+            _name(members[0]),
+            f"recurrent cycle through {', '.join(repr(_name(m)) for m in members)}: Speck's cores feed forward only",
+            limit=0,
+            actual=len(members),
         )
 
 
@@ -358,52 +473,106 @@ def channels(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     for layer in a.layers:
         for what, n in (("input", layer.c_in), ("output", layer.c_out)):
             if n > res.max_channels:
-                yield Violation("speck-channels", _name(layer.weight), f"{n} {what} channels, a core has at most {res.max_channels}", limit=res.max_channels, actual=n)
+                yield Violation(
+                    "speck-channels",
+                    _name(layer.weight),
+                    f"{n} {what} channels, a core has at most {res.max_channels}",
+                    limit=res.max_channels,
+                    actual=n,
+                )
 
 
 def kernels(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     for layer in a.layers:
         ky, kx = layer.kernel
         if ky != kx or ky > res.max_kernel:
-            yield Violation("speck-kernel", _name(layer.weight), f"kernel {ky}x{kx}: Speck's kernels are square, at most {res.max_kernel}x{res.max_kernel}", limit=res.max_kernel, actual=[ky, kx])
+            yield Violation(
+                "speck-kernel",
+                _name(layer.weight),
+                f"kernel {ky}x{kx}: Speck's kernels are square, at most {res.max_kernel}x{res.max_kernel}",
+                limit=res.max_kernel,
+                actual=[ky, kx],
+            )
 
 
 def strides(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     for layer in a.layers:
         if any(s not in res.strides for s in layer.stride):
-            yield Violation("speck-stride", _name(layer.weight), f"stride {list(layer.stride)}: Speck's strides are {', '.join(map(str, res.strides))}", limit=list(res.strides), actual=list(layer.stride))
+            yield Violation(
+                "speck-stride",
+                _name(layer.weight),
+                f"stride {list(layer.stride)}: Speck's strides are {', '.join(map(str, res.strides))}",
+                limit=list(res.strides),
+                actual=list(layer.stride),
+            )
 
 
 def paddings(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     for layer in a.layers:
         if max(layer.padding) > res.max_padding:
-            yield Violation("speck-padding", _name(layer.weight), f"padding {list(layer.padding)}: at most {res.max_padding}", limit=res.max_padding, actual=list(layer.padding))
+            yield Violation(
+                "speck-padding",
+                _name(layer.weight),
+                f"padding {list(layer.padding)}: at most {res.max_padding}",
+                limit=res.max_padding,
+                actual=list(layer.padding),
+            )
 
 
 def poolings(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     for layer in a.layers:
         ky, kx = layer.pool_size
         if ky != kx or ky not in res.poolings:
-            yield Violation("speck-pooling", _name(layer.pool_node), f"pooling {ky}x{kx}: a destination pools {', '.join(map(str, res.poolings))} (square)", limit=list(res.poolings), actual=[ky, kx])
+            yield Violation(
+                "speck-pooling",
+                _name(layer.pool_node),
+                f"pooling {ky}x{kx}: a destination pools {', '.join(map(str, res.poolings))} (square)",
+                limit=list(res.poolings),
+                actual=[ky, kx],
+            )
 
 
 def inputs(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     """One input, C x H x W events within the DVS layer's size."""
     found = [op for op in a.graph.body.block.ops if isinstance(op, nir.InputOp)]
     if len(found) != 1:
-        yield Violation("speck-input-size", _name(found[1]) if found else None, f"Speck has one input (its DVS layer), the graph has {len(found)}", limit=1, actual=len(found))
+        yield Violation(
+            "speck-input-size",
+            _name(found[1]) if found else None,
+            f"Speck has one input (its DVS layer), the graph has {len(found)}",
+            limit=1,
+            actual=len(found),
+        )
     for op in found:
         shape = shape_of(op.output)
         if len(shape) != 3:
-            yield Violation("speck-input-size", _name(op), f"Speck's input is C x H x W events, got shape {list(shape)}", limit="C x H x W", actual=list(shape))
+            yield Violation(
+                "speck-input-size",
+                _name(op),
+                f"Speck's input is C x H x W events, got shape {list(shape)}",
+                limit="C x H x W",
+                actual=list(shape),
+            )
         elif max(shape[1:]) > res.max_input_size:
-            yield Violation("speck-input-size", _name(op), f"input {shape[1]}x{shape[2]}: at most {res.max_input_size}x{res.max_input_size}", limit=res.max_input_size, actual=list(shape[1:]))
+            yield Violation(
+                "speck-input-size",
+                _name(op),
+                f"input {shape[1]}x{shape[2]}: at most {res.max_input_size}x{res.max_input_size}",
+                limit=res.max_input_size,
+                actual=list(shape[1:]),
+            )
 
 
 def feature_size(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     for layer in a.layers:
         if max(layer.out_shape[1:]) > res.max_feature_size:
-            yield Violation("speck-feature-size", layer.name, f"feature map {layer.out_shape[1]}x{layer.out_shape[2]}: a core's output is at most {res.max_feature_size}x{res.max_feature_size}", limit=res.max_feature_size, actual=list(layer.out_shape[1:]))
+            yield Violation(
+                "speck-feature-size",
+                layer.name,
+                f"feature map {layer.out_shape[1]}x{layer.out_shape[2]}: a core's output is at most {res.max_feature_size}x{res.max_feature_size}",
+                limit=res.max_feature_size,
+                actual=list(layer.out_shape[1:]),
+            )
 
 
 def destinations(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
@@ -416,25 +585,45 @@ def destinations(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     for value, layers in readers.items():
         owner = value.owner
         if len(layers) > res.max_destinations:
-            yield Violation("speck-destinations", _name(owner), f"feeds {len(layers)} layers: a core sends to at most {res.max_destinations}", limit=res.max_destinations, actual=len(layers))  # type: ignore[arg-type]
+            yield Violation(
+                "speck-destinations",
+                _name(owner),
+                f"feeds {len(layers)} layers: a core sends to at most {res.max_destinations}",
+                limit=res.max_destinations,
+                actual=len(layers),
+            )  # type: ignore[arg-type]
         if not isinstance(owner, nir.InputOp):
             continue
         pools = sorted({layer.pool_size[0] for layer in layers})
         channels = shape_of(value)[0]
         if len(pools) > 1:
-            yield Violation("speck-pooling", _name(owner), f"the input is pooled once for every layer it feeds (the DVS layer's pooling), got {pools}", limit=1, actual=len(pools))
+            yield Violation(
+                "speck-pooling",
+                _name(owner),
+                f"the input is pooled once for every layer it feeds (the DVS layer's pooling), got {pools}",
+                limit=1,
+                actual=len(pools),
+            )
         elif channels > res.dvs_channels and (len(layers) > 1 or pools != [1]):
             yield Violation(
-                "speck-input-channels", _name(owner),
+                "speck-input-channels",
+                _name(owner),
                 f"an input of {channels} channels skips the DVS layer (at most {res.dvs_channels}, its polarities) and enters one core directly, unpooled; "
                 f"this one feeds {len(layers)} layer(s) with pooling {pools[0]}",
-                limit=res.dvs_channels, actual=channels,
+                limit=res.dvs_channels,
+                actual=channels,
             )
 
 
 #: The discretization choices of Speck's neurons (the ``speck`` profile's), besides the
 #: reset: spikes counted in the step the membrane crosses, reset in that step.
-NEURON_CHOICES = {"compare": ">=", "spike_timing": "same", "reset_timing": "same", "order": "leak-then-integrate", "output": "spikes"}
+NEURON_CHOICES = {
+    "compare": ">=",
+    "spike_timing": "same",
+    "reset_timing": "same",
+    "order": "leak-then-integrate",
+    "output": "spikes",
+}
 
 
 def neurons(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
@@ -442,36 +631,80 @@ def neurons(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     (R) and threshold > 0 and one per channel (folded into the channel's weights, one
     threshold per core); the bias one per channel (added to the core's); the reset by
     subtraction, or to 0 (``reset = value`` with ``v_reset = 0``); several spikes per
-    step at ``v >= threshold`` in the crossing step (the ``speck`` profile)."""
+    step at ``v >= threshold`` in the crossing step (the ``speck`` profile); a stated
+    ``state_bits`` is the core's (16, saturating)."""
     for layer in a.layers:
         n = layer.neuron
         if not isinstance(n, snn.LeakyOp):
             continue  # a speck.layer verifies its own
         shape = (layer.c_out, -1)
-        decay, gain, th, bias = (np.asarray(n.param(k), np.float64).reshape(shape) for k in ("decay", "gain", "threshold", "bias"))
+        decay, gain, th, bias = (
+            np.asarray(n.param(k), np.float64).reshape(shape) for k in ("decay", "gain", "threshold", "bias")
+        )
         if (decay != 1).any():
-            yield Violation("speck-node-kind", layer.name, f"{n.name} with a leak (decay {float(decay.min()):.6g}): Speck's neurons are integrate-and-fire without leak (IF); a leaky neuron cannot run", limit=1.0, actual=float(decay.min()))
+            yield Violation(
+                "speck-node-kind",
+                layer.name,
+                f"{n.name} with a leak (decay {float(decay.min()):.6g}): Speck's neurons are integrate-and-fire without leak (IF); a leaky neuron cannot run",
+                limit=1.0,
+                actual=float(decay.min()),
+            )
             continue
         if (gain <= 0).any() or (th <= 0).any():
-            yield Violation("speck-neuron", layer.name, "input gain (R) and threshold must be > 0 (a core's neurons add their input and fire upwards)", limit="> 0", actual=float(min(gain.min(), th.min())))
+            yield Violation(
+                "speck-neuron",
+                layer.name,
+                "input gain (R) and threshold must be > 0 (a core's neurons add their input and fire upwards)",
+                limit="> 0",
+                actual=float(min(gain.min(), th.min())),
+            )
         elif (gain != gain[:, :1]).any() or (th != th[:, :1]).any() or (bias != bias[:, :1]).any():
-            yield Violation("speck-neuron", layer.name, "input gain (R), threshold or bias vary within a channel: a core shares one kernel per channel and one threshold", limit="one value per channel", actual="varies")
+            yield Violation(
+                "speck-neuron",
+                layer.name,
+                "input gain (R), threshold or bias vary within a channel: a core shares one kernel per channel and one threshold",
+                limit="one value per channel",
+                actual="varies",
+            )
         reset = n.choice("reset")
         if reset == "value":
             v_reset = np.asarray(n.param("v_reset"), np.float64)
             if np.any(v_reset != 0):
-                yield Violation("speck-neuron", layer.name, "reset=zero sets the membrane to 0: v_reset must be 0", limit=0, actual=float(np.max(np.abs(v_reset))))
+                yield Violation(
+                    "speck-neuron",
+                    layer.name,
+                    "reset=zero sets the membrane to 0: v_reset must be 0",
+                    limit=0,
+                    actual=float(np.max(np.abs(v_reset))),
+                )
         elif reset != "subtract":
-            yield Violation("speck-neuron", layer.name, f"reset {reset!r}: a core subtracts the threshold or resets to 0", limit=["subtract", "value"], actual=reset)
+            yield Violation(
+                "speck-neuron",
+                layer.name,
+                f"reset {reset!r}: a core subtracts the threshold or resets to 0",
+                limit=["subtract", "value"],
+                actual=reset,
+            )
         off = {k: n.choice(k) for k, want in NEURON_CHOICES.items() if n.choice(k) != want}
         if n.multi_spike is None:
             off["multi_spike"] = "false"
         if off:
             yield Violation(
-                "speck-neuron", layer.name,
+                "speck-neuron",
+                layer.name,
                 f"discretized with {', '.join(f'{k}={v}' for k, v in off.items())}: a core's neurons count several spikes per step "
                 "at v >= threshold in the step they cross (convert-nir-to-snn{semantics=speck})",
-                limit={**NEURON_CHOICES, "multi_spike": "true"}, actual=off,
+                limit={**NEURON_CHOICES, "multi_spike": "true"},
+                actual=off,
+            )
+        overflow = n.choice("overflow") or "saturate"
+        if n.bits is not None and (n.bits, overflow) != (res.state_bits, "saturate"):
+            yield Violation(
+                "speck-neuron",
+                layer.name,
+                f"a {n.bits}-bit state that {'wraps' if overflow == 'wrap' else 'saturates'}: a core's neuron state is {res.state_bits}-bit and saturates",
+                limit={"state_bits": res.state_bits, "overflow": "saturate"},
+                actual={"state_bits": n.bits, "overflow": overflow},
             )
 
 
@@ -480,15 +713,23 @@ def memory(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         k, m = layer.kernel_memory(), layer.neuron_memory()
         if not res.cores_for(k, m):
             yield Violation(
-                "speck-memory", layer.name,
+                "speck-memory",
+                layer.name,
                 f"needs {k} kernel and {m} neuron memory entries; no core has both (largest: {max(res.kernel_memory)} kernel, {max(res.neuron_memory)} neuron)",
-                limit={"kernel": list(res.kernel_memory), "neuron": list(res.neuron_memory)}, actual={"kernel": k, "neuron": m},
+                limit={"kernel": list(res.kernel_memory), "neuron": list(res.neuron_memory)},
+                actual={"kernel": k, "neuron": m},
             )
 
 
 def cores(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     if len(a.layers) > res.cores:
-        yield Violation("speck-cores", None, f"{len(a.layers)} layers, Speck has {res.cores} cores", limit=res.cores, actual=len(a.layers))
+        yield Violation(
+            "speck-cores",
+            None,
+            f"{len(a.layers)} layers, Speck has {res.cores} cores",
+            limit=res.cores,
+            actual=len(a.layers),
+        )
 
 
 def placement(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
@@ -501,10 +742,12 @@ def placement(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     if isinstance(found, Shortage):
         names = [a.layers[i].name for i in found.layers]
         yield Violation(
-            "speck-placement", names[0],
+            "speck-placement",
+            names[0],
             f"layers {', '.join(map(repr, names))} fit only on cores {', '.join(map(str, found.cores))}: "
             f"{len(found.cores)} cores for {len(names)} layers (make some layers smaller)",
-            limit=len(found.cores), actual=len(names),
+            limit=len(found.cores),
+            actual=len(names),
         )
 
 

@@ -45,7 +45,9 @@ def count_agreement(a: np.ndarray, b: np.ndarray) -> float:
     return 1.0 if top == 0 else float(np.minimum(a, b).sum()) / top
 
 
-def spike_agreement(float_layers: list[speck.LayerOp], int_layers: list[speck.LayerOp], x: np.ndarray) -> list[dict[str, Any]]:
+def spike_agreement(
+    float_layers: list[speck.LayerOp], int_layers: list[speck.LayerOp], x: np.ndarray
+) -> list[dict[str, Any]]:
     """Per layer, the spike counts of the quantized layer against the float one, both fed
     the float model's spikes (so each layer's own error is measured, not its inputs').
     Layers in topological order; ``x`` is the input, ``(T, B, C, H, W)``."""
@@ -59,12 +61,14 @@ def spike_agreement(float_layers: list[speck.LayerOp], int_layers: list[speck.La
         q_kernel.reset(xs.shape[1])
         yf, yq = f_kernel.run(xs), q_kernel.run(xs)
         values[f_op.results[0]] = yf
-        rows.append({
-            "layer": f_op.nir_name,
-            "float_spikes": int(yf.sum()),
-            "quantized_spikes": int(yq.sum()),
-            "count_agreement": count_agreement(yf.sum(axis=0), yq.sum(axis=0)),
-        })
+        rows.append(
+            {
+                "layer": f_op.nir_name,
+                "float_spikes": int(yf.sum()),
+                "quantized_spikes": int(yq.sum()),
+                "count_agreement": count_agreement(yf.sum(axis=0), yq.sum(axis=0)),
+            }
+        )
     return rows
 
 
@@ -79,14 +83,21 @@ def _owned(outdir: Path) -> bool:
 class SpeckTarget:
     name = "speck"
     options = (
-        TargetOption("reset", "the cores' reset: subtract the threshold (default) or to zero", choices=RESETS, default="subtract"),
         TargetOption(
-            "agreement", "measure each quantized layer's spike counts against the float layer's on random input "
-            f"({AGREEMENT_INPUT[0]} samples x {AGREEMENT_INPUT[1]} steps) for the report (default on)", type=bool, default=True,
+            "reset", "the cores' reset: subtract the threshold (default) or to zero", choices=RESETS, default="subtract"
+        ),
+        TargetOption(
+            "agreement",
+            "measure each quantized layer's spike counts against the float layer's on random input "
+            f"({AGREEMENT_INPUT[0]} samples x {AGREEMENT_INPUT[1]} steps) for the report (default on)",
+            type=bool,
+            default=True,
         ),
     )
 
-    def compile(self, module: ModuleOp, reset: str = "subtract", agreement: bool = True) -> tuple[ModuleOp, dict[str, Any]]:
+    def compile(
+        self, module: ModuleOp, reset: str = "subtract", agreement: bool = True
+    ) -> tuple[ModuleOp, dict[str, Any]]:
         """The placed, quantized `speck` module and the report."""
         module = module.clone()
         ctx = Context()
@@ -121,7 +132,9 @@ class SpeckTarget:
                 }
                 for f, q in zip(float_layers, int_layers, strict=True)
             ],
-            "agreement_input": None if not rows else dict(zip(("batch", "steps", "event_probability", "seed"), AGREEMENT_INPUT, strict=True)),
+            "agreement_input": None
+            if not rows
+            else dict(zip(("batch", "steps", "event_probability", "seed"), AGREEMENT_INPUT, strict=True)),
         }
         return module, report
 

@@ -23,7 +23,9 @@ def naive_conv2d(x, w, stride, pad, dilation, groups):
         g = oc // per_group
         total = 0.0
         for ic, a, bb in itertools.product(range(cg), range(kh), range(kw)):
-            total += w[oc, ic, a, bb] * xp[b, g * cg + ic, i * stride[0] + a * dilation[0], j * stride[1] + bb * dilation[1]]
+            total += (
+                w[oc, ic, a, bb] * xp[b, g * cg + ic, i * stride[0] + a * dilation[0], j * stride[1] + bb * dilation[1]]
+            )
         y[b, oc, i, j] = total
     return y
 
@@ -40,7 +42,9 @@ def naive_conv2d(x, w, stride, pad, dilation, groups):
     size=st.tuples(st.integers(5, 7), st.integers(5, 7)),
     seed=st.integers(0, 1000),
 )
-def test_conv2d_matches_direct_loops(groups, c_per_group, o_per_group, kernel, stride, pad, dilation, size, seed) -> None:
+def test_conv2d_matches_direct_loops(
+    groups, c_per_group, o_per_group, kernel, stride, pad, dilation, size, seed
+) -> None:
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((2, groups * c_per_group, *size))
     w = rng.standard_normal((groups * o_per_group, c_per_group, *kernel))
@@ -66,7 +70,12 @@ def test_conv_and_pool_in_a_graph() -> None:
                 "dilation": np.array([1, 1]),
                 "groups": np.int64(1),
             },
-            "p": {"type": "AvgPool2d", "kernel_size": np.array([2, 2]), "stride": np.array([2, 2]), "padding": np.array([0, 0])},
+            "p": {
+                "type": "AvgPool2d",
+                "kernel_size": np.array([2, 2]),
+                "stride": np.array([2, 2]),
+                "padding": np.array([0, 0]),
+            },
             "f": {"type": "Flatten", "start_dim": np.int64(0), "end_dim": np.int64(-1)},
             "out": {"type": "Output", "shape": np.array([36])},
         },

@@ -1,6 +1,8 @@
 // RUN: nir-opt %s --split-input-file -p 'quantize{weight-bits=8 bias-bits=8 threshold-bits=16}' | filecheck %s
 // RUN: nir-opt %s --split-input-file -p 'quantize{weight-bits=8 bias-bits=8 threshold-bits=16},quantize{weight-bits=8 bias-bits=8 threshold-bits=16}' | filecheck %s
 // RUN: nir-opt %s --split-input-file -p 'quantize{weight-bits=8 scheme=per-channel}' | filecheck %s --check-prefix=CHANNEL
+// RUN: nir-opt %s --split-input-file -p 'quantize{weight-bits=8 bias-bits=8 threshold-bits=16 state-bits=16 overflow=wrap}' | filecheck %s --check-prefix=STATE
+// RUN: not nir-opt %s -p 'quantize{bias-bits=8 state-bits=8}' 2>&1 | filecheck %s --check-prefix=BAD-STATE --match-full-lines
 // RUN: not nir-opt %s -p 'quantize{weight-bits=1}' 2>&1 | filecheck %s --check-prefix=BAD-BITS --match-full-lines
 // RUN: not nir-opt %s -p 'quantize{scheme=per-neuron}' 2>&1 | filecheck %s --check-prefix=BAD-SCHEME --match-full-lines
 
@@ -18,6 +20,13 @@
 // One scale per output neuron: the second row binds at 0.25 (s = 508), its threshold 508.
 // CHANNEL:     %fc = nir.affine "fc"(%in) {weight = #nir.dense<2x2xi8: [127, -64, 64, 127]>, bias = #nir.dense<2xi16: [64, 0]>}
 // CHANNEL:     threshold = #nir.dense<2xi16: [127, 508]>, {{.*}}, scale = #nir.dense<2xf64: [127.0, 508.0]>}
+// With state-bits, the quantized neurons state their state's width (the interpreter
+// bounds v and i to it after every update); the neuron read from the Input is not one.
+// STATE:       %n = snn.leaky "n"(%fc) {{.*}}, output = "spikes", state_bits = 16 : i64, overflow = "wrap", scale = #nir.dense<f64: 127.0>}
+// STATE:       %li = snn.leaky "li"(%w) {{.*}}, order = "leak-then-integrate", state_bits = 16 : i64, overflow = "wrap", scale = #nir.dense<f64: 254.0>}
+// STATE-LABEL: %in_direct = nir.input
+// STATE-NOT:   state_bits
+// BAD-STATE: nir-opt: error: bad options for pass 'quantize': threshold-bits=16 is wider than state-bits=8: the state could not hold it (options: {{.*}})
 // BAD-BITS: nir-opt: error: bad options for pass 'quantize': weight-bits must be a whole number from 2 to 64, got 1 (options: {{.*}})
 // BAD-SCHEME: nir-opt: error: bad options for pass 'quantize': scheme must be one of per-layer, per-channel, got 'per-neuron' (options: {{.*}})
 nir.graph {

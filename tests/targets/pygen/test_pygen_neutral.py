@@ -28,7 +28,9 @@ def _words(path: Path) -> list[tuple[int, str]]:
         id(node.body[0].value)
         for node in ast.walk(tree)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
     }
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
@@ -67,7 +69,15 @@ def test_the_torch_backend_is_found() -> None:
 
 def test_the_neutral_modules_name_no_framework() -> None:
     neutral = [p for p in sorted(PYGEN.rglob("*.py")) if not any(b in p.parents for b in BACKENDS)]
-    assert {p.name for p in neutral} >= {"names.py", "source.py", "weights.py", "load.py", "walk.py", "target.py", "backend.py"}
+    assert {p.name for p in neutral} >= {
+        "names.py",
+        "source.py",
+        "weights.py",
+        "load.py",
+        "walk.py",
+        "target.py",
+        "backend.py",
+    }
     offenders = _offenders(neutral, ("torch", *FRAMEWORKS))
     assert not offenders, "\n".join(offenders)
 

@@ -38,9 +38,11 @@ from pass_strategies import pass_cases
 from xdsl.context import Context
 
 import nirc
+import nirc.examples
 from nirc.core.errors import NircError
 from nirc.dialects.snn.discretization import DISCRETIZATION, record
 from nirc.passes.nir_to_snn import NirToSnnPass
+from nirc.passes.quantize import QuantizePass
 from nirc.targets.norse.target import TARGET as NORSE
 from nirc.targets.pygen.load import load_emitted
 from nirc.targets.pygen.names import Namer
@@ -90,7 +92,9 @@ def reference(module: Any, x: np.ndarray, **options: Any) -> dict[str, np.ndarra
         return nirc.run(module, x, **options).outputs
 
 
-def assert_same(emitted: dict[str, np.ndarray] | np.ndarray, ref: dict[str, np.ndarray], rounding: bool = False) -> None:
+def assert_same(
+    emitted: dict[str, np.ndarray] | np.ndarray, ref: dict[str, np.ndarray], rounding: bool = False
+) -> None:
     """Equal outputs; with ``rounding`` (a node whose framework form rounds differently
     from nirc, so a membrane read out may differ in the last bits), equal to 1e-9
     relative, which spikes (whole numbers) can only meet by being equal."""
@@ -106,7 +110,9 @@ def assert_same(emitted: dict[str, np.ndarray] | np.ndarray, ref: dict[str, np.n
             diff = np.flatnonzero(~near.reshape(-1))
         else:
             diff = np.flatnonzero(got.reshape(-1) != want.reshape(-1))
-        assert diff.size == 0, f"output {key!r}: {diff.size} of {want.size} entries differ, first at flat index {diff[0]}"
+        assert diff.size == 0, (
+            f"output {key!r}: {diff.size} of {want.size} entries differ, first at flat index {diff[0]}"
+        )
 
 
 def read(name: str) -> Any:
@@ -153,7 +159,9 @@ BRAILLE = [
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize(("name", "semantics", "recurrent"), BRAILLE, ids=[f"{b[0][:-4]}-{b[1]}" for b in BRAILLE])
 @pytest.mark.parametrize("framework", framework_params())
-def test_braille_srnn(framework: str, name: str, semantics: str, recurrent: dict[str, str], dtype: str, tmp_path: Path) -> None:
+def test_braille_srnn(
+    framework: str, name: str, semantics: str, recurrent: dict[str, str], dtype: str, tmp_path: Path
+) -> None:
     """Both Braille SRNNs: the fused recurrence becomes RSynaptic / LIFRecurrentCell where
     the framework computes the profile's step, nirc's own step elsewhere; spikes equal
     nir-run's in float64 and float32."""
@@ -180,7 +188,9 @@ def test_cnn_sinabs_random_events(framework: str, semantics: str, dt: float | No
     module = read("cnn_sinabs.nir")
     emit(framework, module, tmp_path / "out", semantics=semantics, dt=dt, dtype="float64")
     # A chain: Norse's idiom is one SequentialState stepped with a list of states.
-    assert ("self.net = norse.SequentialState(" in (tmp_path / "out" / "model.py").read_text()) == (framework == "norse")
+    assert ("self.net = norse.SequentialState(" in (tmp_path / "out" / "model.py").read_text()) == (
+        framework == "norse"
+    )
     x = (np.random.default_rng(2).random((3, 40, 2, 34, 34)) < 0.1).astype(np.float64)
     y = run_emitted(load(tmp_path / "out"), x)
     ref = reference(module, x, semantics=semantics, dt=dt, dtype="float64")
@@ -232,9 +242,15 @@ def _random_graph_case(framework: str, case: Any, sem: tuple[str, dict[str, Any]
 
 
 @pytest.mark.parametrize("framework", framework_params())
-@settings(max_examples=int(os.environ.get("NIRC_TORCH_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=int(os.environ.get("NIRC_TORCH_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(case=pass_cases(archs=ARCHS), sem=semantics_cases())
-def test_random_graphs_fire_as_nir_run(framework: str, case: Any, sem: tuple[str, dict[str, Any]], tmp_path: Path) -> None:
+def test_random_graphs_fire_as_nir_run(
+    framework: str, case: Any, sem: tuple[str, dict[str, Any]], tmp_path: Path
+) -> None:
     """Random graphs of every node kind the torch targets take (chains, recurrences fused
     or not, self-loops, fan-in, convolutions and pools, delays, thresholds), discretized
     under a random profile with random overrides: the emitted model's outputs equal
@@ -246,11 +262,21 @@ def test_random_graphs_fire_as_nir_run(framework: str, case: Any, sem: tuple[str
 
 
 def _leaky_module(**neuron: Any) -> Any:
-    lif = {"type": "LIF", "tau": np.full(3, 2e-3), "r": np.full(3, 1.0), "v_leak": np.zeros(3), "v_threshold": np.full(3, 0.5), "v_reset": np.zeros(3)}
+    lif = {
+        "type": "LIF",
+        "tau": np.full(3, 2e-3),
+        "r": np.full(3, 1.0),
+        "v_leak": np.zeros(3),
+        "v_threshold": np.full(3, 0.5),
+        "v_reset": np.zeros(3),
+    }
     lif.update({k: np.full(3, v) for k, v in neuron.items()})
     w = np.array([[1.0, 0.5], [0.2, 2.0], [1.5, -0.3]], np.float32)
     return nirc.module_from_dict(
-        graph({"in": inp(2), "w": {"type": "Linear", "weight": w}, "n": lif, "out": out(3)}, [("in", "w"), ("w", "n"), ("n", "out")])
+        graph(
+            {"in": inp(2), "w": {"type": "Linear", "weight": w}, "n": lif, "out": out(3)},
+            [("in", "w"), ("w", "n"), ("n", "out")],
+        )
     )
 
 
@@ -269,7 +295,9 @@ def _leaky_module(**neuron: Any) -> Any:
         ("norse", {}, "lava", "norse.LIFBoxCell", ""),
     ],
 )
-def test_each_neuron_names_how_it_is_computed(framework: str, neuron: dict, semantics: str, module: str, note: str) -> None:
+def test_each_neuron_names_how_it_is_computed(
+    framework: str, neuron: dict, semantics: str, module: str, note: str
+) -> None:
     """The report names the class computing each neuron, and why nirc's own step stands in
     where the framework's neuron computes something else."""
     _, report = TARGETS[framework].generate(_leaky_module(**neuron), semantics=semantics)
@@ -289,7 +317,12 @@ def test_explicit_modules_for_what_frameworks_lack(framework: str, tmp_path: Pat
             "c": conv(4, 2, 3, pad=1),
             "n": iff(4, 6, 6, th=0.25, v_reset=0.1),
             "p": pool(2),
-            "a": {"type": "AvgPool2d", "kernel_size": np.array([3, 3]), "stride": np.array([3, 3]), "padding": np.array([0, 0])},
+            "a": {
+                "type": "AvgPool2d",
+                "kernel_size": np.array([3, 3]),
+                "stride": np.array([3, 3]),
+                "padding": np.array([0, 0]),
+            },
             "f": {"type": "Flatten", "start_dim": 0, "end_dim": -1, "input_type": np.array([4, 1, 1])},
             "d": {"type": "Delay", "delay": np.array([0.0, 2e-4, 3e-4, 1e-4])},
             "s": {"type": "Scale", "scale": np.array([1.0, 2.0, 0.5, -1.0])},
@@ -310,9 +343,14 @@ def test_explicit_modules_for_what_frameworks_lack(framework: str, tmp_path: Pat
 
 
 @pytest.mark.parametrize("theta", [0.0, -0.3])
-@pytest.mark.parametrize(("reset", "compare", "reset_timing"), list(itertools.product(["value", "subtract", "none"], [">", ">="], ["same", "next"])))
+@pytest.mark.parametrize(
+    ("reset", "compare", "reset_timing"),
+    list(itertools.product(["value", "subtract", "none"], [">", ">="], ["same", "next"])),
+)
 @pytest.mark.parametrize("framework", framework_params())
-def test_thresholds_at_and_below_zero(framework: str, reset: str, compare: str, reset_timing: str, theta: float, tmp_path: Path) -> None:
+def test_thresholds_at_and_below_zero(
+    framework: str, reset: str, compare: str, reset_timing: str, theta: float, tmp_path: Path
+) -> None:
     """Thresholds of 0 and below, with every reset, comparison and reset timing: where the
     framework's neuron cannot (snnTorch's zero reset with a threshold below 0, which '>='
     makes of 0), nirc's step stands in; the outputs are equal either way."""
@@ -328,12 +366,21 @@ def test_thresholds_at_and_below_zero(framework: str, reset: str, compare: str, 
 def _cuba_module(theta: float) -> Any:
     n = 3
     cuba = {
-        "type": "CubaLIF", "tau_syn": np.full(n, 1e-3), "tau_mem": np.full(n, 2e-3), "r": np.full(n, 1.0), "v_leak": np.zeros(n),
-        "v_threshold": np.full(n, theta), "v_reset": np.zeros(n), "w_in": np.full(n, 1.0),
+        "type": "CubaLIF",
+        "tau_syn": np.full(n, 1e-3),
+        "tau_mem": np.full(n, 2e-3),
+        "r": np.full(n, 1.0),
+        "v_leak": np.zeros(n),
+        "v_threshold": np.full(n, theta),
+        "v_reset": np.zeros(n),
+        "w_in": np.full(n, 1.0),
     }
     w = np.array([[1.0, 0.5], [0.2, 2.0], [1.5, -0.3]], np.float32)
     return nirc.module_from_dict(
-        graph({"in": inp(2), "w": {"type": "Linear", "weight": w}, "n": cuba, "out": out(3)}, [("in", "w"), ("w", "n"), ("n", "out")])
+        graph(
+            {"in": inp(2), "w": {"type": "Linear", "weight": w}, "n": cuba, "out": out(3)},
+            [("in", "w"), ("w", "n"), ("n", "out")],
+        )
     )
 
 
@@ -343,7 +390,12 @@ def test_pools_of_real_values_agree_to_rounding(framework: str, kind: str, paddi
     """torch sums a window in another order than numpy: exact on spikes, to rounding on real
     values (and so reported); a padding beyond half the kernel (which torch's pools refuse)
     is a ZeroPad2d in front."""
-    pool_node = {"type": kind, "kernel_size": np.array([3, 3]), "stride": np.array([2, 2]), "padding": np.array([padding, padding])}
+    pool_node = {
+        "type": kind,
+        "kernel_size": np.array([3, 3]),
+        "stride": np.array([2, 2]),
+        "padding": np.array([padding, padding]),
+    }
     side = (6 + 2 * padding - 3) // 2 + 1
     module = nirc.module_from_dict(
         graph({"in": inp(2, 6, 6), "p": pool_node, "out": out(2, side, side)}, [("in", "p"), ("p", "out")])
@@ -362,7 +414,14 @@ def test_several_inputs_and_outputs_by_name(framework: str, tmp_path: Path) -> N
     """Several Inputs: forward takes a dict keyed by Input name, as nirc.run does; several
     Outputs: a dict keyed by Output name."""
     w = {"type": "Linear", "weight": np.array([[1.0, 2.0], [3.0, -1.0]], np.float32)}
-    lif = {"type": "LIF", "tau": np.full(2, 2e-3), "r": np.ones(2), "v_leak": np.zeros(2), "v_threshold": np.full(2, 0.05), "v_reset": np.zeros(2)}
+    lif = {
+        "type": "LIF",
+        "tau": np.full(2, 2e-3),
+        "r": np.ones(2),
+        "v_leak": np.zeros(2),
+        "v_threshold": np.full(2, 0.05),
+        "v_reset": np.zeros(2),
+    }
     d = graph(
         {"b": inp(2), "a": inp(2), "w": w, "n": lif, "o2": out(2), "o1": out(2)},
         [("a", "w"), ("b", "w"), ("w", "n"), ("n", "o1"), ("a", "o2")],
@@ -404,7 +463,14 @@ def test_node_names_never_become_code(framework: str, tmp_path: Path, monkeypatc
     names = EVIL
     nodes = {names[0]: inp(2), names[-1]: out(3)}
     nodes[names[1]] = {"type": "Affine", "weight": np.ones((3, 2), np.float32), "bias": np.zeros(3, np.float32)}
-    nodes[names[2]] = {"type": "LIF", "tau": np.full(3, 2e-3), "r": np.ones(3), "v_leak": np.zeros(3), "v_threshold": np.full(3, 0.01), "v_reset": np.zeros(3)}
+    nodes[names[2]] = {
+        "type": "LIF",
+        "tau": np.full(3, 2e-3),
+        "r": np.ones(3),
+        "v_leak": np.zeros(3),
+        "v_threshold": np.full(3, 0.01),
+        "v_reset": np.zeros(3),
+    }
     nodes[names[3]] = {"type": "Scale", "scale": np.full(3, 2.0)}
     for n in names[4:-1]:
         nodes[n] = {"type": "Scale", "scale": np.full(3, 1.5)}
@@ -420,10 +486,29 @@ def test_node_names_never_become_code(framework: str, tmp_path: Path, monkeypatc
         assert name in strings, name
     # No name is an identifier, attribute or comment text of the module (other than its
     # mapped form, which is made of [A-Za-z0-9_] only).
-    idents = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    idents = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+        n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+    }
     assert "system" not in idents and "__import__" not in idents and "os" not in idents
     calls = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    assert calls <= {"Path", "Gain", "dict", "super", "param", "range", "load", "Model", "heaviside", "ExactNeuron", "count_spikes", "Delay", "len", "max", "isinstance", "tuple"}
+    assert calls <= {
+        "Path",
+        "Gain",
+        "dict",
+        "super",
+        "param",
+        "range",
+        "load",
+        "Model",
+        "heaviside",
+        "ExactNeuron",
+        "count_spikes",
+        "Delay",
+        "len",
+        "max",
+        "isinstance",
+        "tuple",
+    }
     if not (has("torch") and has(framework)):
         return
     monkeypatch.chdir(tmp_path)
@@ -478,7 +563,15 @@ def test_namer_makes_distinct_safe_identifiers() -> None:
 def test_cli_writes_module_weights_and_report(framework: str, tmp_path: Path) -> None:
     corpus_or_skip()
     outdir = tmp_path / "out"
-    result = run_tool("nir-translate", CORPUS / "braille_noDelay_bias_zero.nir", f"--target={framework}", "-o", outdir, "--semantics", "snntorch")
+    result = run_tool(
+        "nir-translate",
+        CORPUS / "braille_noDelay_bias_zero.nir",
+        f"--target={framework}",
+        "-o",
+        outdir,
+        "--semantics",
+        "snntorch",
+    )
     assert result.code == 0, result.stderr
     assert f"wrote {framework} artefacts" in result.stdout and "semantics snntorch at dt = 0.0001 s" in result.stdout
     assert sorted(p.name for p in outdir.iterdir()) == ["model.py", "report.json", "weights.npz"]
@@ -487,9 +580,34 @@ def test_cli_writes_module_weights_and_report(framework: str, tmp_path: Path) ->
     with np.load(outdir / "weights.npz", allow_pickle=False) as w:
         assert sum(w[k].size for k in w.files) == report["parameters"]
     # A second run replaces its own output directory.
-    again = run_tool("nir-translate", CORPUS / "braille_noDelay_bias_zero.nir", f"--target={framework}", "-o", outdir, "--dtype", "float64")
+    again = run_tool(
+        "nir-translate",
+        CORPUS / "braille_noDelay_bias_zero.nir",
+        f"--target={framework}",
+        "-o",
+        outdir,
+        "--dtype",
+        "float64",
+    )
     assert again.code == 0, again.stderr
     assert json.loads((outdir / "report.json").read_text())["dtype"] == "float64"
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_a_bounded_state_has_no_framework_form(framework: str, tmp_path: Path) -> None:
+    """A neuron quantized with state-bits keeps a fixed-width state the frameworks'
+    neurons do not: refused by name, no directory."""
+    module = nirc.read(nirc.examples.path("srnn.nir"))
+    NirToSnnPass(dt=1e-4).apply(Context(), module)
+    QuantizePass(state_bits=16).apply(Context(), module)
+    model = tmp_path / "q.mlir"
+    model.write_text(nirc.to_text(module))
+    outdir = tmp_path / "out"
+    result = run_tool("nir-translate", model, f"--target={framework}", "-o", outdir)
+    assert result.code == 1 and "Traceback" not in result.stderr
+    assert "with a 16-bit state that saturates: the torch targets keep states unbounded" in result.stderr
+    assert result.stderr.strip().endswith("[torch-unsupported]")
+    assert not outdir.exists()
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)
@@ -497,14 +615,18 @@ def test_bad_input_exits_1_without_output(framework: str, tmp_path: Path) -> Non
     """A model the torch targets cannot take (here a Speck-compiled one, whose layers are a
     chip's): one line per node, exit 1, no directory."""
     corpus_or_skip()
-    speck = run_tool("nir-translate", CORPUS / "cnn_sinabs.nir", "--target=speck", "--no-agreement", "-o", tmp_path / "speck")
+    speck = run_tool(
+        "nir-translate", CORPUS / "cnn_sinabs.nir", "--target=speck", "--no-agreement", "-o", tmp_path / "speck"
+    )
     assert speck.code == 0, speck.stderr
     outdir = tmp_path / "out"
     result = run_tool("nir-translate", tmp_path / "speck" / "model.mlir", f"--target={framework}", "-o", outdir)
     assert result.code == 1
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 5 and all(line.endswith("'speck.layer' has no torch form [torch-unsupported]") for line in lines)
+    assert len(lines) == 5 and all(
+        line.endswith("'speck.layer' has no torch form [torch-unsupported]") for line in lines
+    )
     assert "node '1':" in lines[0]
     assert not outdir.exists()
 
@@ -517,7 +639,11 @@ def test_weights_with_leading_axes(framework: str, tmp_path: Path) -> None:
     d = graph(
         {
             "in": inp(2, 3),
-            "m": {"type": "Affine", "weight": rng.normal(size=(2, 4, 3)).astype(np.float32), "bias": rng.normal(size=(2, 4)).astype(np.float32)},
+            "m": {
+                "type": "Affine",
+                "weight": rng.normal(size=(2, 4, 3)).astype(np.float32),
+                "bias": rng.normal(size=(2, 4)).astype(np.float32),
+            },
             "out": out(2, 4),
         },
         [("in", "m"), ("m", "out")],
@@ -537,21 +663,40 @@ def test_nested_recurrence_as_snntorch_exports_it(framework: str, semantics: str
     n = 5
     rng = np.random.default_rng(8)
     cuba = {
-        "type": "CubaLIF", "tau_syn": np.full(n, 2e-4), "tau_mem": np.full(n, 5e-4), "r": np.full(n, 5.0), "v_leak": np.zeros(n),
-        "v_threshold": np.ones(n), "v_reset": np.zeros(n), "w_in": np.full(n, 2.0),
+        "type": "CubaLIF",
+        "tau_syn": np.full(n, 2e-4),
+        "tau_mem": np.full(n, 5e-4),
+        "r": np.full(n, 5.0),
+        "v_leak": np.zeros(n),
+        "v_threshold": np.ones(n),
+        "v_reset": np.zeros(n),
+        "w_in": np.full(n, 2.0),
     }
     inner = graph(
-        {"input": inp(n), "lif": cuba, "w_rec": {"type": "Linear", "weight": rng.normal(size=(n, n)).astype(np.float32)}, "output": out(n)},
+        {
+            "input": inp(n),
+            "lif": cuba,
+            "w_rec": {"type": "Linear", "weight": rng.normal(size=(n, n)).astype(np.float32)},
+            "output": out(n),
+        },
         [("input", "lif"), ("lif", "w_rec"), ("w_rec", "lif"), ("lif", "output")],
     )
     d = graph(
-        {"input": inp(3), "fc1": {"type": "Linear", "weight": rng.normal(size=(n, 3)).astype(np.float32)}, "lif1": inner, "output": out(n)},
+        {
+            "input": inp(3),
+            "fc1": {"type": "Linear", "weight": rng.normal(size=(n, 3)).astype(np.float32)},
+            "lif1": inner,
+            "output": out(n),
+        },
         [("input", "fc1"), ("fc1", "lif1"), ("lif1", "output")],
     )
     module = nirc.module_from_dict(d)
     report = emit(framework, module, tmp_path / "out", semantics=semantics, dtype="float64")
     kinds = {row["node"]: row["module"] for row in report["nodes"]}
-    recurrent = {"snntorch": {"snntorch": "snn.RSynaptic", "nir": "ExactNeuron"}, "norse": {"snntorch": "ExactNeuron", "nir": "norse.LIFRecurrentCell"}}
+    recurrent = {
+        "snntorch": {"snntorch": "snn.RSynaptic", "nir": "ExactNeuron"},
+        "norse": {"snntorch": "ExactNeuron", "nir": "norse.LIFRecurrentCell"},
+    }
     assert kinds["lif1.lif"] == recurrent[framework][semantics]
     x = (rng.random((3, 60, 3)) < 0.3).astype(np.float64)
     ref = reference(module, x, semantics=semantics, dt=1e-4)

@@ -140,15 +140,20 @@ def speck_chains(draw: Any, *, per_channel: bool = False, saturate: bool = False
             k = draw(st.integers(1, min(3, min(shape[1:]) + 2 * p)))
             s = draw(st.sampled_from([1, 2]))
             bias = draw(st.booleans())
-            add(f"w{i}", {
-                "type": "Conv2d",
-                "weight": (rng.uniform(-0.5, 1.0, (c_out, c_in, k, k)) * gain / np.sqrt(c_in * k * k)).astype(dtype),
-                "bias": (rng.uniform(-0.2, 0.3, c_out) if bias else np.zeros(c_out)).astype(dtype),
-                "stride": _i64(s, s),
-                "padding": _i64(p, p),
-                "dilation": _i64(1, 1),
-                "groups": _i64(1),
-            })
+            add(
+                f"w{i}",
+                {
+                    "type": "Conv2d",
+                    "weight": (rng.uniform(-0.5, 1.0, (c_out, c_in, k, k)) * gain / np.sqrt(c_in * k * k)).astype(
+                        dtype
+                    ),
+                    "bias": (rng.uniform(-0.2, 0.3, c_out) if bias else np.zeros(c_out)).astype(dtype),
+                    "stride": _i64(s, s),
+                    "padding": _i64(p, p),
+                    "dilation": _i64(1, 1),
+                    "groups": _i64(1),
+                },
+            )
             features.add(f"Conv2d k={k} stride={s} padding={p}" + (" bias" if bias else ""))
             shape = (c_out, (shape[1] + 2 * p - k) // s + 1, (shape[2] + 2 * p - k) // s + 1)
         else:
@@ -159,7 +164,10 @@ def speck_chains(draw: Any, *, per_channel: bool = False, saturate: bool = False
             else:
                 features.add(f"1-D -> {kind}")
             n_out = draw(st.integers(1, 2 * max_channels))
-            node = {"type": kind, "weight": (rng.uniform(-0.5, 1.0, (n_out, n_in)) * gain / np.sqrt(n_in)).astype(dtype)}
+            node = {
+                "type": kind,
+                "weight": (rng.uniform(-0.5, 1.0, (n_out, n_in)) * gain / np.sqrt(n_in)).astype(dtype),
+            }
             if kind == "Affine":
                 node["bias"] = rng.uniform(-0.2, 0.3, n_out).astype(dtype)
             add(f"w{i}", node)
@@ -174,12 +182,15 @@ def speck_chains(draw: Any, *, per_channel: bool = False, saturate: bool = False
             r, th = np.ones(ch), np.full(ch, rng.uniform(0.3, 1.5))
         per = (ch,) + (1,) * (len(shape) - 1)
         th_full = np.broadcast_to(th.reshape(per), shape).astype(dtype)
-        add(f"n{i}", {
-            "type": "IF",
-            "r": np.broadcast_to(r.reshape(per), shape).astype(dtype),
-            "v_threshold": th_full,
-            "v_reset": np.zeros(shape, dtype),
-        })
+        add(
+            f"n{i}",
+            {
+                "type": "IF",
+                "r": np.broadcast_to(r.reshape(per), shape).astype(dtype),
+                "v_threshold": th_full,
+                "v_reset": np.zeros(shape, dtype),
+            },
+        )
         neurons.append(f"n{i}")
         thresholds.append(th_full.astype(np.float64))
         if i < n_layers - 1 and taps:
@@ -317,7 +328,12 @@ def _linear_over_map(weight: np.ndarray, theta: float) -> dict[str, Any]:
         "n": {"type": "IF", "r": np.ones(1), "v_threshold": np.full(1, theta), "v_reset": np.zeros(1)},
         "out": {"type": "Output", "shape": _i64(1)},
     }
-    return {"type": "NIRGraph", "nodes": nodes, "edges": [("in", "f"), ("f", "w"), ("w", "n"), ("n", "out")], "metadata": {}}
+    return {
+        "type": "NIRGraph",
+        "nodes": nodes,
+        "edges": [("in", "f"), ("f", "w"), ("w", "n"), ("n", "out")],
+        "metadata": {},
+    }
 
 
 def test_flatten_linear_float_layer_agrees_to_rounding() -> None:
@@ -349,7 +365,9 @@ def test_flatten_linear_float_layer_agrees_to_rounding() -> None:
     assert ties > 0  # the summation order does differ: the example is not vacuous
 
 
-def first_fragile_steps(chain: Chain, want: dict[str, np.ndarray], records: dict[str, dict[str, np.ndarray]], tol: float) -> np.ndarray:
+def first_fragile_steps(
+    chain: Chain, want: dict[str, np.ndarray], records: dict[str, dict[str, np.ndarray]], tol: float
+) -> np.ndarray:
     """Per batch element, the first step at which a spike decision of the reference lies
     within rounding of its boundary (T where none does).
 
@@ -574,10 +592,20 @@ def _saturating_chain(sign: float) -> Chain:
     nodes = {
         "in": {"type": "Input", "shape": _i64(2, 5, 5)},
         "w0": {
-            "type": "Conv2d", "weight": np.full((1, 2, 3, 3), sign, np.float32), "bias": np.zeros(1, np.float32),
-            "stride": _i64(1, 1), "padding": _i64(0, 0), "dilation": _i64(1, 1), "groups": _i64(1),
+            "type": "Conv2d",
+            "weight": np.full((1, 2, 3, 3), sign, np.float32),
+            "bias": np.zeros(1, np.float32),
+            "stride": _i64(1, 1),
+            "padding": _i64(0, 0),
+            "dilation": _i64(1, 1),
+            "groups": _i64(1),
         },
-        "n0": {"type": "IF", "r": np.ones(shape, np.float32), "v_threshold": np.full(shape, 100.0, np.float32), "v_reset": np.zeros(shape, np.float32)},
+        "n0": {
+            "type": "IF",
+            "r": np.ones(shape, np.float32),
+            "v_threshold": np.full(shape, 100.0, np.float32),
+            "v_reset": np.zeros(shape, np.float32),
+        },
         "out": {"type": "Output", "shape": _i64(*shape)},
     }
     graph = {"type": "NIRGraph", "nodes": nodes, "edges": [("in", "w0"), ("w0", "n0"), ("n0", "out")], "metadata": {}}

@@ -41,10 +41,12 @@ from xdsl.dialects.builtin import IntegerAttr, i64
 
 import nirc
 from nirc.core.errors import NircError, Violation, Violations
+from nirc.core.integers import int_range
 from nirc.dialects.nir import top_graph
 from nirc.io.atomic import replace_dir
 from nirc.passes.canonicalize import CanonicalizePass
 from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
+from nirc.passes.quantize import QuantizePass
 from nirc.targets.speck import dialect as speck
 from nirc.targets.speck import placement
 from nirc.targets.speck.convert_snn_to_speck import ConvertSnnToSpeckPass
@@ -115,8 +117,15 @@ def by_pipeline(d: dict) -> list[Violation]:
 
 #: the rules analyse() raises itself (not in RULES)
 STRUCTURAL = {
-    "speck-node-kind", "speck-layer", "speck-fan-in", "speck-output", "speck-pooling",
-    "speck-conv", "speck-padding", "speck-shape", "speck-input-size",
+    "speck-node-kind",
+    "speck-layer",
+    "speck-fan-in",
+    "speck-output",
+    "speck-pooling",
+    "speck-conv",
+    "speck-padding",
+    "speck-shape",
+    "speck-input-size",
 }
 ANY = object()  # limit/actual not asserted
 
@@ -142,7 +151,14 @@ def _cycle() -> dict:
     # in -> c1 -> n1 -> out, and beside it c2 <-> n2: a cycle where every node has one
     # input (a cycle reachable from an Input has a node with two: speck-fan-in)
     return graph(
-        {"in": inp(2, 4, 4), "c1": conv(2, 2, 1), "n1": iff(2, 4, 4), "out": out(2, 4, 4), "c2": conv(2, 2, 1), "n2": iff(2, 4, 4)},
+        {
+            "in": inp(2, 4, 4),
+            "c1": conv(2, 2, 1),
+            "n1": iff(2, 4, 4),
+            "out": out(2, 4, 4),
+            "c2": conv(2, 2, 1),
+            "n2": iff(2, 4, 4),
+        },
         [("in", "c1"), ("c1", "n1"), ("n1", "out"), ("c2", "n2"), ("n2", "c2")],
     )
 
@@ -159,8 +175,14 @@ def _destinations() -> dict:
 def _two_poolings_of_the_input() -> dict:
     return graph(
         {
-            "in": inp(2, 4, 4), "p": pool(2), "c": conv(2, 2, 1), "n": iff(2, 2, 2), "out": out(2, 2, 2),
-            "d": conv(2, 2, 1), "m": iff(2, 4, 4), "o2": out(2, 4, 4),
+            "in": inp(2, 4, 4),
+            "p": pool(2),
+            "c": conv(2, 2, 1),
+            "n": iff(2, 2, 2),
+            "out": out(2, 2, 2),
+            "d": conv(2, 2, 1),
+            "m": iff(2, 4, 4),
+            "o2": out(2, 4, 4),
         },
         [("in", "p"), ("p", "c"), ("c", "n"), ("n", "out"), ("in", "d"), ("d", "m"), ("m", "o2")],
     )
@@ -169,8 +191,14 @@ def _two_poolings_of_the_input() -> dict:
 def _two_inputs() -> dict:
     return graph(
         {
-            "in": inp(2, 4, 4), "c": conv(2, 2, 1), "n": iff(2, 4, 4), "out": out(2, 4, 4),
-            "in2": inp(2, 4, 4), "c2": conv(2, 2, 1), "n2": iff(2, 4, 4), "out2": out(2, 4, 4),
+            "in": inp(2, 4, 4),
+            "c": conv(2, 2, 1),
+            "n": iff(2, 4, 4),
+            "out": out(2, 4, 4),
+            "in2": inp(2, 4, 4),
+            "c2": conv(2, 2, 1),
+            "n2": iff(2, 4, 4),
+            "out2": out(2, 4, 4),
         },
         [("in", "c"), ("c", "n"), ("n", "out"), ("in2", "c2"), ("c2", "n2"), ("n2", "out2")],
     )
@@ -248,57 +276,197 @@ MEMORY_LIMIT = {"kernel": list(SPECK.kernel_memory), "neuron": list(SPECK.neuron
 CASES = [
     Case("speck-cycle", "speck-cycle", _cycle, node={"c2", "n2"}, limit=0, actual=2, message="recurrent cycle"),
     # 2048 input channels (an output of 2048 would break the bias memory as well)
-    Case("speck-channels", "speck-channels", lambda: single((2048, 1, 1), conv(4, 2048, 1), (4, 1, 1)), node="c", limit=1024, actual=2048),
-    Case("speck-kernel", "speck-kernel", lambda: single((2, 20, 20), conv(4, 2, 17), (4, 4, 4)), node="c", limit=16, actual=[17, 17]),
-    Case("speck-stride", "speck-stride", lambda: single((2, 9, 9), conv(4, 2, 3, stride=3), (4, 3, 3)), node="c", limit=[1, 2, 4, 8], actual=[3, 3]),
-    Case("speck-padding", "speck-padding", lambda: single((2, 8, 8), conv(4, 2, 3, pad=8), (4, 22, 22)), node="c", limit=7, actual=[8, 8]),
-    Case("speck-padding-same-even-kernel", "speck-padding", lambda: single((2, 8, 8), conv(4, 2, 2, pad="same"), (4, 8, 8)), node="c", message="even kernel"),
-    Case("speck-input-size", "speck-input-size", lambda: single((2, 129, 129), conv(4, 2, 1, stride=4), (4, 33, 33)), node="in", limit=128, actual=[129, 129]),
+    Case(
+        "speck-channels",
+        "speck-channels",
+        lambda: single((2048, 1, 1), conv(4, 2048, 1), (4, 1, 1)),
+        node="c",
+        limit=1024,
+        actual=2048,
+    ),
+    Case(
+        "speck-kernel",
+        "speck-kernel",
+        lambda: single((2, 20, 20), conv(4, 2, 17), (4, 4, 4)),
+        node="c",
+        limit=16,
+        actual=[17, 17],
+    ),
+    Case(
+        "speck-stride",
+        "speck-stride",
+        lambda: single((2, 9, 9), conv(4, 2, 3, stride=3), (4, 3, 3)),
+        node="c",
+        limit=[1, 2, 4, 8],
+        actual=[3, 3],
+    ),
+    Case(
+        "speck-padding",
+        "speck-padding",
+        lambda: single((2, 8, 8), conv(4, 2, 3, pad=8), (4, 22, 22)),
+        node="c",
+        limit=7,
+        actual=[8, 8],
+    ),
+    Case(
+        "speck-padding-same-even-kernel",
+        "speck-padding",
+        lambda: single((2, 8, 8), conv(4, 2, 2, pad="same"), (4, 8, 8)),
+        node="c",
+        message="even kernel",
+    ),
+    Case(
+        "speck-input-size",
+        "speck-input-size",
+        lambda: single((2, 129, 129), conv(4, 2, 1, stride=4), (4, 33, 33)),
+        node="in",
+        limit=128,
+        actual=[129, 129],
+    ),
     Case("speck-input-size-two-inputs", "speck-input-size", _two_inputs, node={"in", "in2"}, limit=1, actual=2),
-    Case("speck-feature-size", "speck-feature-size", lambda: single((1, 128, 128), conv(1, 1, 1), (1, 128, 128)), node="n", limit=64, actual=[128, 128]),
+    Case(
+        "speck-feature-size",
+        "speck-feature-size",
+        lambda: single((1, 128, 128), conv(1, 1, 1), (1, 128, 128)),
+        node="n",
+        limit=64,
+        actual=[128, 128],
+    ),
     Case("speck-destinations", "speck-destinations", _destinations, node="n", limit=2, actual=3),
-    Case("speck-neuron", "speck-neuron", lambda: single((2, 4, 4), conv(2, 2, 1), (2, 4, 4), iff(2, 4, 4, th=0.0)), node="n", message="> 0"),
+    Case(
+        "speck-neuron",
+        "speck-neuron",
+        lambda: single((2, 4, 4), conv(2, 2, 1), (2, 4, 4), iff(2, 4, 4, th=0.0)),
+        node="n",
+        message="> 0",
+    ),
     Case("speck-neuron-varies-in-channel", "speck-neuron", _channel_varying_r, node="n", message="within a channel"),
     Case(
-        "speck-neuron-reset-zero", "speck-neuron",
+        "speck-neuron-reset-zero",
+        "speck-neuron",
         lambda: single((2, 4, 4), conv(2, 2, 1), (2, 4, 4), iff(2, 4, 4, v_reset=0.5)),
-        node="n", limit=0, actual=0.5, collect=by_passes(ConvertNirToSnnPass(dt=1e-4, semantics="speck", reset="value"), ConvertSnnToSpeckPass()), message="v_reset must be 0",
+        node="n",
+        limit=0,
+        actual=0.5,
+        collect=by_passes(ConvertNirToSnnPass(dt=1e-4, semantics="speck", reset="value"), ConvertSnnToSpeckPass()),
+        message="v_reset must be 0",
+    ),
+    # A neuron quantized with an 8-bit wrapping state: a core's is 16-bit and saturates.
+    Case(
+        "speck-neuron-state",
+        "speck-neuron",
+        lambda: single((2, 4, 4), conv(2, 2, 1), (2, 4, 4), iff(2, 4, 4)),
+        node="n",
+        limit={"state_bits": 16, "overflow": "saturate"},
+        actual={"state_bits": 8, "overflow": "wrap"},
+        collect=by_passes(
+            ConvertNirToSnnPass(dt=1e-4, semantics="speck"),
+            QuantizePass(bias_bits=8, threshold_bits=8, state_bits=8, overflow="wrap"),
+            ConvertSnnToSpeckPass(),
+        ),
+        message="8-bit state that wraps",
     ),
     # 64 -> 64 channels 3x3 on 32x32: kernel 64 * 2^(4+6) = 64K (only cores 5, 6), neuron
     # 64 * 2^(5+5) = 64K (only cores 0-2): each part fits some core, both none
     Case(
-        "speck-memory", "speck-memory", lambda: single((64, 32, 32), conv(64, 64, 3, pad=1), (64, 32, 32)), node="n",
-        limit=MEMORY_LIMIT, actual={"kernel": kernel_entries(64, 64, 3), "neuron": neuron_entries(64, 32, 32)},
+        "speck-memory",
+        "speck-memory",
+        lambda: single((64, 32, 32), conv(64, 64, 3, pad=1), (64, 32, 32)),
+        node="n",
+        limit=MEMORY_LIMIT,
+        actual={"kernel": kernel_entries(64, 64, 3), "neuron": neuron_entries(64, 32, 32)},
     ),
     Case("speck-cores", "speck-cores", _ten_layers, node=None, limit=9, actual=10),
     # reported once, on the first of the layers that compete for too few cores
-    Case("speck-placement", "speck-placement", _six_big_layers, node="n0", limit=2, actual=6, message="fit only on cores 5, 6"),
     Case(
-        "speck-placement-pipeline", "speck-placement", _six_big_layers, node="n0", limit=2, actual=6,
-        collect=by_pipeline, message="2 cores for 6 layers",
+        "speck-placement",
+        "speck-placement",
+        _six_big_layers,
+        node="n0",
+        limit=2,
+        actual=6,
+        message="fit only on cores 5, 6",
     ),
-    Case("speck-empty", "speck-empty", _no_neurons, node=None, limit="at least 1 layer", actual=0, message="no neurons", also={"speck-output"}),
-    Case("speck-empty-no-output", "speck-empty", _no_output, node=None, limit="at least 1 Output", actual=0, message="no Output"),
-    Case("speck-input-channels", "speck-input-channels", _wide_input_pooled, node="in", limit=2, actual=3, message="skips the DVS layer"),
-    # structural rules of analyse()
-    Case("speck-node-kind", "speck-node-kind", lambda: single((2, 4, 4), conv(2, 2, 1), (2, 4, 4), lif(2, 4, 4)), node="n", message="leak"),
     Case(
-        "speck-layer", "speck-layer",
-        lambda: graph({"in": inp(2, 4, 4), "n": iff(2, 4, 4), "out": out(2, 4, 4)}, [("in", "n"), ("n", "out")]), node="n",
+        "speck-placement-pipeline",
+        "speck-placement",
+        _six_big_layers,
+        node="n0",
+        limit=2,
+        actual=6,
+        collect=by_pipeline,
+        message="2 cores for 6 layers",
+    ),
+    Case(
+        "speck-empty",
+        "speck-empty",
+        _no_neurons,
+        node=None,
+        limit="at least 1 layer",
+        actual=0,
+        message="no neurons",
+        also={"speck-output"},
+    ),
+    Case(
+        "speck-empty-no-output",
+        "speck-empty",
+        _no_output,
+        node=None,
+        limit="at least 1 Output",
+        actual=0,
+        message="no Output",
+    ),
+    Case(
+        "speck-input-channels",
+        "speck-input-channels",
+        _wide_input_pooled,
+        node="in",
+        limit=2,
+        actual=3,
+        message="skips the DVS layer",
+    ),
+    # structural rules of analyse()
+    Case(
+        "speck-node-kind",
+        "speck-node-kind",
+        lambda: single((2, 4, 4), conv(2, 2, 1), (2, 4, 4), lif(2, 4, 4)),
+        node="n",
+        message="leak",
+    ),
+    Case(
+        "speck-layer",
+        "speck-layer",
+        lambda: graph({"in": inp(2, 4, 4), "n": iff(2, 4, 4), "out": out(2, 4, 4)}, [("in", "n"), ("n", "out")]),
+        node="n",
     ),
     Case("speck-fan-in", "speck-fan-in", _fan_in, node="n", limit=1, actual=2),
     Case("speck-output", "speck-output", _output_of_input, node="raw"),
     Case(
-        "speck-pooling", "speck-pooling",
+        "speck-pooling",
+        "speck-pooling",
         lambda: graph(
             {"in": inp(2, 9, 9), "p": pool(3), "c": conv(2, 2, 1), "n": iff(2, 3, 3), "out": out(2, 3, 3)},
             [("in", "p"), ("p", "c"), ("c", "n"), ("n", "out")],
         ),
-        node="p", limit=[1, 2, 4], actual=[3, 3],
+        node="p",
+        limit=[1, 2, 4],
+        actual=[3, 3],
     ),
     Case("speck-pooling-input-pooled-twice", "speck-pooling", _two_poolings_of_the_input, node="in", limit=1, actual=2),
-    Case("speck-conv", "speck-conv", lambda: single((2, 8, 8), conv(2, 2, 3, dilation=2), (2, 4, 4)), node="c", message="dilation"),
-    Case("speck-conv-groups", "speck-conv", lambda: single((2, 8, 8), conv(2, 2, 1, groups=2), (2, 8, 8)), node="c", message="groups 2"),
+    Case(
+        "speck-conv",
+        "speck-conv",
+        lambda: single((2, 8, 8), conv(2, 2, 3, dilation=2), (2, 4, 4)),
+        node="c",
+        message="dilation",
+    ),
+    Case(
+        "speck-conv-groups",
+        "speck-conv",
+        lambda: single((2, 8, 8), conv(2, 2, 1, groups=2), (2, 8, 8)),
+        node="c",
+        message="groups 2",
+    ),
     Case("speck-shape", "speck-shape", _shape, node="in", also={"speck-input-size"}),
 ]
 
@@ -320,6 +488,16 @@ def test_rule_has_a_failing_example(case: Case) -> None:
         assert case.message in v.message, str(v)
         assert str(v).endswith(f"[{case.rule}]")
     assert len({v.node for v in mine}) == len(mine)  # one violation per node
+
+
+def test_a_16_bit_saturating_state_is_the_cores_own() -> None:
+    """The state quantize{state-bits=16} states is what a core has: no violation."""
+    collect = by_passes(
+        ConvertNirToSnnPass(dt=1e-4, semantics="speck"),
+        QuantizePass(bias_bits=8, state_bits=16),
+        ConvertSnnToSpeckPass(),
+    )
+    assert collect(single((2, 4, 4), conv(2, 2, 1), (2, 4, 4), iff(2, 4, 4))) == []
 
 
 def test_every_rule_has_an_example() -> None:
@@ -392,7 +570,9 @@ def bad_model(tmp_path: Path) -> Path:
     return path
 
 
-LINE = re.compile(r"^nir-translate: error: (?P<file>\S+): node '(?P<node>[^']+)': (?P<message>.+) \[(?P<rule>speck-[a-z-]+)\]$")
+LINE = re.compile(
+    r"^nir-translate: error: (?P<file>\S+): node '(?P<node>[^']+)': (?P<message>.+) \[(?P<rule>speck-[a-z-]+)\]$"
+)
 
 
 def test_all_violations_at_once(bad_model: Path, tmp_path: Path) -> None:
@@ -445,7 +625,12 @@ def _matching_model() -> dict:
     First-fit in layer order gives the first layer core 0 and then runs out."""
     return chain(
         (2, 64, 64),
-        [(conv(4, 2, 1), (4, 64, 64)), (conv(9, 4, 1), (9, 64, 64)), (conv(9, 9, 1), (9, 64, 64)), (conv(9, 9, 1), (9, 64, 64))],
+        [
+            (conv(4, 2, 1), (4, 64, 64)),
+            (conv(9, 4, 1), (9, 64, 64)),
+            (conv(9, 9, 1), (9, 64, 64)),
+            (conv(9, 9, 1), (9, 64, 64)),
+        ],
     )
 
 
@@ -471,14 +656,20 @@ def test_placement_is_a_matching() -> None:
     assert _first_fit(layers) is None  # the example does tell matching from first-fit
 
     SpeckPlacePass().apply(Context(), legal)
-    placed = {op.nir_name: int(op.core.value.data) for op in top_graph(legal).body.block.ops if isinstance(op, speck.LayerOp)}
+    placed = {
+        op.nir_name: int(op.core.value.data) for op in top_graph(legal).body.block.ops if isinstance(op, speck.LayerOp)
+    }
     assert len(placed) == 4 and len(set(placed.values())) == 4, placed
     for op in top_graph(legal).body.block.ops:
         if isinstance(op, speck.LayerOp):
             assert fits(op, int(op.core.value.data)), (op.nir_name, needs(op), op.core)
     # the documented tie-break: each layer in turn the lowest core that still allows a placement
     assert placed == {"n0": 3, "n1": 0, "n2": 1, "n3": 2}
-    monitored = [op.nir_name for op in top_graph(legal).body.block.ops if isinstance(op, speck.LayerOp) and op.monitor is not None]
+    monitored = [
+        op.nir_name
+        for op in top_graph(legal).body.block.ops
+        if isinstance(op, speck.LayerOp) and op.monitor is not None
+    ]
     assert monitored == ["n3"]
 
 
@@ -567,7 +758,7 @@ def test_sinabs_config_obeys_the_chip(sinabs_out: Path) -> None:
     arrays = np.load(sinabs_out / "speck_weights.npz")
     g = nx.DiGraph()
     g.add_nodes_from(cores)
-    lo16, hi16 = SPECK.int_range(SPECK.threshold_bits)
+    lo16, hi16 = int_range(SPECK.threshold_bits)
     for key, layer in layers.items():
         core = int(key)
         dims = layer["dimensions"]
@@ -579,7 +770,9 @@ def test_sinabs_config_obeys_the_chip(sinabs_out: Path) -> None:
         assert 1 <= outs["size"]["x"] <= SPECK.max_feature_size and 1 <= outs["size"]["y"] <= SPECK.max_feature_size
         assert 1 <= ins["feature_count"] <= SPECK.max_channels and 1 <= outs["feature_count"] <= SPECK.max_channels
         for axis in "xy":  # the output size follows from the input and the geometry
-            assert outs["size"][axis] == (ins["size"][axis] + 2 * dims["padding"][axis] - k) // dims["stride"][axis] + 1, (key, dims)
+            assert (
+                outs["size"][axis] == (ins["size"][axis] + 2 * dims["padding"][axis] - k) // dims["stride"][axis] + 1
+            ), (key, dims)
 
         assert len(layer["destinations"]) == 2
         for dest in layer["destinations"]:
@@ -631,13 +824,17 @@ def test_sinabs_config_obeys_the_chip(sinabs_out: Path) -> None:
 
     report = json.loads((sinabs_out / "report.json").read_text())
     assert report["ok"] is True and report["target"] == "speck"
-    assert {row["layer"]: row["core"] for row in report["layers"]} == {layer["name"]: int(k) for k, layer in layers.items()}
+    assert {row["layer"]: row["core"] for row in report["layers"]} == {
+        layer["name"]: int(k) for k, layer in layers.items()
+    }
     for row in report["cores"]:
         assert row["kernel_used"] <= row["kernel_available"] and row["neuron_used"] <= row["neuron_available"]
 
     placed = nirc.read(sinabs_out / "model.mlir")
     ops = [op for op in top_graph(placed).body.block.ops if isinstance(op, speck.LayerOp)]
-    assert {op.nir_name: int(op.core.value.data) for op in ops} == {layer["name"]: int(k) for k, layer in layers.items()}
+    assert {op.nir_name: int(op.core.value.data) for op in ops} == {
+        layer["name"]: int(k) for k, layer in layers.items()
+    }
     for op in ops:
         assert op.quantized and fits(op, int(op.core.value.data))
 
@@ -674,22 +871,34 @@ def _fake_samna() -> types.ModuleType:
     def cnn_layer() -> _Obj:
         return _Obj(
             dimensions=_Obj(input_shape=shape(), output_shape=shape(), padding=_xy(), stride=_xy(), kernel_size=None),
-            weights=None, biases=None, threshold_high=None, threshold_low=None, return_to_zero=None,
-            leak_enable=None, monitor_enable=None, destinations=[dest(), dest()],
+            weights=None,
+            biases=None,
+            threshold_high=None,
+            threshold_low=None,
+            return_to_zero=None,
+            leak_enable=None,
+            monitor_enable=None,
+            destinations=[dest(), dest()],
         )
 
     def configuration() -> _Obj:
         return _Obj(
             dvs_layer=_Obj(
-                merge=None, origin=_xy(), cut=_xy(), pooling=_xy(),
-                destinations=[_Obj(layer=None, enable=None), _Obj(layer=None, enable=None)], pass_sensor_events=None,
+                merge=None,
+                origin=_xy(),
+                cut=_xy(),
+                pooling=_xy(),
+                destinations=[_Obj(layer=None, enable=None), _Obj(layer=None, enable=None)],
+                pass_sensor_events=None,
             ),
             cnn_layers=[cnn_layer() for _ in range(SPECK.cores)],
         )
 
     samna = types.ModuleType("samna")
     for chip in ("speck2f", "speck2e", "dynapcnn"):
-        setattr(samna, chip, _Obj(configuration=_Obj(SpeckConfiguration=configuration, DynapcnnConfiguration=configuration)))
+        setattr(
+            samna, chip, _Obj(configuration=_Obj(SpeckConfiguration=configuration, DynapcnnConfiguration=configuration))
+        )
     return samna
 
 
@@ -734,7 +943,10 @@ def test_sinabs_loader_fills_samna(sinabs_out: Path, monkeypatch: pytest.MonkeyP
         assert target.return_to_zero is False  # subtract reset, the default
         for got, want in zip(target.destinations, layer["destinations"], strict=True):
             assert (got.layer, got.enable, got.pooling, got.feature_shift) == (
-                want["layer"], want["enable"], want["pooling"], want["feature_shift"]
+                want["layer"],
+                want["enable"],
+                want["pooling"],
+                want["feature_shift"],
             )
     # the chain of cores: each core but the last sends to the next one
     enabled = {core: [d.layer for d in cfg.cnn_layers[core].destinations if d.enable] for core in used}

@@ -82,7 +82,11 @@ def test_a_legalized_model_is_checked_like_any_other(tmp_path: Path) -> None:
     assert "Traceback" not in res.stderr
     assert "node 'n': stride [3, 3]" in res.stderr and "[speck-stride]" in res.stderr
     assert json.loads(res.stdout)["violations"][0] | {"message": None} == {
-        "rule": "speck-stride", "node": "n", "message": None, "limit": [1, 2, 4, 8], "actual": [3, 3],
+        "rule": "speck-stride",
+        "node": "n",
+        "message": None,
+        "limit": [1, 2, 4, 8],
+        "actual": [3, 3],
     }
     assert not (tmp_path / "out").exists()
 
@@ -91,8 +95,14 @@ def test_a_legalized_model_is_checked_like_any_other(tmp_path: Path) -> None:
     ("edit", "rule"),
     [
         (lambda t: t.replace("bias = #nir.dense<16xi8: 0>", "bias = #nir.dense<16xi16: 300>", 1), "speck-quantized"),
-        (lambda t: t.replace("threshold = #nir.dense<i16: 72>", "threshold = #nir.dense<i32: 40000>", 1), "speck-quantized"),
-        (lambda t: t.replace("scale = #nir.dense<f64: 71.53691402826414>", "scale = #nir.dense<f64: -1.0>", 1), "speck-quantized"),
+        (
+            lambda t: t.replace("threshold = #nir.dense<i16: 72>", "threshold = #nir.dense<i32: 40000>", 1),
+            "speck-quantized",
+        ),
+        (
+            lambda t: t.replace("scale = #nir.dense<f64: 71.53691402826414>", "scale = #nir.dense<f64: -1.0>", 1),
+            "speck-quantized",
+        ),
     ],
 )
 def test_the_verifier_holds_integers_to_the_chip(sinabs_speck: str, tmp_path: Path, edit, rule: str) -> None:
@@ -121,7 +131,14 @@ def test_the_emitter_refuses_unplaced_layers() -> None:
 # ------------------------------------------------------------ graph shapes
 def test_a_block_in_reverse_order_compiles_and_runs_the_same(tmp_path: Path) -> None:
     d = graph(
-        {"in": inp(2, 8, 8), "c0": conv(4, 2, 3, pad=1), "n0": iff(4, 8, 8), "c1": conv(4, 4, 3, pad=1), "n1": iff(4, 8, 8), "out": out(4, 8, 8)},
+        {
+            "in": inp(2, 8, 8),
+            "c0": conv(4, 2, 3, pad=1),
+            "n0": iff(4, 8, 8),
+            "c1": conv(4, 4, 3, pad=1),
+            "n1": iff(4, 8, 8),
+            "out": out(4, 8, 8),
+        },
         [("in", "c0"), ("c0", "n0"), ("n0", "c1"), ("c1", "n1"), ("n1", "out")],
     )
     m = module(d)
@@ -149,14 +166,37 @@ def test_shared_and_chained_poolings_are_each_layers_own() -> None:
     read by two neurons, each a core with a copy of the kernel."""
     d = graph(
         {
-            "in": inp(1, 16, 16), "c0": conv(2, 1, 3, pad=1), "n0": iff(2, 16, 16),
-            "p": pool(2), "a": conv(2, 2, 1), "na": iff(2, 8, 8), "oa": out(2, 8, 8),
-            "b": conv(2, 2, 1), "nb": iff(2, 8, 8), "ob": out(2, 8, 8),
-            "q1": pool(2), "q2": pool(2), "e": conv(2, 2, 1), "ne": iff(2, 2, 2), "oe": out(2, 2, 2),
+            "in": inp(1, 16, 16),
+            "c0": conv(2, 1, 3, pad=1),
+            "n0": iff(2, 16, 16),
+            "p": pool(2),
+            "a": conv(2, 2, 1),
+            "na": iff(2, 8, 8),
+            "oa": out(2, 8, 8),
+            "b": conv(2, 2, 1),
+            "nb": iff(2, 8, 8),
+            "ob": out(2, 8, 8),
+            "q1": pool(2),
+            "q2": pool(2),
+            "e": conv(2, 2, 1),
+            "ne": iff(2, 2, 2),
+            "oe": out(2, 2, 2),
         },
         [
-            ("in", "c0"), ("c0", "n0"), ("n0", "p"), ("p", "a"), ("a", "na"), ("na", "oa"),
-            ("p", "b"), ("b", "nb"), ("nb", "ob"), ("na", "q1"), ("q1", "q2"), ("q2", "e"), ("e", "ne"), ("ne", "oe"),
+            ("in", "c0"),
+            ("c0", "n0"),
+            ("n0", "p"),
+            ("p", "a"),
+            ("a", "na"),
+            ("na", "oa"),
+            ("p", "b"),
+            ("b", "nb"),
+            ("nb", "ob"),
+            ("na", "q1"),
+            ("q1", "q2"),
+            ("q2", "e"),
+            ("e", "ne"),
+            ("ne", "oe"),
         ],
     )
     m = module(d)
@@ -186,8 +226,19 @@ def test_integer_typed_weights_stay_float_until_quantized() -> None:
 def test_an_output_read_twice_gets_one_flatten() -> None:
     lin = {"type": "Linear", "weight": np.full((3, 4), 0.5, np.float32)}
     d = graph(
-        {"in": inp(4, 1, 1), "f": {"type": "Flatten", "start_dim": np.array(0), "end_dim": np.array(-1), "input_type": np.array([4, 1, 1])},
-         "c": lin, "n": iff(3), "o1": out(3), "o2": out(3)},
+        {
+            "in": inp(4, 1, 1),
+            "f": {
+                "type": "Flatten",
+                "start_dim": np.array(0),
+                "end_dim": np.array(-1),
+                "input_type": np.array([4, 1, 1]),
+            },
+            "c": lin,
+            "n": iff(3),
+            "o1": out(3),
+            "o2": out(3),
+        },
         [("in", "f"), ("f", "c"), ("c", "n"), ("n", "o1"), ("n", "o2")],
     )
     m = compiled(d)
@@ -196,7 +247,9 @@ def test_an_output_read_twice_gets_one_flatten() -> None:
 
 
 # ------------------------------------------------------------ the DVS layer
-@pytest.mark.parametrize(("channels", "via", "merge"), [(1, "dvs_layer", True), (2, "dvs_layer", False), (3, "core", False)])
+@pytest.mark.parametrize(
+    ("channels", "via", "merge"), [(1, "dvs_layer", True), (2, "dvs_layer", False), (3, "core", False)]
+)
 def test_the_input_goes_through_the_dvs_layer_when_it_can(channels: int, via: str, merge: bool) -> None:
     m = compiled(single((channels, 8, 6), conv(2, channels, 1), (2, 8, 6)))
     spec, _ = emit.config(top_graph(m))
@@ -227,7 +280,17 @@ def test_a_users_directory_is_never_replaced(tmp_path: Path) -> None:
 def test_target_options_come_from_the_target(tmp_path: Path) -> None:
     model = tmp_path / "m.nir"
     nirc.write(module(single((2, 8, 8), conv(4, 2, 3, pad=1), (4, 8, 8))), model)
-    res = run_tool("nir-translate", model, "--target=speck", "-o", tmp_path / "o", "--reset", "zero", "--no-agreement", "--report=json")
+    res = run_tool(
+        "nir-translate",
+        model,
+        "--target=speck",
+        "-o",
+        tmp_path / "o",
+        "--reset",
+        "zero",
+        "--no-agreement",
+        "--report=json",
+    )
     assert res.code == 0, res.stderr
     report = json.loads(res.stdout)
     assert report["agreement_input"] is None and "count_agreement" not in report["layers"][0]

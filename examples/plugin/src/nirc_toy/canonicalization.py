@@ -28,7 +28,9 @@ class MergeClamps(RewritePattern):
             return
         lo = np.maximum(inner.param("lo"), op.param("lo"))
         hi = np.minimum(inner.param("hi"), op.param("hi"))
-        merged = build(ClampOp, op.nir_name, list(inner.operands), {"lo": lo, "hi": np.maximum(hi, lo)}, shape_of(op.output))
+        merged = build(
+            ClampOp, op.nir_name, list(inner.operands), {"lo": lo, "hi": np.maximum(hi, lo)}, shape_of(op.output)
+        )
         fuse_nodes(rewriter, [inner, op], merged)
 
 

@@ -46,8 +46,11 @@ class ToyClampInputsPass(ModulePass):
                         continue
                     shape = shape_of(inp.output)
                     clamp = build(
-                        ClampOp, fresh_name(graph.body.block, f"{inp.nir_name}.clamp"), [inp.output],
-                        {"lo": np.full(shape, -self.bound, np.float32), "hi": np.full(shape, self.bound, np.float32)}, shape,
+                        ClampOp,
+                        fresh_name(graph.body.block, f"{inp.nir_name}.clamp"),
+                        [inp.output],
+                        {"lo": np.full(shape, -self.bound, np.float32), "hi": np.full(shape, self.bound, np.float32)},
+                        shape,
                     )
                     rewriter = PatternRewriter(inp)
                     rewriter.insert(clamp, InsertPoint.after(inp))

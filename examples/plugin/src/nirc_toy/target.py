@@ -65,7 +65,12 @@ class ToyJsonTarget:
                 return False
 
         replace_dir(outdir, fill, owned)
-        return {"target": self.name, "ok": True, "nodes": len(nodes), "parameters": int(sum(a.size for a in arrays.values()))}
+        return {
+            "target": self.name,
+            "ok": True,
+            "nodes": len(nodes),
+            "parameters": int(sum(a.size for a in arrays.values())),
+        }
 
     def summary(self, report: dict[str, Any]) -> list[str]:
         return [f"{report['nodes']} nodes, {report['parameters']} parameters"]

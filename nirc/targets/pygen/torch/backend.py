@@ -47,18 +47,71 @@ from nirc.targets.pygen.weights import LOADER
 RESERVED = frozenset(
     {
         # the template's own names and the helpers
-        "torch", "nn", "F", "device", "stored", "npz", "first",
-        "ExactNeuron", "Delay", "count_spikes", "Gain",
+        "torch",
+        "nn",
+        "F",
+        "device",
+        "stored",
+        "npz",
+        "first",
+        "ExactNeuron",
+        "Delay",
+        "count_spikes",
+        "Gain",
         # torch.nn.Module's public attributes (torch 2.13), and ``training``
-        "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile",
-        "cpu", "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
-        "get_extra_state", "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia",
-        "named_buffers", "named_children", "named_modules", "named_parameters", "parameters",
-        "register_backward_hook", "register_buffer", "register_forward_hook", "register_forward_pre_hook",
-        "register_full_backward_hook", "register_full_backward_pre_hook", "register_load_state_dict_post_hook",
-        "register_load_state_dict_pre_hook", "register_module", "register_parameter",
-        "register_state_dict_post_hook", "register_state_dict_pre_hook", "requires_grad_", "set_extra_state",
-        "set_submodule", "share_memory", "state_dict", "to", "to_empty", "train", "training", "type", "xpu",
+        "T_destination",
+        "add_module",
+        "apply",
+        "bfloat16",
+        "buffers",
+        "call_super_init",
+        "children",
+        "compile",
+        "cpu",
+        "cuda",
+        "double",
+        "dump_patches",
+        "eval",
+        "extra_repr",
+        "float",
+        "forward",
+        "get_buffer",
+        "get_extra_state",
+        "get_parameter",
+        "get_submodule",
+        "half",
+        "ipu",
+        "load_state_dict",
+        "modules",
+        "mtia",
+        "named_buffers",
+        "named_children",
+        "named_modules",
+        "named_parameters",
+        "parameters",
+        "register_backward_hook",
+        "register_buffer",
+        "register_forward_hook",
+        "register_forward_pre_hook",
+        "register_full_backward_hook",
+        "register_full_backward_pre_hook",
+        "register_load_state_dict_post_hook",
+        "register_load_state_dict_pre_hook",
+        "register_module",
+        "register_parameter",
+        "register_state_dict_post_hook",
+        "register_state_dict_pre_hook",
+        "requires_grad_",
+        "set_extra_state",
+        "set_submodule",
+        "share_memory",
+        "state_dict",
+        "to",
+        "to_empty",
+        "train",
+        "training",
+        "type",
+        "xpu",
         "zero_grad",
     }
 )
@@ -91,7 +144,11 @@ class TorchBackend:
 
     def breaker(self, ctx: NodeContext) -> NodeCode:
         return NodeCode(
-            delay_init(ctx), [f"{ctx.out} = {ctx.attr}.ahead()"], start=[f"{ctx.attr}.start(batch, device)"], module="Delay", helpers=("Delay",)
+            delay_init(ctx),
+            [f"{ctx.out} = {ctx.attr}.ahead()"],
+            start=[f"{ctx.attr}.start(batch, device)"],
+            module="Delay",
+            helpers=("Delay",),
         )
 
     def feed(self, ctx: NodeContext, value: str) -> str:
@@ -116,7 +173,11 @@ class TorchBackend:
         if parts.args == ["x"]:
             prologue = ["x = torch.as_tensor(x, dtype=DTYPE)", "steps, batch = x.shape[:2]", "device = x.device"]
         else:
-            prologue = ["first = torch.as_tensor(next(iter(inputs.values())))", "steps, batch = first.shape[:2]", "device = first.device"]
+            prologue = [
+                "first = torch.as_tensor(next(iter(inputs.values())))",
+                "steps, batch = first.shape[:2]",
+                "device = first.device",
+            ]
         lines.add(
             "",
             "",

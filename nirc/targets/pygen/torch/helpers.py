@@ -1,4 +1,4 @@
-'''The explicit torch modules a generated model may need, as source text.
+"""The explicit torch modules a generated model may need, as source text.
 
 Each is printed into the generated file only where used (by name in
 :attr:`~nirc.targets.pygen.backend.NodeCode.helpers`), so the file stands alone (it
@@ -7,7 +7,7 @@ reference semantics (``nirc/dialects/snn/kernels.py``, the neuron step of
 ``nirc/core/neuron.py``) operation for operation, in the same order,
 so they compute the same numbers as ``nir-run`` (``docs/notes/simulator-frameworks.md``
 §5.3 checked :data:`EXACT_NEURON` on all 384 combinations of the choices, bit for bit).
-'''
+"""
 
 from __future__ import annotations
 
@@ -147,4 +147,3 @@ HELPERS: dict[str, Helper] = {
     "Delay": (DELAY, ()),
     "Gain": (GAIN, ()),
 }
-

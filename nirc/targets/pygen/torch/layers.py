@@ -27,7 +27,12 @@ def _matrix(ctx: NodeContext) -> NodeCode:
     bias = isinstance(ctx.op, nir.AffineOp)
     if w.ndim != 2:  # one matrix per leading index, as nir-run's einsum
         weight, line = ctx.buffer("weight", w)
-        init = [ctx.comment(f"{'Affine' if bias else 'Linear'}, {w.ndim}-D weight {list(w.shape)} (a matrix per leading index)"), line]
+        init = [
+            ctx.comment(
+                f"{'Affine' if bias else 'Linear'}, {w.ndim}-D weight {list(w.shape)} (a matrix per leading index)"
+            ),
+            line,
+        ]
         value = f'torch.einsum("...i,...oi->...o", {ctx.x}, {weight})'
         if bias:
             b, line = ctx.buffer("bias", ctx.op.param("bias"))  # type: ignore[attr-defined]
@@ -56,8 +61,14 @@ def _conv(ctx: NodeContext) -> NodeCode:
     padding = literal(pad.data) if isinstance(pad, StringAttr) else repr(per_dim(pad.array, n, "padding"))
     cls = f"nn.Conv{n}d"
     args = kw(
-        in_channels=w.shape[1] * groups, out_channels=w.shape[0], kernel_size=tuple(int(k) for k in w.shape[2:]),
-        stride=stride, padding=padding, dilation=dilation, groups=groups, dtype="DTYPE",
+        in_channels=w.shape[1] * groups,
+        out_channels=w.shape[0],
+        kernel_size=tuple(int(k) for k in w.shape[2:]),
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        dtype="DTYPE",
     )
     init = [
         ctx.comment(f"Conv{n}d {list(ctx.in_shape())} -> {list(ctx.out_shape())}"),
@@ -84,7 +95,9 @@ def _pool(ctx: NodeContext) -> NodeCode:
         chain.append(f"{ctx.owner}{pad}")
         x = f"{ctx.owner}{pad}({x})"
         padding = (0, 0)
-    init.append(f"{ctx.attr} = nn.AvgPool2d({kw(kernel_size=kernel, stride=stride, padding=padding, divisor_override=1)})  # a sum")
+    init.append(
+        f"{ctx.attr} = nn.AvgPool2d({kw(kernel_size=kernel, stride=stride, padding=padding, divisor_override=1)})  # a sum"
+    )
     chain.append(ctx.attr)
     value = f"{ctx.attr}({x})"
     if average:  # the window's sum times 1/(kh kw), as SumPool2d ; Scale
@@ -94,7 +107,12 @@ def _pool(ctx: NodeContext) -> NodeCode:
         value = f"{ctx.owner}{scale}({value})"
     # torch adds a window up in another order than numpy: exact on spikes (whole numbers)
     return NodeCode(
-        init, [f"{ctx.out} = {value}"], module="nn.AvgPool2d", exact=ROUNDING, chain=tuple(chain), helpers=("Gain",) if average else ()
+        init,
+        [f"{ctx.out} = {value}"],
+        module="nn.AvgPool2d",
+        exact=ROUNDING,
+        chain=tuple(chain),
+        helpers=("Gain",) if average else (),
     )
 
 
@@ -103,7 +121,10 @@ def _flatten(ctx: NodeContext) -> NodeCode:
     for a in range(len(src)):
         for b in range(a, len(src)):
             if (*src[:a], int(np.prod(src[a : b + 1])), *src[b + 1 :]) == dst:
-                init = [ctx.comment(f"Flatten {list(src)} -> {list(dst)}"), f"{ctx.attr} = nn.Flatten({a + 1}, {b + 1})"]
+                init = [
+                    ctx.comment(f"Flatten {list(src)} -> {list(dst)}"),
+                    f"{ctx.attr} = nn.Flatten({a + 1}, {b + 1})",
+                ]
                 return NodeCode(init, [f"{ctx.out} = {ctx.attr}({ctx.x})"], module="nn.Flatten", chain=(ctx.attr,))
     step = f"{ctx.out} = ({ctx.x}).reshape(-1, *{tuple(dst)!r})"
     return NodeCode([ctx.comment(f"Flatten {list(src)} -> {list(dst)} (a reshape)")], [step], module="reshape")
@@ -135,7 +156,13 @@ def delay_init(ctx: NodeContext) -> list[str]:
 
 
 def _delay(ctx: NodeContext) -> NodeCode:
-    return NodeCode(delay_init(ctx), [f"{ctx.out} = {ctx.attr}({ctx.x})"], start=[f"{ctx.attr}.start(batch, device)"], module="Delay", helpers=("Delay",))
+    return NodeCode(
+        delay_init(ctx),
+        [f"{ctx.out} = {ctx.attr}({ctx.x})"],
+        start=[f"{ctx.attr}.start(batch, device)"],
+        module="Delay",
+        helpers=("Delay",),
+    )
 
 
 LAYERS = {

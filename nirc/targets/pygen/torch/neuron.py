@@ -14,7 +14,9 @@ from nirc.targets.pygen.report import BIT_EXACT, ROUNDING
 from nirc.targets.pygen.source import describe
 
 
-def scaled_input(ctx: NodeContext, gain: np.ndarray, bias: np.ndarray | None = None) -> tuple[list[str], str, tuple[str, ...] | None]:
+def scaled_input(
+    ctx: NodeContext, gain: np.ndarray, bias: np.ndarray | None = None
+) -> tuple[list[str], str, tuple[str, ...] | None]:
     """``gain * x (+ bias)`` as nirc computes it (an elementwise product: exact), with the
     lines it needs: (init lines, the input expression, and for a chain the modules to
     apply before the neuron, None where a bias makes it no chain); ``x`` alone where the
@@ -44,8 +46,15 @@ def explicit(ctx: NodeContext, n: Neuron, framework: str, why: str) -> NodeCode:
     d = n.d
     params = {k: getattr(d, k) for k in ("decay", "gain", "bias", "syn_decay", "syn_gain", "threshold", "v_reset")}
     entries = ", ".join(f"{literal(k)}: {ctx.param(k, v)}" for k, v in params.items() if v is not None)
-    choices = {"reset": d.reset, "compare": d.compare, "spike_timing": d.spike_timing, "reset_timing": d.reset_timing,
-               "order": d.order, "multi_spike": d.multi_spike, "output": d.output}
+    choices = {
+        "reset": d.reset,
+        "compare": d.compare,
+        "spike_timing": d.spike_timing,
+        "reset_timing": d.reset_timing,
+        "order": d.order,
+        "multi_spike": d.multi_spike,
+        "output": d.output,
+    }
     init = [f"# {literal(ctx.name)}: {ctx.op.name}, as nirc's step: {why}"]
     args = ", ".join(f"{k}={literal(v)}" for k, v in choices.items())
     if n.recurrent:

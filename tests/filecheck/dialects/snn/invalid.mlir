@@ -168,4 +168,34 @@ nir.graph {
   nir.output "o"(%rw) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
 }
 
+// -----
+// snn-scale: one finite scale > 0, or one per neuron
+// CHECK-NEXT: node 'q': scale is one finite number > 0, or one per neuron (shape [2]) [snn-scale]
+nir.graph {
+  %v = nir.input "v" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+  %q = snn.leaky "q"(%v) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 1.0>, bias = #nir.dense<2xf64: 0.0>, order = "leak-then-integrate", scale = #nir.dense<3xf64: 2.0>} : tensor<2xf32> -> tensor<2xf32>
+}
+
+// -----
+// snn-state-bits: a state of 2 to 64 bits; overflow only with a bounded state
+// CHECK-NEXT: node 'q': state_bits is a whole number from 2 to 64, got 1 [snn-state-bits]
+nir.graph {
+  %v = nir.input "v" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+  %q = snn.leaky "q"(%v) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 1.0>, bias = #nir.dense<2xf64: 0.0>, order = "leak-then-integrate", state_bits = 1 : i64} : tensor<2xf32> -> tensor<2xf32>
+}
+
+// -----
+// CHECK-NEXT: node 'q': 'overflow' needs state_bits: an unbounded state does not overflow [snn-state-bits]
+nir.graph {
+  %v = nir.input "v" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+  %q = snn.leaky "q"(%v) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 1.0>, bias = #nir.dense<2xf64: 0.0>, order = "leak-then-integrate", overflow = "wrap"} : tensor<2xf32> -> tensor<2xf32>
+}
+
+// -----
+// CHECK-NEXT: node 'q': 'overflow' must be one of saturate, wrap, got "clip" [snn-choice]
+nir.graph {
+  %v = nir.input "v" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+  %q = snn.leaky "q"(%v) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 1.0>, bias = #nir.dense<2xf64: 0.0>, order = "leak-then-integrate", state_bits = 8 : i64, overflow = "clip"} : tensor<2xf32> -> tensor<2xf32>
+}
+
 // CHECK-NOT: {{.}}
