@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
 from typing import Any
 
 from nirc.core.errors import NircError, NircWarning
@@ -177,6 +178,12 @@ def extensions() -> tuple[Extension, ...]:
     return tuple(found.values())
 
 
+def distribution(extension: str) -> str | None:
+    """The installed package an extension comes from (None: registered in-process)."""
+    extensions()
+    return _distribution.get(extension)
+
+
 def is_plugin(extension: str | None) -> bool:
     """Whether ``extension`` comes from another package than nirc (or was registered
     in-process): its failures are its own, not nirc's."""
@@ -323,9 +330,17 @@ def canonicalization_patterns() -> list[Any]:
     return found
 
 
-def pattern_files() -> list[tuple[str, Any]]:
-    """(extension, file) for every pattern file the extensions ship."""
-    return [(ext.name, f) for ext in extensions() for f in ext.patterns]
+def pattern_files() -> dict[str, Path]:
+    """Every pattern file the extensions ship, by its name ``EXTENSION:STEM``
+    (``speck:legality`` for the Speck extension's ``legality.pat``)."""
+    found: dict[str, Path] = {}
+    for ext in extensions():
+        for f in ext.patterns:
+            name = f"{ext.name}:{Path(f).stem}"
+            if name in found:
+                raise NircError(f"extension '{ext.name}' ships two pattern files named '{Path(f).stem}'", rule="plugin")
+            found[name] = Path(f)
+    return found
 
 
 def owner_of(kind: str, name: str) -> str | None:

@@ -12,7 +12,7 @@ axes are time and batch:
   executor steps the nodes of a recurrent cycle this way); the default runs ``run`` on a
   series of length one, which is right for stateless ops;
 * ``reset(batch)`` — put the state back to its initial value (zeros: NIR's neurons start
-  at rest) for a batch of ``batch``; ``stateful = True`` says there is state.
+  at rest) for a batch of ``batch``; the default has no state to reset.
 
 A kernel whose op is a :class:`~nirc.core.traits.CycleBreaker` also has ``peek(like)``
 (the coming step's output, before its input is known) and ``push(x)`` (that step's
@@ -38,8 +38,6 @@ from nirc.core.semantics import Semantics
 class Kernel:
     """Base of the interpreter's kernels (see the module doc for the protocol)."""
 
-    #: whether the kernel keeps state between steps
-    stateful = False
     #: the states :meth:`record` takes, in order (``v``, ``i``, ...)
     states: tuple[str, ...] = ()
 
@@ -79,8 +77,6 @@ def apply_matrix(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarr
 
 class DelayKernel(Kernel):
     """``y[t] = x[t - steps]`` per element, zero before the first value arrives."""
-
-    stateful = True
 
     def __init__(self, op: Any, sem: Semantics, steps: np.ndarray):
         super().__init__(op, sem)

@@ -171,8 +171,6 @@ class NeuronCore:
 class NeuronKernel(Kernel):
     """Runs a :class:`NeuronCore`; records ``v`` (and ``i``) when asked."""
 
-    stateful = True
-
     def __init__(self, op: Any, sem: Semantics, neuron: DiscreteNeuron):
         super().__init__(op, sem)
         self.core = NeuronCore(neuron, self.dtype)

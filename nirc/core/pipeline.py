@@ -2,6 +2,10 @@
 
 A named pipeline is a pass that stands for a whole journey (``nir-to-snn``).
 
+Pass options are typed as people type them: ``dt=1`` and ``dt=1e-2`` for a float option
+(:func:`coerce_numbers`), and a file name or an operator without quotes
+(``report=q.json``, ``compare=>=``: :func:`quote_bare_values`).
+
 A :class:`PipelinePass` lists its steps (other passes, with the options it was given)
 and runs them in turn, verifying the IR after each, so a failing step is caught where it
 fails.  Extensions register pipelines apart from passes
@@ -12,6 +16,7 @@ both run with ``-p NAME{options}``.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from abc import abstractmethod
@@ -76,3 +81,30 @@ def coerce_numbers(cls: type[ModulePass], spec: ArgSpec) -> ArgSpec:
             except ValueError:
                 raise ValueError(f"{key} must be a number, got {value!r}") from None
     return dataclasses.replace(spec, parameters=params)
+
+
+#: What xDSL's pipeline lexer reads bare: a number or a word of ASCII letters, digits, ``_``, ``-``.
+_BARE = re.compile(r"[+-]?(\d+(\.\d*)?([eE][+-]?\d+)?|[A-Za-z_][\w-]*)", re.ASCII)
+#: One ``key=value`` option (a value quoted, or up to the next space or brace), or anything else.
+_OPTION = re.compile(r'([\w-]+)=("(?:[^"\\]|\\.)*"|[^\s{}]+)')
+
+
+def _quoted(value: str) -> str:
+    if value.startswith('"'):
+        return value
+    parts = value.split(",")
+    if all(_BARE.fullmatch(part) for part in parts):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def quote_bare_values(spec: str) -> str:
+    """``spec`` with every option value xDSL's lexer cannot read bare put in quotes:
+    ``quantize{report=out/q.json}`` becomes ``quantize{report="out/q.json"}``, so a file
+    name or ``compare=>=`` need no quoting on the command line.  Numbers, words and
+    comma-separated lists of them, and quoted values, are left as they are."""
+
+    def block(m: re.Match[str]) -> str:
+        return "{" + _OPTION.sub(lambda o: f"{o.group(1)}={_quoted(o.group(2))}", m.group(1)) + "}"
+
+    return re.sub(r"\{((?:\"(?:[^\"\\]|\\.)*\"|[^{}\"])*)\}", block, spec)

@@ -67,8 +67,6 @@ def _path(op: Operation) -> str:
 class GraphKernel(Kernel):
     """A nested graph as a node: operands feed its Inputs, results are its Outputs."""
 
-    stateful = True
-
     def __init__(self, op: GraphOp, sem: Semantics, record: set[str], prefix: str):
         super().__init__(op, sem)
         self.inner = Executor(op, sem, record, prefix)

@@ -45,7 +45,7 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 
-from nirc.core.extension import canonicalization_patterns, extensions
+from nirc.core.extension import canonicalization_patterns, extensions, load_ref, owner_of
 from nirc.core.gcpause import pauses_gc
 from nirc.core.graph import components, reached_from_inputs, reverse_postorder
 from nirc.core.rewriting import Driver, erase_nodes, rewrite_session
@@ -104,11 +104,17 @@ def _origins() -> dict[int, str]:
     """Extension of each pattern an extension registers (for error messages)."""
     found: dict[int, str] = {}
     for ext in extensions():
-        if isinstance(ext.canonicalizations, str):
-            continue
-        for pattern in ext.canonicalizations:
+        for pattern in load_ref(ext.canonicalizations, ext.name, "canonicalizations"):
             found[id(pattern)] = ext.name
     return found
+
+
+def _declared_by(op_type: type[Operation], origins: dict[int, str]) -> None:
+    """Name the extension whose dialect declares ``op_type``'s patterns in ``origins``."""
+    owner = owner_of("dialect", op_type.name.split(".", 1)[0])
+    if owner is not None:
+        for pattern in _declared(op_type):
+            origins.setdefault(id(pattern), owner)
 
 
 def _block_topological(block: Block) -> list[Operation]:
@@ -195,6 +201,7 @@ class CanonicalizePass(ModulePass):
             found = by_type.get(type(node))
             if found is None:
                 found = by_type[type(node)] = self.patterns(node, extra)
+                _declared_by(type(node), origins)
             return found
 
         # Inner graphs first: dead-nodes in a graph may erase the graphs nested in it.

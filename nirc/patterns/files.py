@@ -20,6 +20,7 @@ from xdsl.ir import Operation
 
 from nirc.core.context import make_context
 from nirc.core.errors import NircError
+from nirc.core.extension import pattern_files
 from nirc.patterns.compiled import LegalityRule, PatternRewrite
 from nirc.patterns.expressions import FUNCTIONS, subexpressions
 from nirc.patterns.syntax import Call, Declaration, Name, Replace, Span, Step, parse
@@ -155,8 +156,24 @@ def loads(text: str, source: str = "<patterns>") -> PatternSet:
     return result
 
 
+def resolve(name: str | os.PathLike[str]) -> Path:
+    """The pattern file ``name`` stands for: a path, or a file an extension ships, named
+    ``EXTENSION:STEM`` (``speck:legality``)."""
+    path = Path(name)
+    if path.exists() or ":" not in str(name):
+        return path
+    shipped = pattern_files()
+    if str(name) in shipped:
+        return shipped[str(name)]
+    known = ", ".join(sorted(shipped)) or "none"
+    raise NircError(
+        f"no pattern file '{name}': give a path, or one an extension ships ({known})", rule="file", file=str(name)
+    )
+
+
 def load(path: str | os.PathLike[str]) -> PatternSet:
-    """Load a pattern file (``.pat``)."""
+    """Load a pattern file (``.pat``): a path, or ``EXTENSION:STEM`` (:func:`resolve`)."""
+    path = resolve(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

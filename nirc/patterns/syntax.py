@@ -392,11 +392,15 @@ _TERMINALS = {
 
 
 def _describe_terminal(name: str) -> str:
+    """A terminal as the grammar writes it: ``'->'``, ``'erase'``, ``a name`` (lark's
+    own names for literals, ``__ANON_0``, ``MINUS``, mean nothing to a reader)."""
     if name in _TERMINALS:
         return _TERMINALS[name]
-    if name.startswith("__ANON") or name.isupper():
+    try:
+        pattern = _parser().get_terminal(name).pattern
+    except KeyError:
         return name.lower()
-    return name
+    return f"'{pattern.value}'" if pattern.type == "str" else name.lower()
 
 
 def parse(text: str, source: str = "<patterns>") -> list[Declaration]:

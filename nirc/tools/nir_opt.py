@@ -28,8 +28,8 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 from nirc.core.context import make_context
 from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
 from nirc.core.errors import NircError
-from nirc.core.extension import Component, blame, passes, pipelines
-from nirc.core.pipeline import coerce_numbers
+from nirc.core.extension import Component, blame, distribution, extensions, passes, pattern_files, pipelines
+from nirc.core.pipeline import coerce_numbers, quote_bare_values
 from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.atomic import atomic_text_file
 from nirc.io.files import NIR_SUFFIXES, write
@@ -67,7 +67,7 @@ def build_pipeline(available_passes: dict[str, Callable[[], type[ModulePass]]], 
     raise :class:`UsageError` listing the valid passes or options."""
     names = ", ".join(sorted(available_passes)) or "(none registered)"
     try:
-        specs = tuple(parse_pipeline(spec))
+        specs = tuple(parse_pipeline(quote_bare_values(spec)))
     except ArgSpecParseError as exc:  # a BaseException in xDSL
         detail = str(exc.args[0]).splitlines()[-1] if exc.args else str(exc)
         raise UsageError(f"malformed pass pipeline {spec!r}: {' '.join(detail.split())}") from None
@@ -125,7 +125,13 @@ class NirOptMain(xDSLOptMain):
             default=[],
             metavar="FILE",
             help="apply the rewrite patterns of a pattern file, then check its legality rules (after the other passes; "
-            "repeatable; docs/patterns.md)",
+            "repeatable; docs/patterns.md); FILE is a path or EXTENSION:NAME, a file an extension ships: "
+            + (", ".join(sorted(pattern_files())) or "none"),
+        )
+        arg_parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        arg_parser.epilog = "extensions (entry-point group nirc.extensions; docs/plugins.md):\n" + "\n".join(
+            f"  {e.name:<10} {e.summary or '(no summary)'} [{distribution(e.name) or 'registered in-process'}]"
+            for e in extensions()
         )
         named = pipelines()
         group = arg_parser.add_argument_group("passes (also usable in -p)")

@@ -90,7 +90,14 @@ def _main(argv: Sequence[str] | None) -> int:
     module = read(args.model)
     x = _load_input(args.input)
     progress = _bar if sys.stderr.isatty() else None
-    result = run(module, x, semantics=args.semantics, dt=args.dt, record=args.record, progress=progress, **overrides)
+    try:
+        result = run(
+            module, x, semantics=args.semantics, dt=args.dt, record=args.record, progress=progress, **overrides
+        )
+    except NircError as err:
+        if err.node is not None:  # about a node of the model
+            err.in_file(args.model)
+        raise
     if progress is not None:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
     arrays = dict(result.outputs)

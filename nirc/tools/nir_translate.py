@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
-from nirc.core.errors import Violations
+from nirc.core.errors import NircError, Violations
 from nirc.core.extension import blame
 from nirc.core.extension import targets as registered_targets
 from nirc.io.atomic import atomic_text_file
@@ -124,6 +124,8 @@ def _main(argv: Sequence[str] | None) -> int:
         if args.report == "json":
             print(json.dumps(err.to_json(), indent=1))
         raise
+    except NircError as err:  # about the model, unless it names its own file (OUTDIR)
+        raise err.in_file(args.input_file) from None
     except Exception as exc:  # a plugin's target is named with its plugin
         err = blame("target", args.target, exc)
         if err is None:

@@ -5,6 +5,7 @@ partial output file)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -159,6 +160,22 @@ def test_integer_dt_is_accepted(tool, model: Path) -> None:
     res = tool("nir-opt", model, "-p", "convert-nir-to-snn{dt=1}")
     assert res.code == 0, res.stderr
     assert "snn.discretization" in res.stdout
+
+
+@pytest.mark.parametrize("as_flag", [False, True])
+def test_file_names_and_operators_need_no_quotes(tool, model: Path, tmp_path: Path, as_flag: bool) -> None:
+    """``compare=>=`` and a path with dots and slashes, typed bare, as a -p spec and a flag."""
+    snn = tmp_path / "m.snn.mlir"
+    options = "dt=1e-4 compare=>="
+    args = [f"--convert-nir-to-snn={options}"] if as_flag else ["-p", f"convert-nir-to-snn{{{options}}}"]
+    res = tool("nir-opt", model, *args, "-o", snn)
+    assert res.code == 0, res.stderr
+    assert 'compare = ">="' in snn.read_text() and 'compare = ">"' not in snn.read_text()
+    report = tmp_path / "sub.dir" / "q.json"
+    report.parent.mkdir()
+    res = tool("nir-opt", snn, "-p", f"quantize{{weight-bits=8 report={report}}}")
+    assert res.code == 0, res.stderr
+    assert json.loads(report.read_text())["options"]["weight-bits"] == 8
 
 
 # --------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, event, given, settings
 from pass_strategies import PassCase, describe_graph, pass_cases
 
 import nirc
+import nirc.examples
 from nirc.core.errors import NircError
 from nirc.core.rewriting import apply_patterns
 from nirc.dialects import nir
@@ -337,3 +338,20 @@ def test_the_shipped_speck_rules_load() -> None:
     from nirc.targets.speck.rules import LEGALITY
 
     assert set(load(LEGALITY).legality) == {"speck-layer", "speck-core-input"}
+    assert set(load("speck:legality").legality) == {"speck-layer", "speck-core-input"}
+
+
+def test_a_shipped_pattern_file_by_name(tmp_path: Path) -> None:
+    """``EXTENSION:NAME`` names a file an extension ships; a name none ships is refused
+    with the list of those that exist."""
+    model = tmp_path / "m.snn.mlir"
+    res = run_tool("nir-opt", nirc.examples.path("srnn.nir"), "-p", "nir-to-snn{dt=1e-4}", "-o", model)
+    assert res.code == 0, res.stderr
+    res = run_tool("nir-opt", model, "--patterns", "speck:legality")
+    assert res.code == 1 and "found snn.rsynaptic 'lif1.lif' [speck-core-input]" in res.stderr, res.stderr
+    res = run_tool("nir-opt", model, "--patterns", "speck:nope")
+    assert res.code == 1 and res.stderr.strip() == (
+        "nir-opt: error: speck:nope: no pattern file 'speck:nope': give a path, or one an extension ships "
+        "(speck:legality) [file]"
+    )
+    assert "speck:legality" in run_tool("nir-opt", "--help").stdout

@@ -123,6 +123,9 @@ def test_help_lists_the_plugins_pass_and_pipeline(site: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert "--toy-clamp-inputs" in res.stdout and "run toy-clamp-inputs (extension toy)" in res.stdout
     assert "--nir-to-toy" in res.stdout
+    # every extension, with its summary and the package it comes from
+    assert "  toy        an example plugin: toy.clamp, its kernel, a pass" in res.stdout
+    assert "[nirc-toy-plugin]" in res.stdout and "  speck      SynSense Speck" in res.stdout
     # the plugin whose extension does not import is left out, with a warning, not a failure
     assert "plugin 'dead'" in res.stderr and "left out" in res.stderr
 
@@ -178,6 +181,10 @@ def test_the_plugins_profile_pipeline_and_patterns(site: Path, tmp_path: Path) -
     res = tool(site, "nir-opt", tmp_path / "k.mlir", "--patterns", patterns)
     assert res.returncode == 0, res.stderr
     assert 'toy.clamp "k"' not in res.stdout and 'nir.linear "fc2"(%lif1_lif)' in res.stdout
+    # ... and by the name the extension ships it under
+    by_name = tool(site, "nir-opt", tmp_path / "k.mlir", "--patterns", "toy:rewrites")
+    assert by_name.returncode == 0 and by_name.stdout == res.stdout, by_name.stderr
+    assert "toy:rewrites" in tool(site, "nir-opt", "--help").stdout
 
 
 def test_nir_translate_emits_with_the_plugins_target(site: Path, tmp_path: Path) -> None:

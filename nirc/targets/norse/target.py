@@ -1,4 +1,4 @@
-"""The Norse target object (registered as ``nirc.targets: norse``)."""
+"""The Norse target object (in the `norse` extension, :mod:`.extension`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The snnTorch target object (registered as ``nirc.targets: snntorch``)."""
+"""The snnTorch target object (in the `snntorch` extension, :mod:`.extension`)."""
 
 from __future__ import annotations
 

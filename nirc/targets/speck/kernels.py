@@ -24,7 +24,6 @@ from nirc.targets.speck.resources import SPECK
 class LayerKernel(Kernel):
     """One core: pooling, convolution, the integrate-and-fire step; records ``v``."""
 
-    stateful = True
     states = ("v",)
 
     def __init__(self, op: speck.LayerOp, sem: Semantics):
