@@ -189,11 +189,15 @@ def erase_nodes(rewriter: PatternRewriter, ops: Sequence[Operation], *, keep_nam
     doomed = set(ops)
     feeders: dict[Operation, None] = {}
     for op in ops:
+        cut = False
         for value in op.operands:
             owner = value.owner
-            if isinstance(owner, Operation) and owner not in doomed:
+            if owner in doomed:
+                cut = True  # a cycle among the doomed: cut their edges before erasing
+            elif isinstance(owner, Operation):
                 feeders[owner] = None
-        op.operands = ()
+        if cut or len(ops) > 1:
+            op.operands = ()
     session = _session.get()
     for op in ops:
         block = op.parent_block()
@@ -319,12 +323,23 @@ class Driver:
         self.applied: Counter[str] = Counter()
         self.budget = 0
 
+    def push(self, op: Operation) -> None:
+        """Put ``op`` on the worklist, if some pattern may match it (an op no pattern is
+        rooted at is never visited: most ops of a conversion are not its sources)."""
+        found = self._by_type.get(type(op))
+        if found is None:
+            found = self.candidates(op)
+        if found and not (self.frozen and op in self.frozen):
+            self.worklist.push(op)
+
     def _listener(self) -> PatternRewriterListener:
+        push = self.push
+
         def removed(op: Operation) -> None:
             for value in op.operands:
                 owner = value.owner
                 if isinstance(owner, Operation) and owner.parent is not None:
-                    self.worklist.push(owner)
+                    push(owner)
             if op.regions:
                 for inner in op.walk():
                     self.worklist.remove(inner)
@@ -334,12 +349,12 @@ class Driver:
         def replaced(op: Operation, new: Sequence[SSAValue | None]) -> None:
             for result in op.results:
                 for use in result.uses:
-                    self.worklist.push(use.operation)
+                    push(use.operation)
 
         return PatternRewriterListener(
-            operation_insertion_handler=[self.worklist.push],
+            operation_insertion_handler=[push],
             operation_removal_handler=[removed],
-            operation_modification_handler=[self.worklist.push],
+            operation_modification_handler=[push],
             operation_replacement_handler=[replaced],
         )
 
@@ -360,12 +375,15 @@ class Driver:
 
     def candidates(self, op: Operation) -> Sequence[RewritePattern]:
         """The patterns to try on ``op``: ``dispatch(op)``, or those of :attr:`patterns`
-        whose ``root_types`` (where a pattern declares them) include its class."""
-        if self.dispatch is not None:
-            return self.dispatch(op)
+        whose ``root_types`` (where a pattern declares them) include its class; looked up
+        once per op class (``dispatch`` must answer by class)."""
         found = self._by_type.get(type(op))
         if found is None:
-            found = self._by_type[type(op)] = tuple(p for p in self.patterns if may_match(p, type(op)))
+            if self.dispatch is not None:
+                found = tuple(self.dispatch(op))
+            else:
+                found = tuple(p for p in self.patterns if may_match(p, type(op)))
+            self._by_type[type(op)] = found
         return found
 
     def _apply_one(self, op: Operation, candidates: Sequence[RewritePattern]) -> RewritePattern | None:
@@ -392,7 +410,7 @@ class Driver:
         everything inside it), then every op a rewrite touches; True if anything changed."""
         ops = _seed(roots)
         for op in ops:
-            self.worklist.push(op)
+            self.push(op)
         self.applied = Counter()
         self.budget = 16 * len(ops) + 1000
         return self.drain()
@@ -402,9 +420,9 @@ class Driver:
         changed = False
         while self.worklist:
             op = self.worklist.pop()
-            candidates = self.candidates(op)
-            if not candidates or op.parent is None or (self.frozen and op in self.frozen):
+            if op.parent is None:
                 continue
+            candidates = self.candidates(op)
             winner = self._apply_one(op, candidates)
             if winner is None:
                 continue
@@ -431,7 +449,7 @@ def apply_patterns(
 
     Each sweep visits every op (the block's last first, as a stack does) and every op a
     rewrite touches (its readers, what it reads); the first pattern that changes an op
-    wins (``dispatch`` may give the patterns to try per op).  With ``confirm`` sweeps
+    wins (``dispatch`` may give the patterns to try per op class).  With ``confirm`` sweeps
     repeat while something changes, at most ``max_rounds`` (a conversion whose patterns
     each apply once per op may do without); within a sweep at most ``16 n + 1000``
     rewrites happen for ``n`` ops.  Past either bound the patterns do not converge:

@@ -24,7 +24,7 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
 from nirc.core.gcpause import pauses_gc
 from nirc.core.node import shape_of
-from nirc.core.rewriting import apply_patterns, build, fuse_nodes
+from nirc.core.rewriting import apply_patterns, build, fuse_nodes, sole_user
 from nirc.dialects import nir, snn
 from nirc.passes.recurrence import recurrence_at
 
@@ -33,11 +33,14 @@ class FuseRecurrence(RewritePattern):
     """A spiking `snn` neuron and its recurrence (weight, one-step delay) into one op."""
 
     name = "snn-fuse-recurrent"
-    root_types = (snn.LeakyOp, snn.SynapticOp)
+    #: Rooted at the one-step delay every recurrence has at this level: there are fewer
+    #: delays than neurons to visit.
+    root_types = (snn.DelayOp,)
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
-        rec = recurrence_at(op, "snn")
-        if rec is None:
+        reader = sole_user(op.results[0])
+        rec = recurrence_at(reader, "snn") if reader is not None else None
+        if rec is None or rec.delay is not op:
             return
         neuron = rec.neuron
         assert isinstance(neuron, snn.SnnNeuronOp)

@@ -8,6 +8,8 @@ points at the line and column where the text stops making sense.
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,6 +26,7 @@ from lark import (
     UnexpectedToken,
     v_args,
 )
+from lark import __version__ as lark_version
 
 from nirc.core.errors import NircError
 
@@ -164,6 +167,24 @@ class Declaration:
 # --------------------------------------------------------------------------- parsing
 
 
+def _cache_file() -> str | bool:
+    """Where lark keeps the analysed grammar between runs (building the LALR tables takes
+    about 0.2 s, loading them 0.01 s): ``$NIRC_CACHE_DIR`` (empty: no cache), else
+    ``$XDG_CACHE_HOME/nirc`` or ``~/.cache/nirc``.  lark checks the grammar's hash on
+    loading and rebuilds on any mismatch or damage; a cache that cannot be written is
+    skipped."""
+    base = os.environ.get("NIRC_CACHE_DIR")
+    if base is None:
+        base = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "nirc")
+    if not base:
+        return False
+    try:
+        os.makedirs(base, exist_ok=True)
+    except OSError:
+        return False
+    return os.path.join(base, f"patterns-lark{lark_version}-py{sys.version_info[0]}{sys.version_info[1]}.cache")
+
+
 @cache
 def _parser() -> Lark:
     return Lark(
@@ -172,6 +193,7 @@ def _parser() -> Lark:
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=True,
+        cache=_cache_file(),
     )
 
 

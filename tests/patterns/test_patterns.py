@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -355,3 +357,31 @@ def test_a_shipped_pattern_file_by_name(tmp_path: Path) -> None:
         "(speck:legality) [file]"
     )
     assert "speck:legality" in run_tool("nir-opt", "--help").stdout
+
+
+def test_the_parser_cache(tmp_path: Path) -> None:
+    """The analysed grammar is cached in ``$NIRC_CACHE_DIR``; a damaged cache is rebuilt,
+    an empty ``NIRC_CACHE_DIR`` turns caching off; the parses are the same every way."""
+    code = (
+        "from nirc.patterns.syntax import parse; "
+        "print([d.name for d in parse('pattern p { match a: nir.linear erase a }')])"
+    )
+
+    def run(cache: str | None) -> str:
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+        env.pop("NIRC_CACHE_DIR", None)
+        if cache is not None:
+            env["NIRC_CACHE_DIR"] = cache
+        res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        assert res.stderr == "", res.stderr
+        return res.stdout
+
+    cache = tmp_path / "cache"
+    assert run(str(cache)) == "['p']\n"
+    (file,) = cache.iterdir()
+    assert file.name.startswith("patterns-lark") and file.stat().st_size > 0
+    file.write_bytes(b"damaged")
+    assert run(str(cache)) == "['p']\n"
+    assert file.read_bytes() != b"damaged"  # rebuilt and written again
+    assert run("") == "['p']\n" and not (tmp_path / "xdg").exists()  # no cache anywhere
+    assert run(None) == "['p']\n" and len(list((tmp_path / "xdg" / "nirc").iterdir())) == 1
