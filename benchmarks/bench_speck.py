@@ -9,7 +9,7 @@ The model is ``cnn_sinabs.nir`` from ``../shared/corpus/paper`` beside the repos
    does, stage by stage in one process, as :meth:`nirc.targets.speck.target.SpeckTarget.
    compile` and ``emit`` do it: ``nirc.read``; the copy of the input; each step of
    ``NirToSpeckPass().steps()`` in order, each followed by its own timed
-   ``verify_module`` (and the copy of the float layers kept after ``speck-legalize``);
+   ``verify_module`` (and the copy of the float layers kept after ``convert-snn-to-speck``);
    the layers in schedule order; the spike agreement measurement (``spike_agreement``,
    which runs every float and every quantized layer on the target's random input and
    compares the counts with ``count_agreement``; then the same split into its parts);
@@ -22,7 +22,7 @@ The model is ``cnn_sinabs.nir`` from ``../shared/corpus/paper`` beside the repos
 2. **Interpreter speed.** Steps per second of ``nirc.run`` on random input events
    (batch 8, 100 steps, p = 0.05; ``--quick``: batch 2, 20 steps) for the float `nir`
    model under the ``speck`` profile (the semantics the target's agreement uses), the
-   float `speck` layers (after ``speck-legalize``) and the quantized `speck` module the
+   float `speck` layers (after ``convert-snn-to-speck``) and the quantized `speck` module the
    compile produces, and their speed relative to the float `nir` model.
 
 Usage::
@@ -64,12 +64,15 @@ RUN_INPUT_QUICK = (2, 20, 0.05, 0)
 
 
 def step_label(step: Any) -> str:
-    """A pass as a pipeline names it: ``quantize{weight_bits=8 ...}``."""
+    """A pass as a pipeline names it, with the options that differ from the pass's
+    defaults: ``quantize{bias-bits=8 state-bits=16}``."""
     args = []
     if dataclasses.is_dataclass(step):
         for f in dataclasses.fields(step):
             v = getattr(step, f.name)
-            args.append(f"{f.name}={str(v).lower() if isinstance(v, bool) else v}")
+            if f.default is not dataclasses.MISSING and v == f.default:
+                continue
+            args.append(f"{f.name.replace('_', '-')}={str(v).lower() if isinstance(v, bool) else v}")
     return f"{step.name}{{{' '.join(args)}}}" if args else step.name
 
 
