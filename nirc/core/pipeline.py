@@ -3,7 +3,7 @@
 A named pipeline is a pass that stands for a whole journey (``nir-to-snn``).
 
 Pass options are typed as people type them: ``dt=1`` and ``dt=1e-2`` for a float option
-(:func:`coerce_numbers`), and a file name or an operator without quotes
+(:func:`coerce_options`), and a file name or an operator without quotes
 (``report=q.json``, ``compare=>=``: :func:`quote_bare_values`).
 
 A :class:`PipelinePass` lists its steps (other passes, with the options it was given)
@@ -44,20 +44,44 @@ class PipelinePass(ModulePass):
             verify_module(op)
 
 
-def _takes_float(hint: object) -> bool:
-    if hint is float:
+def _takes(hint: object, kind: type) -> bool:
+    """Whether a field annotated ``hint`` takes a ``kind`` (``float`` or ``float | None``)."""
+    if hint is kind:
         return True
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        return float in typing.get_args(hint)
+        return kind in typing.get_args(hint)
     return False
 
 
-def coerce_numbers(cls: type[ModulePass], spec: ArgSpec) -> ArgSpec:
-    """``spec`` with the values of ``cls``'s float options as floats.
+def _coerced(key: str, value: object, hint: object) -> object:
+    """``value`` as the field's type, or a ``ValueError`` that says what was expected."""
+    if _takes(hint, bool):
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"{key} must be true or false, got {value!r}")
+    if _takes(hint, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ValueError(f"{key} must be a whole number, got {value!r}")
+    if _takes(hint, float) and not isinstance(value, bool):
+        if isinstance(value, (int, float)):
+            return float(value)
+        try:
+            return float(str(value))
+        except ValueError:
+            raise ValueError(f"{key} must be a number, got {value!r}") from None
+    return value
 
-    xDSL's pipeline lexer reads ``1`` as an int and ``1e-2`` (no dot) as a word, and
-    its type check then refuses both for a ``float`` field; people write both.  A value
-    that is no number stays as it is (``from_pass_spec`` reports it), a boolean too."""
+
+def coerce_options(cls: type[ModulePass], spec: ArgSpec) -> ArgSpec:
+    """``spec`` with each single value read as its option's type, or a ``ValueError``
+    naming the option and what it takes.
+
+    xDSL's pipeline lexer reads ``1`` as an int and ``1e-2`` (no dot) as a word, and its
+    own type check then refuses both for a ``float`` field; people write both.  For a
+    value of the wrong kind (``weight-bits=x``) it says "Incompatible types: given
+    ('x',), expected <class 'int'>"; this says "weight-bits must be a whole number, got
+    'x'"."""
     try:
         hints = typing.get_type_hints(cls)
     except Exception:  # a plugin's annotations that do not resolve: leave its spec alone
@@ -68,18 +92,9 @@ def coerce_numbers(cls: type[ModulePass], spec: ArgSpec) -> ArgSpec:
     params = dict(spec.parameters)
     for key, values in spec.parameters.items():
         name = fields.get(key.replace("_", "-"))
-        if name is None or not _takes_float(hints.get(name)) or not isinstance(values, tuple) or len(values) != 1:
+        if name is None or not isinstance(values, tuple) or len(values) != 1:
             continue
-        value = values[0]
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, int):
-            params[key] = (float(value),)
-        elif isinstance(value, str):
-            try:
-                params[key] = (float(value),)
-            except ValueError:
-                raise ValueError(f"{key} must be a number, got {value!r}") from None
+        params[key] = (_coerced(key, values[0], hints.get(name)),)
     return dataclasses.replace(spec, parameters=params)
 
 

@@ -29,7 +29,7 @@ from nirc.core.context import make_context
 from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
 from nirc.core.errors import NircError
 from nirc.core.extension import Component, blame, distribution, extensions, passes, pattern_files, pipelines
-from nirc.core.pipeline import coerce_numbers, quote_bare_values
+from nirc.core.pipeline import coerce_options, quote_bare_values
 from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.atomic import atomic_text_file
 from nirc.io.files import NIR_SUFFIXES, write
@@ -78,7 +78,7 @@ def build_pipeline(available_passes: dict[str, Callable[[], type[ModulePass]]], 
             raise UsageError(f"unknown pass '{pass_spec.name}'; available passes: {names}")
         cls = factory()  # a plugin's pass that fails to import: NircError [plugin], naming it
         try:
-            passes.append(cls.from_pass_spec(coerce_numbers(cls, pass_spec)))
+            passes.append(cls.from_pass_spec(coerce_options(cls, pass_spec)))
         except (ValueError, TypeError) as exc:
             fields = ", ".join(f.name.replace("_", "-") for f in dataclasses.fields(cls)) or "none"
             raise UsageError(f"bad options for pass '{pass_spec.name}': {exc} (options: {fields})") from None

@@ -60,6 +60,11 @@ def _load_input(path: str) -> np.ndarray | dict[str, np.ndarray]:
     if not Path(path).is_file():
         raise NircError("no such file", rule="file", file=path)
     try:
+        with open(path, "rb") as f:
+            magic = f.read(6)
+        if not (magic.startswith(b"\x93NUMPY") or magic.startswith(b"PK")):
+            # numpy would try it as a pickle and suggest allow_pickle: say what it is not
+            raise ValueError("it does not begin as a .npy or a .npz (zip) file does")
         data = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
         raise NircError(f"not a .npy/.npz array file ({exc})", rule="run-input", file=path) from None

@@ -127,6 +127,10 @@ def test_unknown_option_lists_valid_options(tool, model: Path, pipeline: str, va
         ("lower-composites{only=lif,foo}", "unknown kind 'foo'"),
         ("canonicalize{fold=maybe}", "canonicalize"),
         ("nir-to-snn{dt=1e-4 semantics=foo}", "unknown semantics 'foo'"),
+        ("canonicalize{fold=maybe}", "fold must be true or false, got 'maybe'"),
+        ("quantize{weight-bits=x}", "weight-bits must be a whole number, got 'x'"),
+        ("quantize{weight-bits=8.5}", "weight-bits must be a whole number, got 8.5"),
+        ("convert-nir-to-snn{dt=1e-4 input-delay=one}", "input-delay must be a whole number, got 'one'"),
     ],
 )
 def test_bad_option_value(tool, model: Path, pipeline: str, says: str) -> None:

@@ -129,6 +129,7 @@ def test_not_an_array_file(tmp_path: Path, corpus: Path, tool) -> None:
     path.write_text("nonsense")
     result = tool("nir-run", corpus / "lif_norse.nir", "--input", path)
     assert result.code == 1 and "not a .npy/.npz array file" in result.stderr
+    assert "pickle" not in result.stderr  # numpy's advice to unpickle is not passed on
 
 
 def test_graph_without_input(tmp_path: Path, tool) -> None:
