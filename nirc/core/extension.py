@@ -321,13 +321,14 @@ def kernel_for(op_class: type) -> type | None:
     return None
 
 
-def canonicalization_patterns() -> list[Any]:
-    """The extra canonicalization patterns every extension declares."""
-    found: list[Any] = []
-    for ext in extensions():
-        patterns = load_ref(ext.canonicalizations, ext.name, "canonicalizations")
-        found.extend(patterns)
-    return found
+def canonicalization_patterns() -> list[tuple[str, Any]]:
+    """(extension, pattern) for every extra canonicalization pattern an extension
+    declares."""
+    return [
+        (ext.name, pattern)
+        for ext in extensions()
+        for pattern in load_ref(ext.canonicalizations, ext.name, "canonicalizations")
+    ]
 
 
 def pattern_files() -> dict[str, Path]:

@@ -94,14 +94,20 @@ class NodeError(ValueError):
         self.rule = rule
 
 
+def node_name(op: Operation) -> str | None:
+    """The node's NIR name (its ``name`` property), or None for an op without one."""
+    name = op.properties.get("name")
+    return name.data if isinstance(name, StringAttr) else None
+
+
 def node_path(op: Operation) -> str:
     """The node's name, prefixed by the names of the graphs around it (``sub/lif``)."""
     parts: list[str] = []
     cur: Operation | None = op
     while cur is not None:
-        name = cur.properties.get("name")
-        if isinstance(name, StringAttr):
-            parts.append(name.data)
+        name = node_name(cur)
+        if name is not None:
+            parts.append(name)
         cur = cur.parent_op()
     return "/".join(reversed(parts)) or "<graph>"
 

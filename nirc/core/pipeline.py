@@ -24,7 +24,8 @@ from abc import abstractmethod
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
-from xdsl.utils.arg_spec import ArgSpec
+from xdsl.utils.arg_spec import ArgSpec, parse_pipeline
+from xdsl.utils.exceptions import ArgSpecParseError
 
 from nirc.core.gcpause import pauses_gc
 from nirc.core.verify import verify_module
@@ -98,17 +99,23 @@ def coerce_options(cls: type[ModulePass], spec: ArgSpec) -> ArgSpec:
     return dataclasses.replace(spec, parameters=params)
 
 
-#: What xDSL's pipeline lexer reads bare: a number or a word of ASCII letters, digits, ``_``, ``-``.
-_BARE = re.compile(r"[+-]?(\d+(\.\d*)?([eE][+-]?\d+)?|[A-Za-z_][\w-]*)", re.ASCII)
 #: One ``key=value`` option (a value quoted, or up to the next space or brace), or anything else.
 _OPTION = re.compile(r'([\w-]+)=("(?:[^"\\]|\\.)*"|[^\s{}]+)')
 
 
+def _reads_bare(value: str) -> bool:
+    """Whether xDSL's pipeline lexer reads ``value`` (a number, a word, a list of them)
+    without quotes: asked of the lexer itself, whose rules are subtle (``-x`` is a word,
+    ``+x`` is not)."""
+    try:
+        list(parse_pipeline(f"p{{k={value}}}"))  # a generator: errors come as it is read
+    except ArgSpecParseError:  # a BaseException in xDSL
+        return False
+    return True
+
+
 def _quoted(value: str) -> str:
-    if value.startswith('"'):
-        return value
-    parts = value.split(",")
-    if all(_BARE.fullmatch(part) for part in parts):
+    if value.startswith('"') or _reads_bare(value):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

@@ -11,6 +11,7 @@ node can be read by what it reads), and the nodes a rewrite may touch can be lim
   error naming it (``[pattern-convergence]``); an exception inside a pattern is reported
   with the pattern and the node (``[pattern]``), not as nirc's own failure.
 * :func:`replace_node` — a node by new nodes, one of which keeps its name;
+  :func:`interpose` — a node between a value and its readers;
   :func:`fuse_nodes` — several nodes (a chain, a recurrence) by one;
   :func:`erase_nodes` — nodes that may read each other, their names released.
 * :func:`fresh_name`, :func:`build`, :func:`carry`, :func:`sole_user`, :func:`producer`.
@@ -39,7 +40,7 @@ from xdsl.utils.worklist import Worklist
 
 from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError
-from nirc.core.node import NodeOp, node_path, signal_type, ssa_hint
+from nirc.core.node import NodeOp, node_name, node_path, signal_type, ssa_hint
 
 __all__ = [
     "Names",
@@ -49,6 +50,7 @@ __all__ = [
     "erase_nodes",
     "fresh_name",
     "fuse_nodes",
+    "interpose",
     "pattern_name",
     "producer",
     "replace_node",
@@ -66,7 +68,7 @@ class Names:
 
     def __init__(self, graph: Operation | Block):
         block = graph if isinstance(graph, Block) else graph.regions[0].block
-        self.taken = {name.data for op in block.ops if isinstance(name := op.properties.get("name"), StringAttr)}
+        self.taken = {name for op in block.ops if (name := node_name(op)) is not None}
 
     def fresh(self, base: str) -> str:
         name, n = base, 0
@@ -125,11 +127,6 @@ def rewritable(op: Operation | None) -> bool:
     return session is None or op not in session.frozen
 
 
-def _name(op: Operation) -> str | None:
-    attr = op.properties.get("name")
-    return attr.data if isinstance(attr, StringAttr) else None
-
-
 # --------------------------------------------------------------------------- building
 
 
@@ -165,11 +162,8 @@ def carry(old: Operation, new: Operation, keys: Sequence[str] = ("metadata", "ed
 
 def sole_user(value: SSAValue) -> Operation | None:
     """The one op that uses ``value`` once, or None (also where that op is frozen)."""
-    uses = iter(value.uses)
-    first = next(uses, None)
-    if first is None or next(uses, None) is not None:
-        return None
-    return first.operation if rewritable(first.operation) else None
+    user = value.get_user_of_unique_use()
+    return user if rewritable(user) else None
 
 
 def producer(value: SSAValue) -> Operation | None:
@@ -182,50 +176,21 @@ def producer(value: SSAValue) -> Operation | None:
 
 
 def erase_nodes(rewriter: PatternRewriter, ops: Sequence[Operation], *, keep_names: Container[str] = ()) -> None:
-    """Erase ``ops``, which may read each other (a cycle): their edges are cut first, the
-    nodes that fed them are told (they lost a reader), and their names are released
-    (except ``keep_names``, which a new node has taken).  Nothing outside ``ops`` may
-    still read them."""
+    """Erase ``ops``, which may read each other (a cycle: the edges among them are cut
+    first), and release their names (except ``keep_names``, which a new node has taken).
+    Nothing outside ``ops`` may still read them.  The driver's listener revisits the nodes
+    that fed them (:class:`Driver`)."""
     doomed = set(ops)
-    feeders: dict[Operation, None] = {}
     for op in ops:
-        cut = False
-        for value in op.operands:
-            owner = value.owner
-            if owner in doomed:
-                cut = True  # a cycle among the doomed: cut their edges before erasing
-            elif isinstance(owner, Operation):
-                feeders[owner] = None
-        if cut or len(ops) > 1:
-            op.operands = ()
+        if any(value.owner in doomed for value in op.operands):
+            op.operands = [value for value in op.operands if value.owner not in doomed]
     session = _session.get()
     for op in ops:
         block = op.parent_block()
-        name = _name(op)
+        name = node_name(op)
         rewriter.erase(op)
         if session is not None and block in session.names and name is not None and name not in keep_names:
             session.names[block].release(name)
-    for owner in feeders:
-        # It lost a reader: left with none (dead) or one (which may now merge with it),
-        # it and its reader may match now; with more, no sole-reader pattern can.
-        if owner.parent is None:
-            continue
-        readers = _first_readers(owner, 2)
-        if len(readers) <= 1:
-            rewriter.notify_op_modified(owner)
-            for user in readers:
-                rewriter.notify_op_modified(user)
-
-
-def _first_readers(op: Operation, limit: int) -> list[Operation]:
-    """Up to ``limit`` ops that read ``op`` (counting stops there: a node may have many)."""
-    found: list[Operation] = []
-    for result in op.results:
-        for use in result.uses:
-            found.append(use.operation)
-            if len(found) >= limit:
-                return found
-    return found
 
 
 def replace_node(
@@ -245,7 +210,18 @@ def replace_node(
         raise ValueError(f"{old.name} has {len(old.results)} results, the replacement gives {len(values)}")
     for before, after in zip(old.results, values, strict=True):
         rewriter.replace_all_uses_with(before, after)
-    erase_nodes(rewriter, [old], keep_names={_name(op) for op in new_ops} - {None})  # type: ignore[arg-type]
+    erase_nodes(rewriter, [old], keep_names={node_name(op) for op in new_ops} - {None})  # type: ignore[arg-type]
+
+
+def interpose(rewriter: PatternRewriter, new: Operation) -> None:
+    """Put ``new``, which reads a value, right after that value's node, and let every
+    other reader of the value read ``new`` instead (a Scale after a membrane, a clamp
+    after an Input)."""
+    value = new.operands[0]
+    owner = value.owner
+    where = InsertPoint.after(owner) if isinstance(owner, Operation) else InsertPoint.at_start(owner)
+    rewriter.insert(new, where)
+    rewriter.replace_uses_with_if(value, new.results[0], lambda use: use.operation is not new)
 
 
 def fuse_nodes(
@@ -264,7 +240,7 @@ def fuse_nodes(
     rewriter.insert(new, InsertPoint.before(before if before is not None else ops[0]))
     for old, value in zip(last.results, new.results, strict=True):
         rewriter.replace_all_uses_with(old, value)
-    erase_nodes(rewriter, ops, keep_names={_name(new)} - {None})  # type: ignore[arg-type]
+    erase_nodes(rewriter, ops, keep_names={node_name(new)} - {None})  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- the driver
@@ -310,7 +286,7 @@ class Driver:
         *,
         dispatch: Callable[[Operation], Sequence[RewritePattern]] | None = None,
         frozen: Iterable[Operation] = (),
-        origin: Callable[[RewritePattern], str | None] = lambda p: None,
+        origin: Callable[[RewritePattern, Operation], str | None] = lambda p, op: None,
     ):
         self.patterns = patterns
         self.dispatch = dispatch
@@ -326,36 +302,38 @@ class Driver:
     def push(self, op: Operation) -> None:
         """Put ``op`` on the worklist, if some pattern may match it (an op no pattern is
         rooted at is never visited: most ops of a conversion are not its sources)."""
-        found = self._by_type.get(type(op))
-        if found is None:
-            found = self.candidates(op)
-        if found and not (self.frozen and op in self.frozen):
+        if self.candidates(op) and not (self.frozen and op in self.frozen):
             self.worklist.push(op)
 
     def _listener(self) -> PatternRewriterListener:
         push = self.push
 
         def removed(op: Operation) -> None:
+            # What fed ``op`` lost a reader: it may be dead now, or left with one reader
+            # it may merge with; both are revisited.
             for value in op.operands:
-                owner = value.owner
-                if isinstance(owner, Operation) and owner.parent is not None:
-                    push(owner)
+                feeder = value.owner
+                if not isinstance(feeder, Operation) or feeder.parent is None:
+                    continue
+                push(feeder)
+                others = []
+                for use in value.uses:
+                    if use.operation is not op:
+                        others.append(use.operation)
+                        if len(others) > 1:
+                            break
+                if len(others) == 1:
+                    push(others[0])
             if op.regions:
                 for inner in op.walk():
                     self.worklist.remove(inner)
             else:
                 self.worklist.remove(op)
 
-        def replaced(op: Operation, new: Sequence[SSAValue | None]) -> None:
-            for result in op.results:
-                for use in result.uses:
-                    push(use.operation)
-
         return PatternRewriterListener(
             operation_insertion_handler=[push],
             operation_removal_handler=[removed],
             operation_modification_handler=[push],
-            operation_replacement_handler=[replaced],
         )
 
     def rewriter_at(self, op: Operation) -> PatternRewriter:
@@ -367,8 +345,8 @@ class Driver:
         else:
             rewriter = self.rewriter
             rewriter.has_done_action = False
-            rewriter._current_operation = op  # pyright: ignore[reportPrivateUsage]
-            rewriter.insertion_point = InsertPoint(op.parent, op)  # type: ignore[arg-type]
+            rewriter.current_operation = op
+            rewriter.insertion_point = InsertPoint.before(op)
             if rewriter.name_hint is not None:
                 rewriter.name_hint = None
         return self.rewriter
@@ -394,12 +372,12 @@ class Driver:
             except NircError:
                 raise
             except Exception as exc:
-                where = self.origin(pattern)
+                where = self.origin(pattern, op)
                 source = f" (extension '{where}')" if where else ""
                 raise PatternError(
                     f"pattern '{pattern_name(pattern)}'{source} failed on {op.name}: {type(exc).__name__}: {exc}",
                     rule="pattern",
-                    node=node_path(op) if _name(op) is not None else None,
+                    node=node_path(op) if node_name(op) is not None else None,
                 ) from exc
             if rewriter.has_done_action:
                 return pattern
@@ -438,24 +416,23 @@ def apply_patterns(
     roots: Operation | Block | Sequence[Operation | Block],
     patterns: Sequence[RewritePattern],
     *,
-    dispatch: Callable[[Operation], Sequence[RewritePattern]] | None = None,
     frozen: Iterable[Operation] = (),
     max_rounds: int = 10,
     confirm: bool = True,
-    origin: Callable[[RewritePattern], str | None] = lambda p: None,
+    origin: Callable[[RewritePattern, Operation], str | None] = lambda p, op: None,
 ) -> bool:
     """Apply ``patterns`` greedily to the ops of ``roots`` (a block: its ops; an op: it
     and everything inside it) until none applies; True if anything changed.
 
     Each sweep visits every op (the block's last first, as a stack does) and every op a
     rewrite touches (its readers, what it reads); the first pattern that changes an op
-    wins (``dispatch`` may give the patterns to try per op class).  With ``confirm`` sweeps
+    wins.  With ``confirm`` sweeps
     repeat while something changes, at most ``max_rounds`` (a conversion whose patterns
     each apply once per op may do without); within a sweep at most ``16 n + 1000``
     rewrites happen for ``n`` ops.  Past either bound the patterns do not converge:
     :class:`NircError` ``[pattern-convergence]`` names the pattern that applied most.
     Frozen ops are never the root of a match."""
-    driver = Driver(patterns, dispatch=dispatch, frozen=frozen, origin=origin)
+    driver = Driver(patterns, frozen=frozen, origin=origin)
     changed_any = False
     with rewrite_session(driver.frozen):
         for _ in range(max_rounds if confirm else 1):

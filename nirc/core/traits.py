@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from xdsl.ir import Operation
 from xdsl.traits import OpTrait
+
+_T = TypeVar("_T", bound=OpTrait)
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,15 @@ class CycleBreaker(OpTrait):
 
 
 @cache
+def trait_of(op_type: type[Operation], trait: type[_T]) -> _T | None:
+    """The trait of type ``trait`` that ops of ``op_type`` have, or None (cached per
+    class: the graph algorithms and passes ask it of every node)."""
+    return op_type.get_trait(trait)
+
+
 def has(op_type: type[Operation], trait: type[OpTrait]) -> bool:
-    """Whether ops of ``op_type`` have a trait of type ``trait`` (cached per class: the
-    graph algorithms ask it of every node)."""
-    return op_type.get_trait(trait) is not None
-
-
-@cache
-def _breaker(op_type: type[Operation]) -> CycleBreaker | None:
-    return op_type.get_trait(CycleBreaker)
+    """Whether ops of ``op_type`` have a trait of type ``trait``."""
+    return trait_of(op_type, trait) is not None
 
 
 def is_input(op: Operation) -> bool:
@@ -79,7 +82,7 @@ def is_output(op: Operation) -> bool:
 
 def breaks_cycles(op: Operation) -> bool:
     """Whether ``op``'s output at a step does not depend on its input at that step."""
-    trait = _breaker(type(op))
+    trait = trait_of(type(op), CycleBreaker)
     return trait is not None and trait.breaks(op)
 
 

@@ -13,7 +13,7 @@ from nirc.core.errors import NircError
 from nirc.core.node import shape_of
 from nirc.core.profiles import resolve
 from nirc.core.semantics import Semantics
-from nirc.core.traits import ContinuousTime, DiscreteTime
+from nirc.core.traits import ContinuousTime, DiscreteTime, has
 from nirc.dialects.nir import GraphOp, top_graph
 from nirc.dialects.snn.discretization import recorded
 from nirc.interp.executor import Executor
@@ -90,9 +90,9 @@ def _fully_discrete(module: Operation) -> bool:
     a chip's) and no node whose steps depend on the semantics (``ContinuousTime``)."""
     has_discrete = False
     for op in module.walk():
-        if op.has_trait(ContinuousTime):
+        if has(type(op), ContinuousTime):
             return False
-        has_discrete = has_discrete or op.has_trait(DiscreteTime)
+        has_discrete = has_discrete or has(type(op), DiscreteTime)
     return has_discrete
 
 

@@ -45,11 +45,11 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 
-from nirc.core.extension import canonicalization_patterns, extensions, load_ref, owner_of
+from nirc.core.extension import canonicalization_patterns, owner_of
 from nirc.core.gcpause import pauses_gc
 from nirc.core.graph import components, reached_from_inputs, reverse_postorder
 from nirc.core.rewriting import Driver, erase_nodes, rewrite_session
-from nirc.core.traits import is_input, is_output
+from nirc.core.traits import has, is_input, is_output
 from nirc.dialects.nir import GraphOp, graphs
 
 
@@ -100,23 +100,6 @@ def is_exact(pattern: RewritePattern) -> bool:
     return bool(getattr(pattern, "exact", False))
 
 
-def _origins() -> dict[int, str]:
-    """Extension of each pattern an extension registers (for error messages)."""
-    found: dict[int, str] = {}
-    for ext in extensions():
-        for pattern in load_ref(ext.canonicalizations, ext.name, "canonicalizations"):
-            found[id(pattern)] = ext.name
-    return found
-
-
-def _declared_by(op_type: type[Operation], origins: dict[int, str]) -> None:
-    """Name the extension whose dialect declares ``op_type``'s patterns in ``origins``."""
-    owner = owner_of("dialect", op_type.name.split(".", 1)[0])
-    if owner is not None:
-        for pattern in _declared(op_type):
-            origins.setdefault(id(pattern), owner)
-
-
 def _block_topological(block: Block) -> list[Operation]:
     """A topological order of the block's ops where the graph has no cycle, keeping
     block order between ops that do not depend on each other (a depth-first walk with
@@ -130,11 +113,6 @@ def _block_topological(block: Block) -> list[Operation]:
     return reverse_postorder(reversed(ops), succ)
 
 
-@cache
-def _pure(op_type: type[Operation]) -> bool:
-    return op_type.has_trait(Pure)
-
-
 def cse(block: Block, frozen: set[Operation], rewriter: PatternRewriter) -> bool:
     """Merge pure nodes with the same kind, parameters and incoming edges.  In a
     topological order (where there is no cycle), so a node's operands are final before
@@ -143,7 +121,7 @@ def cse(block: Block, frozen: set[Operation], rewriter: PatternRewriter) -> bool
     seen: dict[tuple, Operation] = {}
     changed = False
     for op in _block_topological(block):
-        if op in frozen or not _pure(type(op)) or len(op.results) != 1:
+        if op in frozen or not has(type(op), Pure) or len(op.results) != 1:
             continue
         props = tuple(sorted((k, v) for k, v in op.properties.items() if k not in ("name", "metadata", "edge_ids")))
         key = (op.name, tuple(op.operands), props)
@@ -193,16 +171,13 @@ class CanonicalizePass(ModulePass):
 
     @pauses_gc
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        extra = tuple(canonicalization_patterns())
-        origins = _origins()
-        by_type: dict[type, tuple[RewritePattern, ...]] = {}
+        registered = canonicalization_patterns()
+        extra = tuple(pattern for _, pattern in registered)
+        owners = {id(pattern): ext for ext, pattern in registered}
 
-        def dispatch(node: Operation) -> tuple[RewritePattern, ...]:
-            found = by_type.get(type(node))
-            if found is None:
-                found = by_type[type(node)] = self.patterns(node, extra)
-                _declared_by(type(node), origins)
-            return found
+        def origin(pattern: RewritePattern, node: Operation) -> str | None:
+            # a registered pattern's extension, else that of the dialect whose op declares it
+            return owners.get(id(pattern)) or owner_of("dialect", node.name.split(".", 1)[0])
 
         # Inner graphs first: dead-nodes in a graph may erase the graphs nested in it.
         # One sweep over the graph's nodes, then CSE and dead nodes, whose changes put
@@ -210,7 +185,7 @@ class CanonicalizePass(ModulePass):
         for graph in reversed(list(graphs(op))):
             block = graph.body.block
             frozen = protected(graph)
-            driver = Driver(dispatch=dispatch, frozen=frozen, origin=lambda p: origins.get(id(p)))
+            driver = Driver(dispatch=lambda node: self.patterns(node, extra), frozen=frozen, origin=origin)
             with rewrite_session(frozen):
                 driver.sweep(block)
                 while True:

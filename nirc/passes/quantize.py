@@ -62,7 +62,7 @@ from nirc.core.gcpause import pauses_gc
 from nirc.core.integers import OVERFLOWS, int_dtype, int_range
 from nirc.core.node import shape_of
 from nirc.core.rewriting import build, fresh_name, rewrite_session
-from nirc.core.traits import Quantizable
+from nirc.core.traits import Quantizable, trait_of
 from nirc.dialects import nir, snn
 from nirc.dialects.nir import graphs
 from nirc.io.atomic import atomic_text_file
@@ -421,7 +421,7 @@ def quantize_module(module: Operation, opts: Options) -> Report:
             block = graph.body.block
             rewriter: PatternRewriter | None = None
             for op in list(block.ops):
-                trait = op.get_trait(Quantizable)
+                trait = trait_of(type(op), Quantizable)
                 if trait is not None:
                     if not _quantized(op):
                         report.layers.append(quantize_layer(_trait_layer(op, trait), opts))

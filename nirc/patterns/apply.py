@@ -38,7 +38,7 @@ class ApplyPatternsPass(ModulePass):
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         patterns = load(self.file)
         if patterns.rewrites:
-            apply_patterns(op, patterns.rewrites, origin=lambda p: self.file)
+            apply_patterns(op, patterns.rewrites, origin=lambda p, op: self.file)
         violations: list[Violation] = []
         ops = list(op.walk())
         for rule in patterns.legality.values():

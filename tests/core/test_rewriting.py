@@ -73,7 +73,7 @@ def test_a_pattern_that_never_stops_is_named() -> None:
 
 def test_an_exception_in_a_pattern_names_it_and_the_node() -> None:
     with pytest.raises(NircError) as err:
-        apply_patterns(nirc.parse(CHAIN), [Crash()], origin=lambda p: "myplugin")
+        apply_patterns(nirc.parse(CHAIN), [Crash()], origin=lambda p, op: "myplugin")
     assert err.value.rule == "pattern" and err.value.node in ("a", "b")
     assert "pattern 'crash' (extension 'myplugin') failed on nir.scale: ZeroDivisionError: oops" in str(err.value)
 

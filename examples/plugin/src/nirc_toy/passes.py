@@ -15,11 +15,10 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter
-from xdsl.rewriter import InsertPoint
 
 from nirc.core.node import shape_of
 from nirc.core.pipeline import PipelinePass
-from nirc.core.rewriting import build, fresh_name, rewrite_session
+from nirc.core.rewriting import build, fresh_name, interpose, rewrite_session
 from nirc.dialects import nir
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc_toy.dialect import ClampOp
@@ -52,11 +51,7 @@ class ToyClampInputsPass(ModulePass):
                         {"lo": np.full(shape, -self.bound, np.float32), "hi": np.full(shape, self.bound, np.float32)},
                         shape,
                     )
-                    rewriter = PatternRewriter(inp)
-                    rewriter.insert(clamp, InsertPoint.after(inp))
-                    for use in readers:
-                        use.operation.operands[use.index] = clamp.results[0]
-                        rewriter.notify_op_modified(use.operation)
+                    interpose(PatternRewriter(inp), clamp)
 
 
 @dataclass(frozen=True)
