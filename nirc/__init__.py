@@ -12,6 +12,7 @@ from nirc.core.node import ElementwiseOp, NodeError, NodeOp, ValueNodeOp
 from nirc.core.profiles import profiles
 from nirc.core.semantics import Semantics, profile
 from nirc.core.target import Target, TargetOption
+from nirc.core.traits import Canonicalizations
 from nirc.interp.run import RunResult, run
 from nirc.io.files import parse, read, to_text, write
 from nirc.io.from_dict import module_from_dict
@@ -19,6 +20,7 @@ from nirc.io.reference import from_reference, to_reference
 from nirc.io.to_dict import module_to_dict
 
 __all__ = [
+    "Canonicalizations",
     "ElementwiseOp",
     "Extension",
     "Kernel",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xdsl.context import Context
 from xdsl.dialects.builtin import Builtin
 
-from nirc.core.extension import dialects, lazy
+from nirc.core.extension import dialects
 
 
 def make_context() -> Context:
@@ -14,5 +14,5 @@ def make_context() -> Context:
     ctx = Context()
     ctx.load_dialect(Builtin)
     for name, component in dialects().items():
-        ctx.register_dialect(name, lazy(component))
+        ctx.register_dialect(name, component.load)
     return ctx

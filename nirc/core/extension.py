@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import importlib
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
@@ -113,8 +113,8 @@ def load_ref(value: Ref, ext: str, what: str) -> Any:
 
 
 _registered: dict[str, Extension] = {}
-_failed: dict[str, str] = {}
-#: extension name -> the distribution (package) that installed it
+#: extension name -> the distribution (package) that installed it; filled by
+#: :func:`extensions` each time it looks (an extension registered in-process has none)
 _distribution: dict[str, str] = {}
 #: the distribution of nirc itself, whose extensions are not plugins
 NIRC = "nirc"
@@ -141,7 +141,6 @@ def _load_entry_point(ep: EntryPoint) -> Extension | None:
     try:
         ext = ep.load()
     except Exception as exc:
-        _failed[ep.name] = f"{type(exc).__name__}: {exc}"
         warnings.warn(
             f"plugin '{ep.name}' ({ep.value}) failed to load and is left out: {type(exc).__name__}: {exc}",
             NircWarning,
@@ -149,7 +148,6 @@ def _load_entry_point(ep: EntryPoint) -> Extension | None:
         )
         return None
     if not isinstance(ext, Extension):
-        _failed[ep.name] = f"{ep.value} is a {type(ext).__name__}, not a nirc.Extension"
         warnings.warn(f"plugin '{ep.name}': {ep.value} is not a nirc.Extension; left out", NircWarning, stacklevel=3)
         return None
     return ext
@@ -159,6 +157,7 @@ def _load_entry_point(ep: EntryPoint) -> Extension | None:
 def extensions() -> tuple[Extension, ...]:
     """Every extension: the installed ones by entry-point name, then the registered."""
     found: dict[str, Extension] = {}
+    _distribution.clear()
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         ext = _load_entry_point(ep)
         if ext is None or ext.name in _registered:
@@ -203,12 +202,6 @@ def blame(kind: str, name: str, exc: BaseException) -> NircError | None:
     if not is_plugin(owner):
         return None
     return NircError(f"{kind} '{name}' of plugin '{owner}' failed: {type(exc).__name__}: {exc}", rule="plugin")
-
-
-def failures() -> dict[str, str]:
-    """Extensions whose entry point failed to load: name -> why."""
-    extensions()
-    return dict(_failed)
 
 
 @dataclass(frozen=True)
@@ -348,12 +341,3 @@ def owner_of(kind: str, name: str) -> str | None:
     """The extension that registers component ``name`` of ``kind`` (pass, target, ...)."""
     component = _components(kind).get(name)
     return component.extension if component is not None else None
-
-
-def describe(items: Iterable[str]) -> str:
-    return ", ".join(items) or "none"
-
-
-def lazy(component: Component) -> Callable[[], Any]:
-    """A factory for xDSL's lazy registries (``Context.register_dialect``, pass tables)."""
-    return component.load

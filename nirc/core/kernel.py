@@ -27,7 +27,6 @@ parameter in it.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -82,31 +81,71 @@ class DelayKernel(Kernel):
         super().__init__(op, sem)
         self.steps = np.asarray(steps, dtype=np.int64)
         self.depth = int(self.steps.max()) if self.steps.size else 0
+        #: each distinct delay with the elements it applies to, shortest first
+        self.groups = [(int(k), self.steps == k) for k in np.unique(self.steps)]
+        #: the delay when every element has the same one (the result is then the
+        #: delayed array itself, no selection), else None
+        self.uniform = self.groups[0][0] if len(self.groups) == 1 else None
+        self._fits: tuple[int, ...] | None = None
+
+    def _whole(self, like: np.ndarray) -> bool:
+        """Whether one delay applies to every element of arrays shaped and typed as
+        ``like``: the delays broadcast to ``like``'s shape (a selection would give it)."""
+        if self.uniform is None:
+            return False
+        if like.shape != self._fits:
+            if np.broadcast_shapes(self.steps.shape, like.shape) != like.shape:
+                return False
+            self._fits = like.shape
+        return True
 
     def reset(self, batch: int) -> None:
         self.history: deque[np.ndarray] = deque(maxlen=self.depth + 1)
 
     def run(self, x: np.ndarray) -> np.ndarray:
         t_len = x.shape[0]
+        if self._whole(x):
+            k = self.uniform
+            assert k is not None
+            y = np.zeros_like(x)
+            if k < t_len:
+                y[k:] = x[: t_len - k]
+            return y
         y = np.zeros_like(x)
-        for k in np.unique(self.steps):
-            mask = self.steps == k
+        for k, mask in self.groups:
             if k < t_len:
                 shifted = np.zeros_like(x)
                 shifted[k:] = x[: t_len - k]
                 y = np.where(mask, shifted, y)
         return y
 
-    def _select(self, history: Sequence[np.ndarray], like: np.ndarray) -> np.ndarray:
+    def _select(self, like: np.ndarray, newest: np.ndarray | None) -> np.ndarray:
+        """Each element from the step its delay reaches back to: ``k`` steps back is
+        ``history[-1 - k]``, or, with ``newest`` (the coming step's value, not yet in the
+        history), ``newest`` for ``k = 0`` and ``history[-k]`` before it."""
+        history = self.history
+        ahead = 0 if newest is None else 1
+        known = len(history) + ahead
+
+        def back(k: int) -> np.ndarray:
+            return newest if k == 0 and newest is not None else history[-1 - k + ahead]
+
+        k = self.uniform
+        if k is not None and self._whole(like):
+            if k >= known:
+                return np.zeros_like(like)
+            value = back(k)
+            if value.shape == like.shape and value.dtype == like.dtype:
+                return value.copy()
         y = np.zeros_like(like)
-        for k in np.unique(self.steps):
-            if k < len(history):
-                y = np.where(self.steps == k, history[-1 - k], y)
+        for k, mask in self.groups:
+            if k < known:
+                y = np.where(mask, back(k), y)
         return y
 
     def step(self, x: np.ndarray) -> np.ndarray:
         self.push(x)
-        return self._select(self.history, x)
+        return self._select(x, None)
 
     def push(self, x: np.ndarray) -> None:
         """The input of the current step (a cycle breaker takes it at the step's end)."""
@@ -115,4 +154,4 @@ class DelayKernel(Kernel):
     def peek(self, like: np.ndarray) -> np.ndarray:
         """The output of the coming step, before its input is known (cycle breakers only):
         element ``k`` steps back is ``history[-k]``."""
-        return self._select([*self.history, like], like) if self.history else np.zeros_like(like)
+        return self._select(like, like) if self.history else np.zeros_like(like)

@@ -111,6 +111,7 @@ class NeuronCore:
     def __init__(self, d: DiscreteNeuron, dtype: Any):
         self.dtype = np.dtype(dtype)
         self.d = d.astype(self.dtype)
+        self.leak_first = d.order == "leak-then-integrate"
 
     def reset(self, batch: int) -> None:
         shape = (batch, *self.d.decay.shape)
@@ -137,7 +138,7 @@ class NeuronCore:
     def step(self, x: np.ndarray) -> np.ndarray:
         d = self.d
         drive = x
-        leak_first = d.order == "leak-then-integrate"
+        leak_first = self.leak_first
         if d.syn_decay is not None:
             self.i = self._bound(
                 d.syn_decay * self.i + d.syn_gain * x if leak_first else d.syn_decay * (self.i + d.syn_gain * x)
@@ -181,7 +182,8 @@ class NeuronKernel(Kernel):
 
     def step(self, x: np.ndarray) -> np.ndarray:
         out = self.core.step(x.astype(self.dtype, copy=False))
-        self.record(*((self.core.v, self.core.i) if self.core.d.synaptic else (self.core.v,)))
+        if self.records is not None:
+            self.record(*((self.core.v, self.core.i) if self.core.d.synaptic else (self.core.v,)))
         return out
 
     def run(self, x: np.ndarray) -> np.ndarray:

@@ -11,6 +11,8 @@ node can be read by what it reads), and the nodes a rewrite may touch can be lim
   error naming it (``[pattern-convergence]``); an exception inside a pattern is reported
   with the pattern and the node (``[pattern]``), not as nirc's own failure.
 * :func:`replace_node` — a node by new nodes, one of which keeps its name;
+  :func:`bypass_node` — a one-input node dropped, its readers reading its input
+  (:class:`BypassPattern` as a pattern);
   :func:`interpose` — a node between a value and its readers;
   :func:`fuse_nodes` — several nodes (a chain, a recurrence) by one;
   :func:`erase_nodes` — nodes that may read each other, their names released.
@@ -30,6 +32,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from xdsl.dialects.builtin import StringAttr
@@ -43,9 +46,11 @@ from nirc.core.errors import NircError
 from nirc.core.node import NodeOp, node_name, node_path, signal_type, ssa_hint
 
 __all__ = [
+    "BypassPattern",
     "Names",
     "apply_patterns",
     "build",
+    "bypass_node",
     "carry",
     "erase_nodes",
     "fresh_name",
@@ -211,6 +216,30 @@ def replace_node(
     for before, after in zip(old.results, values, strict=True):
         rewriter.replace_all_uses_with(before, after)
     erase_nodes(rewriter, [old], keep_names={node_name(op) for op in new_ops} - {None})  # type: ignore[arg-type]
+
+
+def bypass_node(rewriter: PatternRewriter, op: Operation) -> bool:
+    """Let the readers of ``op``, a node with one input, read that input instead, and
+    erase ``op``; False (nothing done) where it has several inputs or reads itself (a
+    self-loop: its readers would be left reading it)."""
+    if len(op.operands) != 1 or op.operands[0].owner is op:
+        return False
+    replace_node(rewriter, op, [], results=[op.operands[0]])
+    return True
+
+
+class BypassPattern(RewritePattern):
+    """Drop a one-input node of ``root_types`` for which ``when(op)`` holds: its readers
+    read its input (:func:`bypass_node`).  Bit-exact."""
+
+    exact = True
+
+    def __init__(self, name: str, root_types: tuple[type[Operation], ...], when: Callable[[Any], bool]):
+        self.name, self.root_types, self.when = name, root_types, when
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if isinstance(op, self.root_types) and len(op.operands) == 1 and self.when(op):
+            bypass_node(rewriter, op)
 
 
 def interpose(rewriter: PatternRewriter, new: Operation) -> None:

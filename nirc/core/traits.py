@@ -18,12 +18,14 @@ the same in continuous and in discrete time.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from functools import cache
 from typing import TypeVar
 
 from xdsl.ir import Operation
-from xdsl.traits import OpTrait
+from xdsl.pattern_rewriter import RewritePattern
+from xdsl.traits import HasCanonicalizationPatternsTrait, OpTrait
 
 _T = TypeVar("_T", bound=OpTrait)
 
@@ -97,3 +99,21 @@ class Quantizable(OpTrait):
     pass finds those itself."""
 
     roles: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Canonicalizations(HasCanonicalizationPatternsTrait):
+    """The op's canonicalization patterns (xDSL's trait), named by a reference
+    ``"module:ATTRIBUTE"`` that is imported when ``canonicalize`` first asks: a
+    dialect's patterns import its ops, so its ops cannot import them up front.
+    ``traits = traits_def(Canonicalizations("nirc.dialects.nir.canonicalization:SCALE"))``."""
+
+    ref: str
+
+    def get_patterns(self, op: type[Operation]) -> tuple[RewritePattern, ...]:
+        module, _, attr = self.ref.partition(":")
+        return tuple(getattr(importlib.import_module(module), attr))
+
+    @classmethod
+    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:  # pragma: no cover - get_patterns answers
+        raise NotImplementedError("Canonicalizations answers get_patterns")

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from nirc.core.errors import NircError
 
 
+def _cannot_write(target: Path, err: OSError) -> NircError:
+    """An error of the file system writing ``target``: ``TARGET: cannot write: REASON [file]``."""
+    return NircError(f"cannot write: {err.strerror or err}", rule="file", file=str(target))
+
+
 @contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; rename it into place on success."""
+    """Yield a temporary path next to ``path``; rename it into place on success.
+
+    Errors of the file system (a missing directory, no permission, a full disk) are
+    :class:`~nirc.core.errors.NircError` ``[file]`` naming ``path``."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as err:
+        raise _cannot_write(target, err) from None
     os.close(fd)
     try:
         yield Path(tmp)
@@ -25,6 +37,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise _cannot_write(target, err) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -43,23 +58,25 @@ def replace_dir(outdir: str | os.PathLike[str], fill: Callable[[Path], None], ow
 
     An existing ``outdir`` is replaced only once the new one is complete, and only if it
     is empty or ``owned(outdir)`` says it holds an earlier run's artefacts: nirc never
-    deletes a directory of the user's.  Errors of the file system are
-    :class:`~nirc.core.errors.NircError` ``[file]``; on any failure ``outdir`` is as before.
+    deletes a directory of the user's.  Its errors, and those of the file system, are
+    :class:`~nirc.core.errors.NircError` ``[file]`` naming ``outdir`` as their file; on any
+    failure ``outdir`` is as before.
     """
     target = Path(outdir)
     try:
         if target.exists() and not target.is_dir():
-            raise NircError(f"{target} exists and is not a directory", rule="file")
+            raise NircError("exists and is not a directory", rule="file", file=str(target))
         if target.is_dir() and any(target.iterdir()) and not owned(target):
             raise NircError(
-                f"{target} is a non-empty directory that does not hold this target's artefacts: choose another -o",
+                "a non-empty directory that does not hold this target's artefacts: choose another -o",
                 rule="file",
+                file=str(target),
             )
         parent = target.resolve().parent
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
     except OSError as err:
-        raise NircError(f"cannot write {target}: {err.strerror or err}", rule="file") from None
+        raise _cannot_write(target, err) from None
     old: Path | None = None
     try:
         umask = os.umask(0)
@@ -73,8 +90,19 @@ def replace_dir(outdir: str | os.PathLike[str], fill: Callable[[Path], None], ow
     except OSError as err:
         if old is not None and (old / "previous").exists() and not target.exists():
             os.replace(old / "previous", target)
-        raise NircError(f"cannot write {target}: {err.strerror or err}", rule="file") from None
+        raise _cannot_write(target, err) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def owns(marker: str | os.PathLike[str], key: str, value: Any) -> bool:
+    """Whether the JSON file ``marker`` (a target's report, or its main artefact) holds
+    ``value`` under ``key``: the ``owned`` test of :func:`replace_dir` for a target that
+    writes such a file.  A file that is missing, unreadable, not JSON or not a JSON object
+    says no."""
+    try:
+        return bool(json.loads(Path(marker).read_text(encoding="utf-8")).get(key) == value)
+    except (OSError, ValueError, AttributeError):
+        return False

@@ -44,11 +44,17 @@ def read(path: str | os.PathLike[str]) -> ModuleOp:
         except NircError as err:
             raise err.in_file(name) from None
         return module
+    return read_nir(path)
+
+
+def read_nir(path: str | os.PathLike[str]) -> ModuleOp:
+    """Read a `.nir` (HDF5) file, whatever its extension; the result is verified.  Errors
+    name the file."""
     node, _version = read_node_dict(path)
     try:
         return module_from_dict(node)
     except NircError as err:
-        raise err.in_file(name) from None
+        raise err.in_file(str(path)) from None
 
 
 def write(

@@ -47,7 +47,7 @@ from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
 
 from nirc.core.extension import canonicalization_patterns, owner_of
 from nirc.core.gcpause import pauses_gc
-from nirc.core.graph import components, reached_from_inputs, reverse_postorder
+from nirc.core.graph import components, reached_from_inputs, reverse_postorder, same_step_edges
 from nirc.core.rewriting import Driver, erase_nodes, rewrite_session
 from nirc.core.traits import has, is_input, is_output
 from nirc.dialects.nir import GraphOp, graphs
@@ -68,7 +68,9 @@ def protected(graph: GraphOp) -> set[Operation]:
     reached = reached_from_inputs(graph)
     keep: set[Operation] = set()
     seeds: list[Operation] = []
-    for component in components(list(graph.body.block.ops)):
+    # A cycle through a cycle breaker (an snn.delay) closes at the breaker whatever the
+    # schedule: only cycles within a step can have their closing edge moved.
+    for component in components(list(graph.body.block.ops), same_step_edges):
         members = component.members
         if len(members) == 1:
             continue

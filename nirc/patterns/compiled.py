@@ -9,8 +9,9 @@
   ``nir-opt --patterns FILE``).  Its actions go through the ``PatternRewriter``:
   ``replace X with KIND(OPERANDS) {FIELDS}`` builds a node of ``KIND`` that takes ``X``'s
   name and readers (``..Y`` copies every parameter of ``Y`` first); ``erase X`` lets
-  ``X``'s readers read its input.  Matched nodes left without readers are erased after
-  (never an Input or an Output); a match touching a frozen node is not rewritten.
+  ``X``'s readers read its input (a match where ``X`` reads itself is not rewritten).
+  Matched nodes left without readers are erased after (never an Input or an Output); a
+  match touching a frozen node is not rewritten.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 
 from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError, Violation
-from nirc.core.node import node_path, ssa_hint
-from nirc.core.rewriting import erase_nodes, replace_node, rewritable
+from nirc.core.graph import all_edges
+from nirc.core.node import node_name, node_path, shape_of
+from nirc.core.rewriting import build, erase_nodes, replace_node, rewritable
 from nirc.core.traits import is_input, is_output
 from nirc.patterns.expressions import EvalError, Node, as_operands, evaluate
 from nirc.patterns.match import Chain, Failure, Match
@@ -71,15 +73,10 @@ class LegalityRule:
             lead = f"{self.decl.message}: " if self.decl.message else f"does not match {self.name}: "
             broken.append(
                 Violation(
-                    self.name, _name(result.node), lead + result.describe(), limit=self.name, actual=result.reason
+                    self.name, node_name(result.node), lead + result.describe(), limit=self.name, actual=result.reason
                 )
             )
         return matches, broken
-
-
-def _name(op: Operation) -> str | None:
-    attr = op.properties.get("name")
-    return attr.data if isinstance(attr, StringAttr) else None
 
 
 def _attr(value: Any) -> Attribute | None:
@@ -118,6 +115,8 @@ class PatternRewrite(RewritePattern):
             raise _error(self.decl, err, op) from None
         if not isinstance(found, Match) or not all(rewritable(n) for n in found.nodes):
             return
+        if any(isinstance(a, Erase) and _reads_itself(found.node(a.target)) for a in self.decl.actions):
+            return  # its readers cannot read its input instead: that is itself
         env = dict(found.bindings)
         try:
             for action in self.decl.actions:
@@ -150,13 +149,8 @@ class PatternRewrite(RewritePattern):
                 props.pop(key, None)
             else:
                 props[key] = value
-        name = _name(target)
-        if name is not None:
-            props["name"] = StringAttr(name)
-        cls = self.op_classes[action.kind]
-        new = cls.create(operands=operands, result_types=[r.type for r in target.results], properties=props)
-        for result in new.results:
-            result.name_hint = ssa_hint(name or "node")
+        shape = shape_of(target.results[0]) if target.results else None  # every signal is a tensor of f32
+        new = build(self.op_classes[action.kind], node_name(target) or "node", operands, props, shape)  # type: ignore[arg-type]
         replace_node(rewriter, target, [new])
         env[action.target] = Node(new)
 
@@ -167,19 +161,24 @@ class PatternRewrite(RewritePattern):
                 action.span,
                 f"erase needs a node with one input and one result; '{action.target}' has {len(target.operands)} inputs",
             )
+        if _reads_itself(target):  # made so by an earlier action (a match's own are never rewritten)
+            raise EvalError(action.span, f"'{action.target}' reads itself: its readers cannot read its input instead")
         replace_node(rewriter, target, [], results=[target.operands[0]])
         env.pop(action.target, None)
 
     @staticmethod
     def _sweep(nodes: list[Operation], rewriter: PatternRewriter) -> None:
-        """Erase the matched nodes the rewrite left without readers (upstream ones may
-        lose their last reader in turn)."""
-        changed = True
-        while changed:
-            changed = False
-            for op in nodes:
-                if op.parent is None or is_input(op) or is_output(op) or not op.results:
-                    continue
-                if all(not r.uses for r in op.results):
-                    erase_nodes(rewriter, [op])
-                    changed = True
+        """Erase the matched nodes the rewrite left without readers: downstream first
+        (``nodes`` is upstream first), so a node read only by dead ones is dead too."""
+        dead: dict[Operation, None] = {}
+        for op in reversed(nodes):
+            if op in dead or op.parent is None or is_input(op) or is_output(op) or not op.results:
+                continue
+            if all(reader in dead for reader in all_edges(op)):
+                dead[op] = None
+        if dead:
+            erase_nodes(rewriter, list(dead))
+
+
+def _reads_itself(op: Operation | None) -> bool:
+    return op is not None and any(value.owner is op for value in op.operands)

@@ -24,6 +24,7 @@ from xdsl.dialects.builtin import IntegerAttr, StringAttr, UnitAttr
 from xdsl.ir import Operation, SSAValue
 
 from nirc.core.dense import DenseAttr
+from nirc.core.graph import all_edges
 from nirc.patterns.syntax import Attr, Binary, Call, Const, Expr, Index, ListExpr, Name, Span, Unary
 
 
@@ -95,7 +96,7 @@ def _array(x: Any) -> np.ndarray:
 
 
 def _readers(x: Any) -> list[Node]:
-    return [Node(use.operation) for n in _nodes(x, "readers") for r in n.op.results for use in r.uses]
+    return [Node(reader) for n in _nodes(x, "readers") for reader in all_edges(n.op)]
 
 
 def _inputs(x: Any) -> Values:
@@ -120,7 +121,7 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int | None]] = {
     # nodes and edges
     "kind": (lambda n: _map(n, lambda m: m.op.name, "kind"), 1),
     "name": (lambda n: _map(n, lambda m: m.param("name"), "name"), 1),
-    "uses": (lambda n: _map(n, lambda m: sum(1 for r in m.op.results for _ in r.uses), "uses"), 1),
+    "uses": (lambda n: _map(n, lambda m: len(all_edges(m.op)), "uses"), 1),
     "fan_in": (lambda n: _map(n, lambda m: len(m.op.operands), "fan_in"), 1),
     "readers": (_readers, 1),
     "inputs": (_inputs, 1),

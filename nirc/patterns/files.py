@@ -69,12 +69,12 @@ def _expand(decl: Declaration, chains: dict[str, Declaration], seen: tuple[str, 
     return tuple(steps)
 
 
-def _check(decl: Declaration, op_classes: dict[str, type[Operation]]) -> None:
+def _check(decl: Declaration, op_classes: _OpClasses) -> None:
     bindings: dict[str, str] = {}
     for step in decl.steps:
         assert isinstance(step, Step)
         for kind, span in zip(step.kinds, step.kind_spans or [step.span] * len(step.kinds), strict=True):
-            if kind != "_" and kind not in op_classes:
+            if kind != "_" and not op_classes.known(kind):
                 raise _fail(decl.source, span, f"unknown op kind '{kind}' (no registered dialect has it)")
         if step.binding is not None:
             if step.binding in bindings or step.binding in FUNCTIONS:
@@ -89,7 +89,7 @@ def _check(decl: Declaration, op_classes: dict[str, type[Operation]]) -> None:
     exprs = [*decl.where]
     for action in decl.actions:
         if isinstance(action, Replace):
-            if action.kind not in op_classes:
+            if not op_classes.known(action.kind):
                 raise _fail(decl.source, action.span, f"unknown op kind '{action.kind}' (no registered dialect has it)")
             exprs.extend(action.operands)
             exprs.extend(expr for key, expr in action.fields)
@@ -120,23 +120,32 @@ def _check(decl: Declaration, op_classes: dict[str, type[Operation]]) -> None:
                 )
 
 
-def _op_classes() -> dict[str, type[Operation]]:
-    ctx = make_context()
-    classes: dict[str, type[Operation]] = {}
-    for dialect_name in ctx.registered_dialect_names:
-        try:
-            dialect = ctx.get_dialect(dialect_name)
-        except Exception:  # a plugin dialect that fails to load: its ops are unknown here
-            continue
-        for op in dialect.operations:
-            classes[op.name] = op
-    return classes
+class _OpClasses(dict[str, type[Operation]]):
+    """The op classes of the kinds a file names, looked up as its declarations are
+    checked (an xDSL context loads a dialect the first time one of its kinds is asked
+    for); after :func:`_check`, every kind a declaration names is here."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ctx = make_context()
+
+    def known(self, kind: str) -> bool:
+        """Whether some registered dialect has ``kind``."""
+        if kind not in self:
+            try:
+                found = self.ctx.get_optional_op(kind)
+            except Exception:  # a plugin dialect that fails to load: its ops are unknown here
+                found = None
+            if found is None:
+                return False
+            self[kind] = found
+        return True
 
 
 def loads(text: str, source: str = "<patterns>") -> PatternSet:
     """Parse, check and compile pattern text."""
     decls = parse(text, source)
-    classes = _op_classes()
+    classes = _OpClasses()
     result = PatternSet(source)
     seen: set[str] = set()
     chains: dict[str, Declaration] = {}

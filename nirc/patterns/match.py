@@ -24,7 +24,8 @@ from typing import Any
 
 from xdsl.ir import Operation
 
-from nirc.patterns.expressions import EvalError, Node, evaluate, truth
+from nirc.core.node import node_name
+from nirc.patterns.expressions import Node, evaluate, truth
 from nirc.patterns.syntax import Declaration, Step
 
 
@@ -61,7 +62,7 @@ class Failure:
     found: Operation | None = None
     #: how many nodes matched before it failed (the deepest failure is reported)
     depth: int = 0
-    #: for ``where``: the condition's source line
+    #: for ``where``: the condition, as written
     condition: str = ""
     inputs: int = 1
     #: the nodes matched before it failed (upstream first), and their bindings
@@ -71,16 +72,17 @@ class Failure:
     def describe(self) -> str:
         if self.reason == "kind":
             found = self.found
-            what = f"{found.name} '{_name(found)}'" if found is not None else "nothing"
+            what = f"{found.name} '{_label(found)}'" if found is not None else "nothing"
             return f"expects {self.step.describe()} here, found {what}"
         if self.reason == "fan-in":
-            return f"'{_name(self.node)}' has {self.inputs} incoming edges where the chain continues through its only input"
+            return f"'{_label(self.node)}' has {self.inputs} incoming edges where the chain continues through its only input"
         return f"the condition {self.condition!r} does not hold"
 
 
-def _name(op: Operation) -> str:
-    attr = op.properties.get("name")
-    return getattr(attr, "data", op.name)
+def _label(op: Operation) -> str:
+    """The node's name, or its kind where it has none."""
+    name = node_name(op)
+    return op.name if name is None else name
 
 
 def _matches(step: Step, op: Operation) -> bool:
@@ -89,9 +91,7 @@ def _matches(step: Step, op: Operation) -> bool:
 
 @dataclass
 class _Search:
-    decl: Declaration
     best: Failure | None = None
-    found: Match | None = field(default=None)
 
     def fail(self, failure: Failure) -> None:
         if self.best is None or failure.depth > self.best.depth:
@@ -114,7 +114,7 @@ class Chain:
         """Match the chain at ``root`` (see the module doc)."""
         if not self.roots(root):
             return Failure("kind", self.root, root, root)
-        search = _Search(self.decl)
+        search = _Search()
         env: dict[str, Any] = {}
         if self.root.binding is not None:
             env[self.root.binding] = Node(root)
@@ -129,14 +129,10 @@ class Chain:
         if i < 0:
             return self._where(env, nodes, search)
         step = self.steps[i]
-        depth = len(nodes)
-        upstream, inputs = _input(cur)
+        upstream, _ = _input(cur)
         if step.quant == "":
-            if upstream is None:
-                search.fail(Failure("fan-in", step, cur, None, depth, inputs=inputs, matched=nodes, bindings=env))
-                return None
-            if not _matches(step, upstream):
-                search.fail(Failure("kind", step, cur, upstream, depth, matched=nodes, bindings=env))
+            if upstream is None or not _matches(step, upstream):
+                search.fail(_stuck(step, cur, nodes, env))
                 return None
             return self._go(i - 1, upstream, _bind(env, step, Node(upstream)), [upstream, *nodes], search)
         if step.quant == "?":
@@ -149,7 +145,7 @@ class Chain:
         run: list[Operation] = []
         node = cur
         while True:
-            upstream, inputs = _input(node)
+            upstream, _ = _input(node)
             if upstream is None or not _matches(step, upstream) or upstream in run or upstream in nodes:
                 break
             run.append(upstream)
@@ -163,21 +159,12 @@ class Chain:
             if found is not None:
                 return found
         if len(run) < least:
-            upstream, inputs = _input(cur)
-            if upstream is None:
-                search.fail(Failure("fan-in", step, cur, None, depth, inputs=inputs, matched=nodes, bindings=env))
-            else:
-                search.fail(Failure("kind", step, cur, upstream, depth, matched=nodes, bindings=env))
+            search.fail(_stuck(step, cur, nodes, env))
         return None
 
     def _where(self, env: dict[str, Any], nodes: list[Operation], search: _Search) -> Match | None:
-        for k, condition in enumerate(self.decl.where):
-            try:
-                ok = truth(evaluate(condition, env))
-            except EvalError:
-                raise
-            if not ok:
-                text = self.decl.where_text[k] if k < len(self.decl.where_text) else ""
+        for condition, text in zip(self.decl.where, self.decl.where_text, strict=True):
+            if not truth(evaluate(condition, env)):
                 search.fail(
                     Failure(
                         "where", self.root, nodes[-1], None, len(nodes), condition=text, matched=nodes, bindings=env
@@ -185,6 +172,15 @@ class Chain:
                 )
                 return None
         return Match(dict(env), list(nodes))
+
+
+def _stuck(step: Step, cur: Operation, nodes: list[Operation], env: dict[str, Any]) -> Failure:
+    """Why ``step`` takes no node upstream of ``cur``: ``cur`` has several inputs or none
+    (``fan-in``), or its one input is not of the step's kinds (``kind``)."""
+    upstream, inputs = _input(cur)
+    if upstream is None:
+        return Failure("fan-in", step, cur, None, len(nodes), inputs=inputs, matched=nodes, bindings=env)
+    return Failure("kind", step, cur, upstream, len(nodes), matched=nodes, bindings=env)
 
 
 def _bind(env: dict[str, Any], step: Step, value: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ points at the line and column where the text stops making sense.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -156,7 +157,7 @@ class Declaration:
     steps: tuple[Step | ChainRef, ...]
     where: tuple[Expr, ...]
     actions: tuple[Replace | Erase, ...] = ()
-    #: the source line of each condition of ``where`` (for messages)
+    #: each condition of ``where`` as written, on one line (for messages)
     where_text: tuple[str, ...] = ()
     message: str | None = None
     span: Span = field(default=Span(1, 1))
@@ -204,6 +205,16 @@ def _span(item: Tree | Token) -> Span:
     return Span(getattr(meta, "line", 1), getattr(meta, "column", 1))
 
 
+#: a string or a comment, as the grammar's STRING and COMMENT
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"|(?://|#)[^\n]*')
+
+
+def _one_line(text: str) -> str:
+    """Source text on one line, its comments left out."""
+    text = _STRING_OR_COMMENT.sub(lambda m: m.group(0) if m.group(0).startswith('"') else "", text)
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 def _unquote(token: str) -> str:
     body = token[1:-1]
     out, i = [], 0
@@ -224,7 +235,7 @@ class _Build(Transformer):
     def __init__(self, source: str, text: str):
         super().__init__()
         self.source = source
-        self.lines = text.splitlines()
+        self.text = text
 
     # expressions
     def number(self, t: Tree) -> Expr:
@@ -248,7 +259,7 @@ class _Build(Transformer):
         return Name(_span(t), str(t.children[0]))
 
     def list(self, t: Tree) -> Expr:
-        return ListExpr(_span(t), tuple(c for c in t.children if c is not None))
+        return ListExpr(_span(t), tuple(t.children))
 
     def attr(self, t: Tree) -> Expr:
         return Attr(_span(t), t.children[0], str(t.children[1]))
@@ -257,7 +268,8 @@ class _Build(Transformer):
         return Index(_span(t), t.children[0], t.children[1])
 
     def call(self, t: Tree) -> Expr:
-        return Call(_span(t), str(t.children[0]), tuple(c for c in t.children[1:] if c is not None))
+        func, *args = t.children
+        return Call(_span(t), str(func), tuple(args))
 
     def neg(self, t: Tree) -> Expr:
         return Unary(_span(t), "-", t.children[0])
@@ -265,36 +277,12 @@ class _Build(Transformer):
     def not_(self, t: Tree) -> Expr:
         return Unary(_span(t), "not", t.children[0])
 
-    def power(self, t: Tree) -> Expr:
-        return Binary(_span(t), "**", t.children[0], t.children[1])
-
-    def _chain(self, t: Tree, op: str | None = None) -> Expr:
-        items = t.children
-        result = items[0]
-        i = 1
-        while i < len(items):
-            if op is None:
-                result = Binary(_span(t), str(items[i]), result, items[i + 1])
-                i += 2
-            else:
-                result = Binary(_span(t), op, result, items[i])
-                i += 1
+    def binary(self, t: Tree) -> Expr:
+        """``a op b op c ...``, left-associative: ``(a op b) op c``."""
+        result, *rest = t.children
+        for op, right in zip(rest[::2], rest[1::2], strict=True):
+            result = Binary(_span(t), str(op), result, right)
         return result
-
-    def or_expr(self, t: Tree) -> Expr:
-        return self._chain(t, "or")
-
-    def and_expr(self, t: Tree) -> Expr:
-        return self._chain(t, "and")
-
-    def comparison(self, t: Tree) -> Expr:
-        return self._chain(t)
-
-    def arith(self, t: Tree) -> Expr:
-        return self._chain(t)
-
-    def term(self, t: Tree) -> Expr:
-        return self._chain(t)
 
     # declarations
     def kind(self, t: Tree) -> tuple[str, Span]:
@@ -322,7 +310,11 @@ class _Build(Transformer):
     def match_clause(self, t: Tree) -> tuple[Step, ...]:
         return tuple(t.children)
 
-    def where_clause(self, t: Tree) -> tuple[Expr, ...]:
+    def condition(self, t: Tree) -> tuple[Expr, str]:
+        """A ``where`` condition, and its text as written."""
+        return t.children[0], _one_line(self.text[t.meta.start_pos : t.meta.end_pos])
+
+    def where_clause(self, t: Tree) -> tuple[tuple[Expr, str], ...]:
         return tuple(t.children)
 
     def message_clause(self, t: Tree) -> str:
@@ -335,25 +327,22 @@ class _Build(Transformer):
         return (None, Name(_span(t), str(t.children[0])))
 
     def fields(self, t: Tree) -> tuple[tuple[str | None, Expr], ...]:
-        return tuple(c for c in t.children if c is not None)
+        return tuple(t.children)
 
-    def build(self, t: Tree) -> tuple[str, tuple[Expr, ...], tuple[tuple[str | None, Expr], ...], Span]:
-        kind = str(t.children[0])
-        rest = t.children[1:]
-        fields = rest[-1] if rest and isinstance(rest[-1], tuple) else ()
-        operands = tuple(c for c in (rest[:-1] if rest and isinstance(rest[-1], tuple) else rest) if c is not None)
-        return kind, operands, fields or (), _span(t)
+    def build(self, t: Tree) -> tuple[str, tuple[Expr, ...], tuple[tuple[str | None, Expr], ...]]:
+        kind, *operands, fields = t.children
+        return str(kind), tuple(operands), fields or ()
 
     def replace(self, t: Tree) -> Replace:
-        kind, operands, fields, _ = t.children[1]
-        return Replace(str(t.children[0]), kind, operands, fields, _span(t))
+        target, (kind, operands, fields) = t.children
+        return Replace(str(target), kind, operands, fields, _span(t))
 
     def erase(self, t: Tree) -> Erase:
         return Erase(str(t.children[0]), _span(t))
 
     def _declaration(self, t: Tree, kind: str) -> Declaration:
         name, steps, *rest = t.children
-        where: tuple[Expr, ...] = ()
+        conditions: tuple[tuple[Expr, str], ...] = ()
         actions: list[Replace | Erase] = []
         message = None
         for item in rest:
@@ -364,9 +353,10 @@ class _Build(Transformer):
             elif isinstance(item, (Replace, Erase)):
                 actions.append(item)
             else:
-                where = item
-        lines = tuple(self.lines[e.span.line - 1].strip() if 0 < e.span.line <= len(self.lines) else "" for e in where)
-        return Declaration(kind, str(name), steps, where, tuple(actions), lines, message, _span(t), self.source)
+                conditions = item
+        where = tuple(expr for expr, _ in conditions)
+        texts = tuple(text for _, text in conditions)
+        return Declaration(kind, str(name), steps, where, tuple(actions), texts, message, _span(t), self.source)
 
     def pattern_decl(self, t: Tree) -> Declaration:
         return self._declaration(t, "pattern")
@@ -429,24 +419,12 @@ def parse(text: str, source: str = "<patterns>") -> list[Declaration]:
     """The declarations of a pattern file's text; a syntax error names line and column."""
     try:
         tree = _parser().parse(text)
-    except UnexpectedEOF as err:
-        raise NircError(
-            f"line {err.line}:{err.column}: the text ends in the middle of a declaration (expected {_expected(err)})",
-            rule="pattern-syntax",
-            file=source,
-        ) from None
-    except UnexpectedToken as err:
-        if err.token.type == "$END":
-            raise NircError(
-                f"line {err.line}:{err.column}: the text ends in the middle of a declaration (expected {_expected(err)})",
-                rule="pattern-syntax",
-                file=source,
-            ) from None
-        raise NircError(
-            f"line {err.line}:{err.column}: unexpected {str(err.token)!r}; expected {_expected(err)}",
-            rule="pattern-syntax",
-            file=source,
-        ) from None
+    except (UnexpectedEOF, UnexpectedToken) as err:
+        if isinstance(err, UnexpectedEOF) or err.token.type == "$END":
+            what = f"the text ends in the middle of a declaration (expected {_expected(err)})"
+        else:
+            what = f"unexpected {str(err.token)!r}; expected {_expected(err)}"
+        raise NircError(f"line {err.line}:{err.column}: {what}", rule="pattern-syntax", file=source) from None
     except UnexpectedCharacters as err:
         raise NircError(
             f"line {err.line}:{err.column}: unexpected character {err.char!r}", rule="pattern-syntax", file=source

@@ -32,9 +32,7 @@ from nirc.core.extension import Component, blame, distribution, extensions, pass
 from nirc.core.pipeline import coerce_options, quote_bare_values
 from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.atomic import atomic_text_file
-from nirc.io.files import NIR_SUFFIXES, write
-from nirc.io.from_dict import module_from_dict
-from nirc.io.hdf5 import read_node_dict
+from nirc.io.files import NIR_SUFFIXES, read_nir, write
 from nirc.io.text import parse_module, print_module
 from nirc.tools.common import UsageError, current_input, parse_compression, run_tool
 
@@ -125,8 +123,8 @@ class NirOptMain(xDSLOptMain):
             default=[],
             metavar="FILE",
             help="apply the rewrite patterns of a pattern file, then check its legality rules (after the other passes; "
-            "repeatable; docs/patterns.md); FILE is a path or EXTENSION:NAME, a file an extension ships: "
-            + (", ".join(sorted(pattern_files())) or "none"),
+            "repeatable; docs/patterns.md); FILE is a path or EXTENSION:NAME, a file an extension ships"
+            + _shipped_patterns(),
         )
         arg_parser.formatter_class = argparse.RawDescriptionHelpFormatter
         arg_parser.epilog = "extensions (entry-point group nirc.extensions; docs/plugins.md):\n" + "\n".join(
@@ -162,8 +160,7 @@ class NirOptMain(xDSLOptMain):
     def _read_nir(self, stream: IO[bytes]) -> ModuleOp:
         if self.args.input_file is None:
             raise UsageError("reading .nir needs a file name, not stdin")
-        node, _ = read_node_dict(self.args.input_file)
-        return module_from_dict(node)
+        return read_nir(self.args.input_file)
 
     def parse_chunk(self, chunk: IO[bytes], file_extension: str, start_offset: int = 0) -> ModuleOp | None:
         self._current_offset = start_offset
@@ -188,7 +185,7 @@ class NirOptMain(xDSLOptMain):
             if previous is None:
                 return  # the frontends hand over verified modules
             verify_module(module)
-            if previous is not None and print_after and (following is not None or self.args.print_ir_after_all):
+            if print_after and (following is not None or self.args.print_ir_after_all):
                 print(f"// -----// IR Dump After {previous.name} //----- //", file=sys.stderr)
                 print_module(module, sys.stderr, blob_threshold=self._blob_threshold())
 
@@ -255,6 +252,17 @@ class NirOptMain(xDSLOptMain):
         else:
             with atomic_text_file(out) as stream:
                 stream.write(buf.getvalue())
+
+
+def _shipped_patterns() -> str:
+    """``: NAME, ...`` for ``--patterns``' help; nothing where an extension's pattern files
+    cannot be listed (two of one name: ``--patterns EXTENSION:NAME`` says so when used),
+    which must not stop every other command."""
+    try:
+        names = sorted(pattern_files())
+    except NircError:
+        return ""
+    return ": " + (", ".join(names) or "none")
 
 
 def _help(component: Component) -> str:

@@ -196,6 +196,50 @@ def test_nir_translate_emits_with_the_plugins_target(site: Path, tmp_path: Path)
     assert "options of --target=toy-json" in help_text and "--indent INDENT" in help_text
 
 
+@pytest.mark.parametrize("indent", ["-1", "two"])
+def test_a_bad_target_option_is_a_usage_error(site: Path, tmp_path: Path, indent: str) -> None:
+    """The option's type refuses the value (argparse.ArgumentTypeError): exit 2, one line
+    naming the option, before anything is read or written."""
+    res = tool(site, "nir-translate", SRNN, "--target=toy-json", "-o", tmp_path / "out", "--indent", indent)
+    assert res.returncode == 2, res.stderr
+    assert f"argument --indent: must be a whole number >= 0, got '{indent}'" in res.stderr
+    assert "Traceback" not in res.stderr and "[toy-json]" not in res.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_plugins_target_replaces_only_its_own_output(site: Path, tmp_path: Path) -> None:
+    outdir = tmp_path / "out"
+    assert tool(site, "nir-translate", SRNN, "--target=toy-json", "-o", outdir).returncode == 0
+    again = tool(site, "nir-translate", SRNN, "--target=toy-json", "-o", outdir, "--indent", "0")
+    assert again.returncode == 0, again.stderr  # graph.json names the format: an earlier run's
+    (outdir / "graph.json").write_text('{"format": "someone else\'s"}')
+    res = tool(site, "nir-translate", SRNN, "--target=toy-json", "-o", outdir)
+    assert res.returncode == 1 and f"error: {outdir}: a non-empty directory" in res.stderr, res.stderr
+
+
+def test_two_pattern_files_of_one_name_break_only_their_lookup(tmp_path: Path) -> None:
+    """An extension that ships two pattern files of one stem: ``EXTENSION:STEM`` is an
+    error where used, but every other command runs, and ``--help`` drops only the list."""
+    root = tmp_path / "site"
+    _dist(
+        root,
+        "twins_plugin",
+        "[nirc.extensions]\ntwins = twins_plugin.extension:EXTENSION\n",
+        {
+            "twins_plugin/__init__.py": "",
+            "twins_plugin/extension.py": "from nirc import Extension\n"
+            "EXTENSION = Extension(name='twins', patterns=['a/rules.pat', 'b/rules.pat'])\n",
+        },
+    )
+    ok = tool(root, "nir-opt", SRNN, "-p", "canonicalize")
+    assert ok.returncode == 0, ok.stderr
+    help_text = tool(root, "nir-opt", "--help")
+    assert help_text.returncode == 0, help_text.stderr
+    assert "--patterns FILE" in help_text.stdout and "twins:rules" not in help_text.stdout
+    res = tool(root, "nir-opt", SRNN, "--patterns", "twins:rules")
+    assert res.returncode == 1 and "extension 'twins' ships two pattern files named 'rules' [plugin]" in res.stderr
+
+
 def test_a_plugin_pass_that_does_not_import_breaks_only_itself(site: Path) -> None:
     ok = tool(site, "nir-opt", SRNN, "-p", "canonicalize")
     assert ok.returncode == 0, ok.stderr

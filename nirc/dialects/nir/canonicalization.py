@@ -26,7 +26,7 @@ import numpy as np
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
 
 from nirc.core.node import shape_of
-from nirc.core.rewriting import build, carry, fuse_nodes, producer, replace_node, sole_user
+from nirc.core.rewriting import BypassPattern, build, carry, fuse_nodes, producer, replace_node, sole_user
 from nirc.dialects.nir.ops import AffineOp, ConvOp, FlattenOp, LinearOp, MatrixOp, ScaleOp
 
 
@@ -50,31 +50,11 @@ class AffineZeroBias(NirPattern):
         replace_node(rewriter, op, [new])
 
 
-def _drop(op: Any, rewriter: PatternRewriter) -> None:
-    """Readers of the one-input ``op`` read its input instead."""
-    replace_node(rewriter, op, [], results=[op.operands[0]])
-
-
-class IdentityScale(NirPattern):
-    name = "identity-scale"
-
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: ScaleOp, rewriter: PatternRewriter, /) -> None:
-        if len(op.operands) == 1 and op.operands[0] is not op.results[0] and np.all(op.param("scale") == 1):
-            _drop(op, rewriter)
-
-
-class IdentityFlatten(NirPattern):
-    name = "identity-flatten"
-
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: FlattenOp, rewriter: PatternRewriter, /) -> None:
-        if (
-            len(op.operands) == 1
-            and op.operands[0] is not op.results[0]
-            and shape_of(op.operands[0]) == shape_of(op.output)
-        ):
-            _drop(op, rewriter)
+#: A Scale of all ones, and a Flatten that keeps the shape, are dropped.
+IDENTITY_SCALE = BypassPattern("identity-scale", (ScaleOp,), lambda op: bool(np.all(op.param("scale") == 1)))
+IDENTITY_FLATTEN = BypassPattern(
+    "identity-flatten", (FlattenOp,), lambda op: shape_of(op.operands[0]) == shape_of(op.output)
+)
 
 
 class FoldScale(NirPattern):
@@ -158,5 +138,5 @@ class MergeMatrix(NirPattern):
 
 AFFINE = (AffineZeroBias(), MergeMatrix())
 LINEAR = (MergeMatrix(),)
-SCALE = (IdentityScale(), FoldScale())
-FLATTEN = (IdentityFlatten(),)
+SCALE = (IDENTITY_SCALE, FoldScale())
+FLATTEN = (IDENTITY_FLATTEN,)

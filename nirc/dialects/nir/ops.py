@@ -34,9 +34,8 @@ from xdsl.irdl import (
     var_result_def,
 )
 from xdsl.parser import Parser, UnresolvedOperand
-from xdsl.pattern_rewriter import RewritePattern
 from xdsl.printer import Printer
-from xdsl.traits import HasCanonicalizationPatternsTrait, IsolatedFromAbove, NoTerminator, Pure
+from xdsl.traits import IsolatedFromAbove, NoTerminator, Pure
 
 from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError
@@ -53,44 +52,7 @@ from nirc.core.node import (
     verify_error,
 )
 from nirc.core.shapes import ShapeError, conv_output_spatial, flatten_output, per_dim
-from nirc.core.traits import ContinuousTime, GraphInput, GraphOutput
-
-# ------------------------------------------------------------------ canonicalizations
-# Declared on the ops, as xDSL does (the patterns live in .canonicalization, imported
-# when canonicalize first asks for them).
-
-
-class AffineCanonicalization(HasCanonicalizationPatternsTrait):
-    @classmethod
-    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
-        from nirc.dialects.nir.canonicalization import AFFINE
-
-        return AFFINE
-
-
-class LinearCanonicalization(HasCanonicalizationPatternsTrait):
-    @classmethod
-    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
-        from nirc.dialects.nir.canonicalization import LINEAR
-
-        return LINEAR
-
-
-class ScaleCanonicalization(HasCanonicalizationPatternsTrait):
-    @classmethod
-    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
-        from nirc.dialects.nir.canonicalization import SCALE
-
-        return SCALE
-
-
-class FlattenCanonicalization(HasCanonicalizationPatternsTrait):
-    @classmethod
-    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
-        from nirc.dialects.nir.canonicalization import FLATTEN
-
-        return FLATTEN
-
+from nirc.core.traits import Canonicalizations, ContinuousTime, GraphInput, GraphOutput
 
 # ------------------------------------------------------------------ nodes
 
@@ -230,7 +192,7 @@ class LinearOp(MatrixOp):
     """Linear map (NIR ``Linear``): ``y(t) = W x(t)``, ``W`` of shape (out, in)."""
 
     name = "nir.linear"
-    traits = traits_def(Pure(), LinearCanonicalization())
+    traits = traits_def(Pure(), Canonicalizations("nirc.dialects.nir.canonicalization:LINEAR"))
     NIR_TYPE: ClassVar[str] = "Linear"
     PARAMS: ClassVar[tuple[str, ...]] = ("weight",)
 
@@ -240,7 +202,7 @@ class AffineOp(MatrixOp):
     """Affine map (NIR ``Affine``): ``y(t) = W x(t) + b``, ``b`` of shape (out,)."""
 
     name = "nir.affine"
-    traits = traits_def(Pure(), AffineCanonicalization())
+    traits = traits_def(Pure(), Canonicalizations("nirc.dialects.nir.canonicalization:AFFINE"))
     NIR_TYPE: ClassVar[str] = "Affine"
     PARAMS: ClassVar[tuple[str, ...]] = ("weight", "bias")
     bias = prop_def(DenseAttr)
@@ -406,7 +368,7 @@ class FlattenOp(ValueNodeOp):
     ``input_type`` (optional) is the input shape as written in the file."""
 
     name = "nir.flatten"
-    traits = traits_def(Pure(), FlattenCanonicalization())
+    traits = traits_def(Pure(), Canonicalizations("nirc.dialects.nir.canonicalization:FLATTEN"))
     NIR_TYPE: ClassVar[str] = "Flatten"
     PARAMS: ClassVar[tuple[str, ...]] = ("start_dim", "end_dim")
     OPTIONAL_PARAMS: ClassVar[tuple[str, ...]] = ("input_type",)
@@ -455,7 +417,7 @@ class ScaleOp(ElementwiseOp):
     """Scale (NIR ``Scale``): ``y(t) = s ⊙ x(t)`` (elementwise)."""
 
     name = "nir.scale"
-    traits = traits_def(Pure(), ScaleCanonicalization())
+    traits = traits_def(Pure(), Canonicalizations("nirc.dialects.nir.canonicalization:SCALE"))
     NIR_TYPE: ClassVar[str] = "Scale"
     PARAMS: ClassVar[tuple[str, ...]] = ("scale",)
     scale = prop_def(DenseAttr)

@@ -33,22 +33,19 @@ import numpy as np
 from xdsl.dialects.builtin import IntegerAttr, StringAttr, UnitAttr
 from xdsl.ir import Dialect, Operation
 from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
-from xdsl.pattern_rewriter import RewritePattern
-from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
+from xdsl.traits import Pure
 
 from nirc.core.dense import DenseAttr
 from nirc.core.integers import OVERFLOWS
 from nirc.core.neuron import DiscreteNeuron
 from nirc.core.node import ElementwiseOp, NodeError
-from nirc.core.traits import CycleBreaker, DiscreteTime
+from nirc.core.semantics import CHOICES as SEMANTICS_CHOICES
+from nirc.core.traits import Canonicalizations, CycleBreaker, DiscreteTime
 
-#: Allowed values of the string-valued choices.
+#: Allowed values of the string-valued choices: the per-step ones a semantics profile
+#: makes (``integrator`` and ``input_gain`` are folded into the numbers), and the op's own.
 CHOICES: dict[str, tuple[str, ...]] = {
-    "reset": ("value", "subtract", "none"),
-    "compare": (">", ">="),
-    "spike_timing": ("same", "next"),
-    "reset_timing": ("same", "next"),
-    "order": ("leak-then-integrate", "integrate-then-leak"),
+    **{key: SEMANTICS_CHOICES[key] for key in ("reset", "compare", "spike_timing", "reset_timing", "order")},
     "output": ("spikes", "membrane"),
     "overflow": OVERFLOWS,
 }
@@ -276,14 +273,6 @@ class ThresholdOp(ElementwiseOp):
         _check_choice(self, "compare", True)
 
 
-class DelayCanonicalization(HasCanonicalizationPatternsTrait):
-    @classmethod
-    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
-        from nirc.dialects.snn.canonicalization import DELAY
-
-        return DELAY
-
-
 class DelayBreaksCycles(CycleBreaker):
     """A delay of at least one step in every element breaks a cycle through it."""
 
@@ -297,7 +286,9 @@ class DelayOp(ElementwiseOp):
 
     name = "snn.delay"
     PARAMS: ClassVar[tuple[str, ...]] = ("steps",)
-    traits = traits_def(DiscreteTime(), DelayBreaksCycles(), DelayCanonicalization())
+    traits = traits_def(
+        DiscreteTime(), DelayBreaksCycles(), Canonicalizations("nirc.dialects.snn.canonicalization:DELAY")
+    )
     INT_PARAMS: ClassVar[tuple[str, ...]] = ("steps",)
     steps = prop_def(DenseAttr)
 

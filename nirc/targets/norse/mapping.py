@@ -32,10 +32,9 @@ from typing import ClassVar
 import numpy as np
 
 from nirc.targets.pygen.backend import Helper, NodeCode, NodeContext
-from nirc.targets.pygen.names import literal
 from nirc.targets.pygen.neuron import Neuron
 from nirc.targets.pygen.report import BIT_EXACT, ROUNDING
-from nirc.targets.pygen.torch.neuron import explicit, scaled_input
+from nirc.targets.pygen.torch.neuron import explicit, recurrent_bias, scaled_input
 
 FRAMEWORK = "Norse"
 RESETS = {"value": "reset_value", "subtract": "reset_subtract", "none": "no_reset"}
@@ -65,10 +64,9 @@ def _why_not(n: Neuron) -> str:
 
 
 class NorseMapping:
-    name = "norse"
     imports = ("import norse.torch as norse",)
     sequential = "norse.SequentialState"
-    reserved = frozenset({"norse", "no_reset"})
+    reserved = frozenset({"norse"})
     helpers: ClassVar[dict[str, Helper]] = {"no_reset": (NO_RESET, ())}
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
@@ -112,7 +110,7 @@ class NorseMapping:
             init, x_in, pre = scaled_input(ctx, d.gain)
             p = f"norse.IAFParameters(v_th={ctx.param('v_th', n.threshold_for_strict())}, v_reset={ctx.param('v_reset', d.v_reset)})"  # type: ignore[arg-type]
             lines = [
-                f"# {literal(ctx.name)}: {ctx.op.name} -> norse.IAFCell",
+                ctx.comment(f"{ctx.op.name} -> norse.IAFCell"),
                 *init,
                 f"{ctx.attr} = norse.IAFCell({p})",
             ]
@@ -156,7 +154,7 @@ class NorseMapping:
                 params["reset_method"] = f"norse.{RESETS[d.reset]}" if d.reset != "none" else "no_reset"
                 helpers += ("no_reset",) if d.reset == "none" else ()
         p = f"norse.{p_cls}({', '.join(f'{a}={b}' for a, b in params.items())})"
-        lines = [f"# {literal(ctx.name)}: {ctx.op.name} -> norse.{cls} (dt = 1: tau_mem_inv is 1 - decay)", *init]
+        lines = [ctx.comment(f"{ctx.op.name} -> norse.{cls} (dt = 1: tau_mem_inv is 1 - decay)"), *init]
         if n.recurrent:
             assert n.w_rec is not None
             size = n.w_rec.shape[0]
@@ -165,10 +163,10 @@ class NorseMapping:
                 f"input_weights=torch.eye({size}, dtype=DTYPE), recurrent_weights={ctx.param('w_rec', scale[:, None] * n.w_rec)}, "
                 "autapses=True, dt=1.0)"
             )
-            if n.b_rec is not None and np.any(n.b_rec != 0):
-                b, line = ctx.buffer("b_rec", (scale * n.b_rec).astype(ctx.dtype))
+            bias = recurrent_bias(ctx, n, scale, x_in)
+            if bias is not None:
+                line, x_in = bias
                 lines.append(line)
-                x_in = f"{x_in} + ({b} if t > 0 else 0)"
                 pre = None  # the bias arrives from the second step: not a module of a chain
         else:
             lines.append(f"{ctx.attr} = norse.{cls}({p}, dt=1.0)")

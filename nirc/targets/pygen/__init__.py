@@ -34,7 +34,8 @@ Adding a language (JAX for Spyx, numpy for Nengo)
 Write ``nirc/targets/pygen/<language>/`` with a :class:`~.backend.Backend`:
 
 * ``family`` (messages and the rule ``<family>-unsupported``), ``reserved`` (the
-  template's names: its imports, locals, helper names, its base class's attributes);
+  template's names: its imports, locals, its base class's attributes; the helpers' names
+  are reserved with them);
 * ``render(parts)``: the file template.  It must define ``SEMANTICS``, ``DTYPE``,
   ``WEIGHTS``, ``NODE_NAMES`` (:meth:`~.backend.ModuleParts.constants` writes them but the
   DTYPE line), the helpers (:meth:`~.backend.ModuleParts.helper_lines`), ``param(key)``

@@ -37,7 +37,7 @@ from typing import Protocol
 import numpy as np
 from xdsl.ir import Operation
 
-from nirc.core.node import shape_of
+from nirc.core.node import node_name, shape_of
 from nirc.targets.pygen.names import Namer, literal
 from nirc.targets.pygen.report import BIT_EXACT
 from nirc.targets.pygen.source import describe
@@ -106,7 +106,8 @@ class NodeContext:
 
     @property
     def name(self) -> str:
-        return self.op.properties["name"].data  # type: ignore[union-attr]
+        """The node's NIR name."""
+        return node_name(self.op) or ""
 
     def array(self, key: str) -> np.ndarray | None:
         """A parameter of the op in the run dtype (None where absent)."""
@@ -201,7 +202,8 @@ class Backend(Protocol):
     #: <family> form [<family>-unsupported]``
     family: str
     #: identifiers the template, the op code and the helpers use (on top of
-    #: :data:`nirc.targets.pygen.names.RESERVED`), e.g. the base class's attributes
+    #: :data:`nirc.targets.pygen.names.RESERVED` and the names of :attr:`helpers`, which
+    #: the walk reserves itself), e.g. the base class's attributes
     reserved: frozenset[str]
     #: the helpers the op code may name in :attr:`NodeCode.helpers`
     helpers: dict[str, Helper]
@@ -244,14 +246,13 @@ class Backend(Protocol):
 class Mapping(Protocol):
     """A framework on a backend: its imports and names, and its neurons."""
 
-    #: the framework, as ``--target`` names it
-    name: str
     #: the container a chain of modules becomes, called ``y, state = net(x[t], state)``
     #: with a list of the modules' states (None: the step-by-step form always)
     sequential: str | None
     #: the import lines of the framework
     imports: tuple[str, ...]
-    #: identifiers the framework's code uses (its import names, its helpers)
+    #: identifiers the framework's code uses (its import names; the names of its
+    #: :attr:`helpers` are reserved by the walk)
     reserved: frozenset[str]
     #: the framework's own helpers, beside :attr:`Backend.helpers`
     helpers: dict[str, Helper]

@@ -13,7 +13,6 @@ import numpy as np
 
 from nirc.core.errors import NircError
 from nirc.core.neuron import DiscreteNeuron
-from nirc.dialects import snn
 from nirc.targets.pygen.backend import NodeContext, unsupported
 
 
@@ -38,7 +37,7 @@ class Neuron:
                 rule=unsupported(ctx.backend),
                 node=ctx.name,
             )
-        recurrent = isinstance(ctx.op, (snn.RLeakyOp, snn.RSynapticOp))
+        recurrent = ctx.op.RECURRENT  # type: ignore[attr-defined]
         return cls(d, ctx.array("w_rec") if recurrent else None, ctx.array("b_rec") if recurrent else None)
 
     @property

@@ -29,15 +29,17 @@ from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
 
 from nirc.core import __version__
 from nirc.core.errors import NircError
+from nirc.core.gcpause import pauses_gc
 from nirc.core.profiles import profiles
 from nirc.core.semantics import Semantics
 from nirc.core.target import TargetOption
 from nirc.core.verify import verify_module
 from nirc.dialects.snn.discretization import recorded
-from nirc.io.atomic import replace_dir
+from nirc.io.atomic import owns, replace_dir
 from nirc.passes.inline_graphs import InlineGraphsPass
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
@@ -63,6 +65,16 @@ def _dt(text: str) -> float:
     if not (0 < value < float("inf")):
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
     return value
+
+
+@pauses_gc
+def _run(steps: tuple[ModulePass, ...], module: ModuleOp) -> None:
+    """Each pass of ``steps`` in turn, each followed by the verifier (as a
+    :class:`~nirc.core.pipeline.PipelinePass` runs its steps)."""
+    ctx = Context()
+    for step in steps:
+        step.apply(ctx, module)
+        verify_module(module)
 
 
 class PythonTarget:
@@ -97,6 +109,7 @@ class PythonTarget:
         """The fused, flat `snn` module and its semantics."""
         module = module.clone()
         fixed = recorded(module)
+        steps: tuple[ModulePass, ...]
         if fixed is not None:
             if semantics is not None or dt is not None:
                 raise NircError(
@@ -104,19 +117,15 @@ class PythonTarget:
                     "--semantics and --dt cannot change it",
                     rule="semantics",
                 )
-            SnnFuseRecurrentPass().apply(Context(), module)
-            verify_module(module)
-            sem = fixed
+            sem, steps = fixed, (SnnFuseRecurrentPass(),)
         else:
             profile = profiles()[semantics or "nir"]
             pipeline = NirToSnnPass(dt=profile.dt if dt is None else dt, semantics=profile.name)
-            sem = pipeline.resolved()
-            pipeline.apply(Context(), module)
+            sem, steps = pipeline.resolved(), pipeline.steps()
         # The generated step is flat: nested graphs (a framework may export every
         # recurrent neuron as one) join the graph around them, exactly now that every
         # cycle has its one-step delay.
-        InlineGraphsPass().apply(Context(), module)
-        verify_module(module)
+        _run((*steps, InlineGraphsPass()), module)
         return module, sem
 
     def header(self, sem: Semantics, dtype: str) -> list[str]:
@@ -143,7 +152,7 @@ class PythonTarget:
             raise NircError(f"dtype must be float32 or float64, got {dtype!r}", rule="semantics")
         discrete, sem = self.discretize(module, semantics, dt)
         chosen = {k: v for k, v in dataclasses.asdict(sem).items() if k not in ("source", "dtype")}
-        generated = generate(discrete, self.backend, self.mapping, dtype, self.header(sem, dtype), chosen)
+        generated = generate(discrete, self.backend, self.mapping, dtype, self.header(sem, dtype), chosen, self.name)
         compile(
             generated.source, MODEL, "exec"
         )  # a bug of the generator, never the user's: fail here, not in their hands
@@ -157,14 +166,8 @@ class PythonTarget:
             weights.write(tmp / WEIGHTS, generated.weights)
             (tmp / REPORT).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
 
-        replace_dir(outdir, fill, self._owned)
+        replace_dir(outdir, fill, lambda d: owns(d / REPORT, "format", reports.report_format(self.name)))
         return report
-
-    def _owned(self, outdir: Path) -> bool:
-        try:
-            return json.loads((outdir / REPORT).read_text()).get("format") == reports.report_format(self.name)
-        except (OSError, ValueError, AttributeError):
-            return False
 
     def summary(self, report: dict[str, Any]) -> list[str]:
         return reports.summary(report)

@@ -46,16 +46,6 @@ class Generated:
     nodes: list[dict[str, Any]]
 
 
-def _check_flat(graph: nir.GraphOp, backend: Backend) -> None:
-    for op in graph.body.block.ops:
-        if isinstance(op, nir.GraphOp):
-            raise NircError(
-                f"a nested graph: the {backend.family} targets need a flat graph",
-                rule=unsupported(backend),
-                node=op.nir_name,
-            )
-
-
 def _is_chain(graph: nir.GraphOp, order: list[Any]) -> bool:
     """Input -> one node after another -> Output, and nothing else: each node read once,
     by the next, every node on the way."""
@@ -93,13 +83,18 @@ def closure(names: set[str], table: dict[str, Helper]) -> list[str]:
 class _Writer:
     """The parts of the module one graph walk fills."""
 
-    def __init__(self, graph: nir.GraphOp, order: list[Any], backend: Backend, mapping: Mapping, dtype: str) -> None:
-        self.graph, self.order, self.backend, self.mapping = graph, order, backend, mapping
+    def __init__(
+        self, graph: nir.GraphOp, order: list[Any], backend: Backend, mapping: Mapping, dtype: str, target: str
+    ) -> None:
+        self.graph, self.order, self.backend, self.mapping, self.target = graph, order, backend, mapping, target
         self.rule = unsupported(backend)
         self.np_dtype = np.dtype(dtype)
-        self.namer = Namer(backend.reserved | mapping.reserved)
+        # the helpers' names are the generated file's too: no node may take one
+        self.namer = Namer(
+            backend.reserved | mapping.reserved | frozenset(backend.helpers) | frozenset(mapping.helpers)
+        )
         self.weights = Weights()
-        self.ident = {op: self.namer.fresh(op.properties["name"].data) for op in order}  # type: ignore[union-attr]
+        self.ident = {op: self.namer.fresh(op.nir_name) for op in order}
         self.init, self.start, self.loop, self.after = Block(), Block(), Block(), Block()
         self.helpers: set[str] = set()
         self.nodes: list[dict[str, Any]] = []
@@ -193,7 +188,7 @@ class _Writer:
             self.loop.extend(code.step)
             var[op.results[0]] = ident[op]
         if errors:
-            raise Violations(self.mapping.name, [Violation(e.rule or self.rule, e.node, e.message) for e in errors])
+            raise Violations(self.target, [Violation(e.rule or self.rule, e.node, e.message) for e in errors])
         for op, ctx in breakers.items():
             self.after.add(backend.feed(ctx, input_expr(op)))
         outputs = graph.output_nodes()
@@ -247,7 +242,7 @@ class _Writer:
             imports=self.mapping.imports,
             dtype=dtype,
             semantics=_dict_literal(semantics),
-            names=[(self.ident[op], op.properties["name"].data) for op in self.order],  # type: ignore[union-attr]
+            names=[(self.ident[op], op.nir_name) for op in self.order],
             helpers=[table[name][0] for name in closure(self.helpers, table)],
             init=self.init.lines,
             start=self.start.lines,
@@ -260,18 +255,25 @@ class _Writer:
 
 
 def generate(
-    module: ModuleOp, backend: Backend, mapping: Mapping, dtype: str, header: list[str], semantics: dict[str, Any]
+    module: ModuleOp,
+    backend: Backend,
+    mapping: Mapping,
+    dtype: str,
+    header: list[str],
+    semantics: dict[str, Any],
+    target: str,
 ) -> Generated:
-    """The Python source and the weights of ``module`` (fused `snn`, after ``nir-to-snn``)."""
+    """The Python source and the weights of ``module`` (fused and flat `snn`, after
+    ``nir-to-snn`` and ``inline-graphs``: :meth:`~nirc.targets.pygen.target.PythonTarget.discretize`)
+    for ``target`` (the name its violations are reported under)."""
     graph = top_graph(module)
-    _check_flat(graph, backend)
     if not graph.input_nodes():
         raise NircError("the graph has no Input node: nothing to feed the generated model", rule=unsupported(backend))
     order = schedule_order(graph)
     container = mapping.sequential
-    w = _Writer(graph, order, backend, mapping, dtype)
+    w = _Writer(graph, order, backend, mapping, dtype, target)
     if not (container and _is_chain(graph, order) and _try(w.sequential, container)):
-        w = _Writer(graph, order, backend, mapping, dtype)
+        w = _Writer(graph, order, backend, mapping, dtype, target)
         w.stepwise()
     return Generated(backend.render(w.parts(header, dtype, semantics)), w.weights.arrays, w.nodes)
 

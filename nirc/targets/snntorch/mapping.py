@@ -40,7 +40,7 @@ from nirc.targets.pygen.names import literal
 from nirc.targets.pygen.neuron import Neuron
 from nirc.targets.pygen.report import BIT_EXACT, ROUNDING
 from nirc.targets.pygen.source import kw
-from nirc.targets.pygen.torch.neuron import explicit, scaled_input
+from nirc.targets.pygen.torch.neuron import explicit, recurrent_bias, scaled_input
 
 FRAMEWORK = "snnTorch"
 
@@ -97,10 +97,9 @@ def _why_not(n: Neuron) -> str:
 
 
 class SnnTorchMapping:
-    name = "snntorch"
     imports = ("import snntorch as snn",)
     sequential = None  # snnTorch's neurons return (spikes, state...): a loop over the layers reads better
-    reserved = frozenset({"snn", "heaviside"})
+    reserved = frozenset({"snn"})
     helpers: ClassVar[dict[str, Helper]] = {"heaviside": (HEAVISIDE, ())}
 
     def neuron(self, ctx: NodeContext) -> NodeCode:
@@ -145,7 +144,7 @@ class SnnTorchMapping:
             args["reset_delay"] = str(delay)
         if ctx.dtype == np.float64:
             args["spike_grad"] = "heaviside"  # keeps float64 spikes (no surrogate gradient)
-        head = f"# {literal(ctx.name)}: {ctx.op.name} -> snn.{cls}, beta {_short(d.decay)}"
+        head = ctx.comment(f"{ctx.op.name} -> snn.{cls}, beta {_short(d.decay)}")
         if synaptic:
             head += f", alpha {_short(d.syn_decay)}"
         if d.resets:
@@ -166,10 +165,10 @@ class SnnTorchMapping:
             lines.append(
                 f"{ctx.attr}.recurrent.bias.data = torch.zeros({size}, dtype=DTYPE)  # nirc's recurrent bias arrives from the second step"
             )
-            if n.b_rec is not None and np.any(n.b_rec != 0):
-                b, line = ctx.buffer("b_rec", g_in * n.b_rec)
+            bias = recurrent_bias(ctx, n, g_in, x_in)
+            if bias is not None:
+                line, x_in = bias
                 lines.append(line)
-                x_in = f"{x_in} + ({b} if t > 0 else 0)"
         if n.recurrent:
             step.append(f"{', '.join(state)} = {ctx.attr}({x_in}, {', '.join(state)})")
             step.append(f"{ctx.out} = {state[0]}")

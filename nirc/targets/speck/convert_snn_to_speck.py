@@ -43,7 +43,7 @@ from typing import ClassVar
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp, StringAttr
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Operation, SSAValue, Use
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
@@ -51,7 +51,7 @@ from xdsl.rewriter import InsertPoint
 from nirc.core.errors import Violations
 from nirc.core.gcpause import pauses_gc
 from nirc.core.node import shape_of
-from nirc.core.rewriting import build, erase_nodes, fresh_name, rewrite_session
+from nirc.core.rewriting import build, carry, erase_nodes, fresh_name, rewrite_session
 from nirc.dialects import nir, snn
 from nirc.dialects.nir import top_graph
 from nirc.dialects.snn.discretization import DISCRETIZATION
@@ -127,46 +127,40 @@ def convert(graph: nir.GraphOp, rewriter: PatternRewriter) -> None:
             },
             layer.out_shape,
         )
-        metadata = layer.neuron.properties.get("metadata")
-        if metadata is not None:
-            op.properties["metadata"] = metadata
+        carry(layer.neuron, op, ("metadata",))
         rewriter.insert(op, InsertPoint.before(layer.neuron))
         new_value[layer.result] = op.results[0]
     dead = list(dict.fromkeys(node for layer in layers for node in layer.nodes))
+    doomed = set(dead)
     for layer in layers:
-        _reroute(rewriter, block, layer.result, new_value[layer.result], set(dead))
+        _reroute(rewriter, layer.result, new_value[layer.result], doomed)
     if dead:
         erase_nodes(rewriter, dead, keep_names={layer.name for layer in layers})
     if not any(isinstance(op, snn.SNN_OPS) for op in block.walk()):
         graph.attributes.pop(DISCRETIZATION, None)
 
 
-def _reroute(rewriter: PatternRewriter, block: object, old: SSAValue, new: SSAValue, dead: set[Operation]) -> None:
+def _reroute(rewriter: PatternRewriter, old: SSAValue, new: SSAValue, dead: set[Operation]) -> None:
     """Point the readers of a layer's neurons at its ``speck.layer``; where its shape
     differs (1-D neurons, an ``(n, 1, 1)`` core), through one ``nir.flatten`` back.
     Readers about to be erased (the parts of other layers) are left alone."""
+
+    def flattened(use: Use) -> bool:  # a reader of the model's shape
+        return use.operation not in dead and not isinstance(use.operation, speck.LayerOp)
+
     old_shape, new_shape = shape_of(old), shape_of(new)
-    flat = None
-    for use in list(old.uses):
-        user = use.operation
-        if user in dead:
-            continue
-        if isinstance(user, speck.LayerOp) or old_shape == new_shape:
-            value = new
-        else:
-            if flat is None:
-                owner = new.owner
-                flat = build(
-                    nir.FlattenOp,
-                    fresh_name(owner.parent, f"{owner.nir_name}.flatten"),
-                    [new],  # type: ignore[union-attr,arg-type]
-                    {"start_dim": np.array(0), "end_dim": np.array(-1), "input_type": np.array(new_shape, np.int64)},
-                    old_shape,
-                )
-                rewriter.insert(flat, InsertPoint.after(owner))  # type: ignore[arg-type]
-            value = flat.results[0]
-        user.operands = [value if v is old else v for v in user.operands]
-        rewriter.notify_op_modified(user)
+    if old_shape != new_shape and any(flattened(use) for use in old.uses):
+        owner = new.owner
+        flat = build(
+            nir.FlattenOp,
+            fresh_name(owner.parent, f"{owner.nir_name}.flatten"),  # type: ignore[union-attr,arg-type]
+            [new],
+            {"start_dim": np.array(0), "end_dim": np.array(-1), "input_type": np.array(new_shape, np.int64)},
+            old_shape,
+        )
+        rewriter.insert(flat, InsertPoint.after(owner))  # type: ignore[arg-type]
+        rewriter.replace_uses_with_if(old, flat.results[0], flattened)
+    rewriter.replace_uses_with_if(old, new, lambda use: use.operation not in dead)
 
 
 @dataclass(frozen=True)

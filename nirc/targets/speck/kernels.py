@@ -35,7 +35,8 @@ class LayerKernel(Kernel):
         self.b = np.asarray(op.param("bias"), dtype=work).reshape(-1, 1, 1)
         self.theta = np.asarray(op.threshold_value(), dtype=work)
         low = op.threshold_low_value()
-        self.low = np.asarray(-np.inf if low is None else low, dtype=work)
+        #: the membrane's floor, or None (no floor)
+        self.low = None if low is None else np.asarray(low, dtype=work)
         stride, padding, pool = op.geometry()
         self.stride, self.pool = stride, pool
         self.padding = tuple((p, p) for p in padding)
@@ -65,13 +66,10 @@ class LayerKernel(Kernel):
             v = bound(v, SPECK.state_bits, "saturate")
         n = count_spikes(v, self.theta, ">=", True, self.work)
         v = apply_reset(v, n, "value" if self.zero_reset else "subtract", self.theta, 0.0)
-        return n, np.maximum(v, self.low)
+        return n, v if self.low is None else np.maximum(v, self.low)
 
     def step(self, x: np.ndarray) -> np.ndarray:
-        current = self._current(x)
-        n, self.v = self._fire(current if self.v is None else self.v + current)
-        self.record(self.v)
-        return n.astype(self.dtype)
+        return self.run(x[None])[0]
 
     def run(self, x: np.ndarray) -> np.ndarray:
         """``(T, B, C, H, W)`` spike counts (any numeric or bool type) to the layer's.

@@ -22,13 +22,13 @@ from xdsl.passes import ModulePass
 
 from nirc.core.errors import Violation, Violations
 from nirc.core.gcpause import pauses_gc
-from nirc.core.graph import schedule_order
+from nirc.core.graph import all_edges, schedule_order
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
 from nirc.targets.speck import dialect as speck
 from nirc.targets.speck.placement import Shortage, place
 from nirc.targets.speck.resources import SPECK, SpeckResources
-from nirc.targets.speck.rules import Analysis, Layer, cores, memory, placement
+from nirc.targets.speck.rules import Analysis, Layer, cores, memory, output_reshape, shortage
 
 
 def needs(op: speck.LayerOp) -> tuple[int, int]:
@@ -46,14 +46,14 @@ def assign(graph: nir.GraphOp, layers: list[speck.LayerOp], res: SpeckResources 
     has a ``core`` already keeps it (a placement pinned by hand, or a placed module
     compiled again), if that core holds it."""
     analysis = Analysis(graph, [Layer.of(op) for op in layers])
-    violations = [v for rule in (cores, memory, placement) for v in rule(analysis, res)]
-    candidates = []
-    for op in layers:
-        fit = res.cores_for(*needs(op))
+    violations = [v for rule in (cores, memory) for v in rule(analysis, res)]
+    fits = [res.cores_for(layer.kernel_memory(), layer.neuron_memory()) for layer in analysis.layers]
+    candidates, pins = [], []
+    for op, fit in zip(layers, fits, strict=True):
         if op.core is not None:
             core = int(op.core.value.data)  # type: ignore[union-attr]
             if core not in fit:
-                violations.append(
+                pins.append(
                     Violation(
                         "speck-placement",
                         op.nir_name,
@@ -64,21 +64,22 @@ def assign(graph: nir.GraphOp, layers: list[speck.LayerOp], res: SpeckResources 
                 )
             fit = [core]
         candidates.append(fit)
-    found = place(candidates) if not violations else None
-    if isinstance(found, Shortage):
-        names = [layers[i].nir_name for i in found.layers]
-        violations.append(
-            Violation(
-                "speck-placement",
-                names[0],
-                f"layers {', '.join(map(repr, names))} (some pinned) fit only on cores {', '.join(map(str, found.cores))}",
-                limit=len(found.cores),
-                actual=len(names),
-            )
-        )
-    if violations or found is None or isinstance(found, Shortage):
-        raise Violations("speck", violations)
-    return {layers[i]: core for i, core in found.items()}
+    if violations:  # too many layers, or one no core holds: nothing to place
+        raise Violations("speck", violations + pins)
+    found = None if pins else place(candidates)
+    if isinstance(found, dict):
+        return {layers[i]: core for i, core in found.items()}
+    # None: say whether the layers are short of cores pinned or not (a placement under
+    # the pins is one without them, so only a failure needs the unpinned one), or only
+    # under the pins
+    free = found if found is not None and candidates == fits else place(fits)
+    if isinstance(free, Shortage):
+        violations.append(shortage(analysis.layers, free))
+    violations += pins
+    if not violations:
+        assert isinstance(found, Shortage)
+        violations.append(shortage(analysis.layers, found, pinned=True))
+    raise Violations("speck", violations)
 
 
 def utilisation(layers: list[speck.LayerOp], res: SpeckResources = SPECK) -> list[dict[str, object]]:
@@ -116,15 +117,7 @@ class SpeckPlacePass(ModulePass):
         for layer, core in assign(graph, layers).items():
             layer.properties["core"] = IntegerAttr(core, i64)
         for layer in layers:
-            feeds_output = any(
-                isinstance(use.operation, nir.OutputOp)
-                or (
-                    isinstance(use.operation, nir.FlattenOp)
-                    and any(isinstance(u.operation, nir.OutputOp) for u in use.operation.results[0].uses)
-                )
-                for use in layer.results[0].uses
-            )
-            if feeds_output:
+            if any(isinstance(reader, nir.OutputOp) or output_reshape(reader) for reader in all_edges(layer)):
                 layer.properties["monitor"] = UnitAttr()
             else:
                 layer.properties.pop("monitor", None)

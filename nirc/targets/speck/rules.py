@@ -18,8 +18,7 @@ all and returns every violation at once, so both forms are checked alike.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,14 +28,15 @@ from xdsl.dialects.builtin import StringAttr
 from xdsl.ir import Operation, SSAValue
 
 from nirc.core.errors import Violation
-from nirc.core.graph import components, schedule_order
-from nirc.core.node import shape_of
+from nirc.core.graph import Component, all_edges, components, schedule_order
+from nirc.core.node import node_name, shape_of
 from nirc.core.shapes import per_dim
 from nirc.core.traits import breaks_cycles
 from nirc.dialects import nir, snn
 from nirc.patterns import Failure, LegalityRule, Match, load
 from nirc.targets.speck import dialect as speck
 from nirc.targets.speck.placement import Shortage, place
+from nirc.targets.speck.profile import PROFILE
 from nirc.targets.speck.resources import SPECK, SpeckResources, kernel_memory, neuron_memory
 
 _WEIGHTS = (nir.Conv2dOp, nir.LinearOp, nir.AffineOp)
@@ -48,10 +48,6 @@ _LAYER_OUTPUTS = (snn.LeakyOp, speck.LayerOp)
 _SHAPE = "pooling -> (Flatten) -> Conv2d or Linear/Affine -> IF"
 #: the design rules of a core, in nirc's pattern language
 LEGALITY = Path(__file__).with_name("legality.pat")
-
-
-def _name(op: Operation) -> str:
-    return op.properties["name"].data  # type: ignore[union-attr]
 
 
 def _what(value: SSAValue | Operation | None) -> str:
@@ -106,7 +102,7 @@ class Layer:
 
     @property
     def name(self) -> str:
-        return _name(self.neuron)
+        return self.neuron.nir_name  # type: ignore[attr-defined]
 
     @property
     def result(self) -> SSAValue:
@@ -143,9 +139,13 @@ class Analysis:
     #: in topological order: a layer's source comes before it
     layers: list[Layer] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    #: the graph's cycles (its cyclic strongly connected components), in dependency order
+    cycles: list[Component] = field(default_factory=list)
 
     def fail(self, rule: str, op: Operation | None, message: str, limit: object = None, actual: object = None) -> None:
-        self.violations.append(Violation(rule, None if op is None else _name(op), message, limit=limit, actual=actual))
+        self.violations.append(
+            Violation(rule, None if op is None else node_name(op), message, limit=limit, actual=actual)
+        )
 
 
 def _shape3(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -161,34 +161,19 @@ def _rules() -> tuple[LegalityRule, LegalityRule]:
 
 def _match(a: Analysis, neuron: Operation, claimed: set[Operation]) -> list[Layer]:
     """The layers that end in ``neuron``: one (``speck-layer``), or one per incoming
-    Conv/Linear where the neuron sums several (a violation, but each is still checked
-    on its own, ``speck-core-input``).  Every node a match walks through is claimed,
-    matched or not, so it is reported once."""
+    edge where the neuron sums several (a violation, but each is still checked on its
+    own: ``speck-core-input`` at the node it reads).  Every node a match walks through
+    is claimed, matched or not, so it is reported once."""
     layer_rule, input_rule = _rules()
-    if len(neuron.operands) != 1:
-        n = len(neuron.operands)
+    n = len(neuron.operands)
+    if n == 1:
+        found = [layer_rule.check(neuron)]
+    else:
         a.fail("speck-fan-in", neuron, f"a core's neurons read one convolution, got {n} incoming edges", 1, n)
-        layers = []
-        for value in neuron.operands:
-            weight = value.owner
-            if isinstance(weight, Operation) and breaks_cycles(weight):
-                continue  # a delay feeds it: speck-cycle or speck-node-kind says what is wrong
-            if not isinstance(weight, _WEIGHTS):
-                a.fail(
-                    "speck-layer",
-                    neuron,
-                    f"neurons must read a Conv2d, Linear or Affine (one core computes both); this one reads {_what(value)}",
-                    _SHAPE,
-                    _what(value),
-                )
-                continue
-            found = input_rule.check(weight)
-            layer = _layer_or_fail(a, neuron, found, claimed)
-            if layer is not None:
-                layers.append(dataclasses.replace(layer, neuron=neuron))
-        return layers
-    layer = _layer_or_fail(a, neuron, layer_rule.check(neuron), claimed)
-    return [] if layer is None else [layer]
+        # a graph's block has no arguments: every edge comes from an op
+        found = [input_rule.check(value.owner) for value in neuron.operands]  # type: ignore[arg-type]
+    layers = [_layer_or_fail(a, neuron, f, claimed) for f in found]
+    return [layer for layer in layers if layer is not None]
 
 
 def _layer_or_fail(a: Analysis, neuron: Operation, found: Match | Failure, claimed: set[Operation]) -> Layer | None:
@@ -204,10 +189,7 @@ def _layer_or_fail(a: Analysis, neuron: Operation, found: Match | Failure, claim
         a.fail("speck-fan-in", found.node, f"a core reads one source, got {n} incoming edges", 1, n)
     elif found.reason == "where":
         weight = found.bindings["weight"].op
-        claimed.add(weight)
-        others = sorted(
-            {r.name for r in (u.operation for u in weight.results[0].uses) if not isinstance(r, snn.LeakyOp)}
-        )
+        others = sorted({r.name for r in all_edges(weight) if not isinstance(r, snn.LeakyOp)})
         a.fail(
             "speck-layer",
             weight,
@@ -362,7 +344,7 @@ def _geometry(a: Analysis, layer: Layer) -> bool:
     return True
 
 
-def _output_reshape(op: Operation) -> bool:
+def output_reshape(op: Operation) -> bool:
     """A Flatten of a layer's spikes read by Outputs only: the host reshapes them."""
     uses = list(op.results[0].uses)
     return (
@@ -372,10 +354,6 @@ def _output_reshape(op: Operation) -> bool:
         and bool(uses)
         and all(isinstance(u.operation, nir.OutputOp) for u in uses)
     )
-
-
-def _on_cycles(graph: nir.GraphOp) -> set[Operation]:
-    return {op for c in components(list(graph.body.block.ops)) if c.cyclic for op in c.members}
 
 
 def analyse(graph: nir.GraphOp) -> Analysis:
@@ -389,7 +367,8 @@ def analyse(graph: nir.GraphOp) -> Analysis:
             for layer in _match(a, op, claimed):
                 if _geometry(a, layer):
                     a.layers.append(layer)
-    cyclic = _on_cycles(graph)
+    a.cycles = [c for c in components(list(graph.body.block.ops)) if c.cyclic]
+    cyclic = {op for c in a.cycles for op in c.members}
     for op in graph.body.block.ops:
         if not isinstance(op, _SUPPORTED):
             if not (breaks_cycles(op) and op in cyclic):  # a cycle's delay: speck-cycle says it
@@ -400,13 +379,13 @@ def analyse(graph: nir.GraphOp) -> Analysis:
                     "IF, Conv2d, Linear, Affine, SumPool2d, AvgPool2d, Flatten",
                     op.name,
                 )
-        elif isinstance(op, _PARTS) and op not in claimed and not _output_reshape(op):
+        elif isinstance(op, _PARTS) and op not in claimed and not output_reshape(op):
             a.fail("speck-layer", op, f"{op.name} must lead to IF neurons on the same core ({_SHAPE})", _SHAPE, op.name)
         elif isinstance(op, nir.OutputOp):
             for value in op.operands:
                 owner = value.owner
                 if not isinstance(owner, _LAYER_OUTPUTS) and not (
-                    isinstance(owner, Operation) and _output_reshape(owner)
+                    isinstance(owner, Operation) and output_reshape(owner)
                 ):
                     a.fail(
                         "speck-output",
@@ -452,18 +431,12 @@ def nonempty(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
 def no_cycles(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     """Cores feed forward: no recurrent edge.  A cycle is named by its nodes in block
     order, the one-step delay discretization put on it left out (it is not the model's)."""
-    index = {op: i for i, op in enumerate(a.graph.body.block.ops)}
-    for component in components(list(a.graph.body.block.ops)):
-        if not component.cyclic:
-            continue
-        members = (
-            sorted((op for op in component.members if not breaks_cycles(op)), key=index.__getitem__)
-            or component.members
-        )
+    for component in a.cycles:
+        members = [op for op in component.members if not breaks_cycles(op)] or component.members
         yield Violation(
             "speck-cycle",
-            _name(members[0]),
-            f"recurrent cycle through {', '.join(repr(_name(m)) for m in members)}: Speck's cores feed forward only",
+            node_name(members[0]),
+            f"recurrent cycle through {', '.join(repr(node_name(m)) for m in members)}: Speck's cores feed forward only",
             limit=0,
             actual=len(members),
         )
@@ -475,7 +448,7 @@ def channels(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
             if n > res.max_channels:
                 yield Violation(
                     "speck-channels",
-                    _name(layer.weight),
+                    node_name(layer.weight),
                     f"{n} {what} channels, a core has at most {res.max_channels}",
                     limit=res.max_channels,
                     actual=n,
@@ -488,7 +461,7 @@ def kernels(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         if ky != kx or ky > res.max_kernel:
             yield Violation(
                 "speck-kernel",
-                _name(layer.weight),
+                node_name(layer.weight),
                 f"kernel {ky}x{kx}: Speck's kernels are square, at most {res.max_kernel}x{res.max_kernel}",
                 limit=res.max_kernel,
                 actual=[ky, kx],
@@ -500,7 +473,7 @@ def strides(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         if any(s not in res.strides for s in layer.stride):
             yield Violation(
                 "speck-stride",
-                _name(layer.weight),
+                node_name(layer.weight),
                 f"stride {list(layer.stride)}: Speck's strides are {', '.join(map(str, res.strides))}",
                 limit=list(res.strides),
                 actual=list(layer.stride),
@@ -512,7 +485,7 @@ def paddings(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         if max(layer.padding) > res.max_padding:
             yield Violation(
                 "speck-padding",
-                _name(layer.weight),
+                node_name(layer.weight),
                 f"padding {list(layer.padding)}: at most {res.max_padding}",
                 limit=res.max_padding,
                 actual=list(layer.padding),
@@ -525,7 +498,7 @@ def poolings(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         if ky != kx or ky not in res.poolings:
             yield Violation(
                 "speck-pooling",
-                _name(layer.pool_node),
+                node_name(layer.pool_node),
                 f"pooling {ky}x{kx}: a destination pools {', '.join(map(str, res.poolings))} (square)",
                 limit=list(res.poolings),
                 actual=[ky, kx],
@@ -538,7 +511,7 @@ def inputs(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
     if len(found) != 1:
         yield Violation(
             "speck-input-size",
-            _name(found[1]) if found else None,
+            node_name(found[1]) if found else None,
             f"Speck has one input (its DVS layer), the graph has {len(found)}",
             limit=1,
             actual=len(found),
@@ -548,7 +521,7 @@ def inputs(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         if len(shape) != 3:
             yield Violation(
                 "speck-input-size",
-                _name(op),
+                node_name(op),
                 f"Speck's input is C x H x W events, got shape {list(shape)}",
                 limit="C x H x W",
                 actual=list(shape),
@@ -556,7 +529,7 @@ def inputs(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         elif max(shape[1:]) > res.max_input_size:
             yield Violation(
                 "speck-input-size",
-                _name(op),
+                node_name(op),
                 f"input {shape[1]}x{shape[2]}: at most {res.max_input_size}x{res.max_input_size}",
                 limit=res.max_input_size,
                 actual=list(shape[1:]),
@@ -587,7 +560,7 @@ def destinations(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         if len(layers) > res.max_destinations:
             yield Violation(
                 "speck-destinations",
-                _name(owner),
+                node_name(owner),
                 f"feeds {len(layers)} layers: a core sends to at most {res.max_destinations}",
                 limit=res.max_destinations,
                 actual=len(layers),
@@ -599,7 +572,7 @@ def destinations(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         if len(pools) > 1:
             yield Violation(
                 "speck-pooling",
-                _name(owner),
+                node_name(owner),
                 f"the input is pooled once for every layer it feeds (the DVS layer's pooling), got {pools}",
                 limit=1,
                 actual=len(pools),
@@ -607,7 +580,7 @@ def destinations(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         elif channels > res.dvs_channels and (len(layers) > 1 or pools != [1]):
             yield Violation(
                 "speck-input-channels",
-                _name(owner),
+                node_name(owner),
                 f"an input of {channels} channels skips the DVS layer (at most {res.dvs_channels}, its polarities) and enters one core directly, unpooled; "
                 f"this one feeds {len(layers)} layer(s) with pooling {pools[0]}",
                 limit=res.dvs_channels,
@@ -618,10 +591,7 @@ def destinations(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
 #: The discretization choices of Speck's neurons (the ``speck`` profile's), besides the
 #: reset: spikes counted in the step the membrane crosses, reset in that step.
 NEURON_CHOICES = {
-    "compare": ">=",
-    "spike_timing": "same",
-    "reset_timing": "same",
-    "order": "leak-then-integrate",
+    **{k: getattr(PROFILE, k) for k in ("compare", "spike_timing", "reset_timing", "order")},
     "output": "spikes",
 }
 
@@ -740,15 +710,20 @@ def placement(a: Analysis, res: SpeckResources) -> Iterator[Violation]:
         return
     found = place(candidates)
     if isinstance(found, Shortage):
-        names = [a.layers[i].name for i in found.layers]
-        yield Violation(
-            "speck-placement",
-            names[0],
-            f"layers {', '.join(map(repr, names))} fit only on cores {', '.join(map(str, found.cores))}: "
-            f"{len(found.cores)} cores for {len(names)} layers (make some layers smaller)",
-            limit=len(found.cores),
-            actual=len(names),
-        )
+        yield shortage(a.layers, found)
+
+
+def shortage(layers: Sequence[Layer], found: Shortage, *, pinned: bool = False) -> Violation:
+    """``[speck-placement]``: the layers ``found`` names fit on fewer cores than they are
+    (``pinned``: once some are held to the cores they are pinned to)."""
+    names = [layers[i].name for i in found.layers]
+    listed, cores = ", ".join(map(repr, names)), ", ".join(map(str, found.cores))
+    message = (
+        f"layers {listed} (some pinned) fit only on cores {cores}"
+        if pinned
+        else f"layers {listed} fit only on cores {cores}: {len(found.cores)} cores for {len(names)} layers (make some layers smaller)"
+    )
+    return Violation("speck-placement", names[0], message, limit=len(found.cores), actual=len(names))
 
 
 RULES: dict[str, Rule] = {

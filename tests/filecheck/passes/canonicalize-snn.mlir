@@ -26,3 +26,20 @@ nir.graph {
   %d = snn.delay "d"(%in_keep) {steps = #nir.dense<2xi64: [0, 2]>} : tensor<2xf32> -> tensor<2xf32>
   nir.output "out"(%d) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
 }
+
+// -----
+// A cycle closed by an snn.delay and entered at two nodes (a and b both read s) is not
+// frozen: the delay closes it whatever the schedule, so the unit Scale upstream goes.
+// CHECK-LABEL: %in_cycle = nir.input "in_cycle"
+// CHECK-NEXT:  %a = snn.leaky "a"(%in_cycle, %d)
+// CHECK-NEXT:  %b = snn.leaky "b"(%a, %in_cycle)
+// CHECK-NEXT:  %d = snn.delay "d"(%b)
+// CHECK-NOT:   nir.scale
+nir.graph {
+  %in_cycle = nir.input "in_cycle" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+  %s = nir.scale "s"(%in_cycle) {scale = #nir.dense<2xf32: 1.0>} : tensor<2xf32> -> tensor<2xf32>
+  %a = snn.leaky "a"(%s, %d) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 1.0>, bias = #nir.dense<2xf64: 0.0>, order = "leak-then-integrate"} : tensor<2xf32> -> tensor<2xf32>
+  %b = snn.leaky "b"(%a, %s) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 1.0>, bias = #nir.dense<2xf64: 0.0>, order = "leak-then-integrate"} : tensor<2xf32> -> tensor<2xf32>
+  %d = snn.delay "d"(%b) {steps = #nir.dense<2xi64: 1>} : tensor<2xf32> -> tensor<2xf32>
+  nir.output "out"(%b) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+}

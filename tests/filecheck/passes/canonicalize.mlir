@@ -8,7 +8,7 @@
 // RUN: not nir-opt %s -p 'canonicalize{fold=maybe}' 2>&1 | filecheck %s --check-prefix=BAD-VALUE --match-full-lines
 // RUN: not nir-opt %s -p 'canonicalize{folds=false}' 2>&1 | filecheck %s --check-prefix=BAD-OPT --match-full-lines
 // RUN: sh -c 'nir-opt "$0" -p "canonicalize{fold=maybe}" >/dev/null 2>&1; echo "exit $?"' %s | filecheck %s --check-prefix=BAD-EXIT
-// BAD-VALUE:     nir-opt: error: bad options for pass 'canonicalize': Incompatible types: given ('maybe',), expected <class 'bool'> (options: fold)
+// BAD-VALUE:     nir-opt: error: bad options for pass 'canonicalize': fold must be true or false, got 'maybe' (options: fold)
 // BAD-VALUE-NOT: {{.}}
 // BAD-OPT:       nir-opt: error: bad options for pass 'canonicalize': Provided arguments ["folds"] not found in expected arguments ["fold"] (options: fold)
 // BAD-OPT-NOT:   {{.}}

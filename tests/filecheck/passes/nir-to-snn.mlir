@@ -30,7 +30,7 @@
 // RUN: not nir-opt %s -p 'nir-to-snn{dt=1e-4 fold=maybe}' 2>&1 | filecheck %s --check-prefix=BAD-FOLD --match-full-lines
 // RUN: not nir-opt %s -p 'nir-to-snn{dt=abc}' 2>&1 | filecheck %s --check-prefix=BAD-DT --match-full-lines
 // RUN: sh -c 'nir-opt "$0" -p "nir-to-snn{dt=abc}" >/dev/null 2>&1; echo "exit $?"' %s | filecheck %s --check-prefix=EXIT-2
-// BAD-FOLD: nir-opt: error: bad options for pass 'nir-to-snn': Incompatible types: given ('maybe',), expected <class 'bool'> (options: {{.*}}fold)
+// BAD-FOLD: nir-opt: error: bad options for pass 'nir-to-snn': fold must be true or false, got 'maybe' (options: {{.*}}fold)
 // BAD-DT:   nir-opt: error: bad options for pass 'nir-to-snn': dt must be a number, got 'abc' (options: {{.*}})
 // EXIT-2:   exit 2
 

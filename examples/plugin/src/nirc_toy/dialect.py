@@ -14,21 +14,10 @@ from typing import ClassVar
 
 from xdsl.ir import Dialect
 from xdsl.irdl import irdl_op_definition, prop_def, traits_def
-from xdsl.pattern_rewriter import RewritePattern
-from xdsl.traits import HasCanonicalizationPatternsTrait, Pure
+from xdsl.traits import Pure
 
-from nirc import ElementwiseOp, NodeError
+from nirc import Canonicalizations, ElementwiseOp, NodeError
 from nirc.core.dense import DenseAttr
-
-
-class ClampCanonicalization(HasCanonicalizationPatternsTrait):
-    """What ``canonicalize`` does with a clamp (declared on the op, as xDSL does)."""
-
-    @classmethod
-    def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
-        from nirc_toy.canonicalization import PATTERNS
-
-        return PATTERNS
 
 
 @irdl_op_definition
@@ -39,7 +28,7 @@ class ClampOp(ElementwiseOp):
     PARAMS: ClassVar[tuple[str, ...]] = ("lo", "hi")
     lo = prop_def(DenseAttr)
     hi = prop_def(DenseAttr)
-    traits = traits_def(Pure(), ClampCanonicalization())
+    traits = traits_def(Pure(), Canonicalizations("nirc_toy.canonicalization:PATTERNS"))
 
     def _verify_params(self) -> None:
         super()._verify_params()

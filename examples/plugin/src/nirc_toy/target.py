@@ -9,6 +9,7 @@ likes, ``summary``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from pathlib import Path
@@ -18,37 +19,47 @@ import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-from nirc import NircError, TargetOption
+from nirc import TargetOption
 from nirc.core.dense import DenseAttr
 from nirc.core.node import shape_of
 from nirc.dialects.nir import top_graph
 from nirc.dialects.snn.discretization import recorded
-from nirc.io.atomic import replace_dir
+from nirc.io.atomic import owns, replace_dir
 from nirc_toy.passes import NirToToyPass
 
 FORMAT = "nirc-toy-json/1"
 
 
+def _indent(text: str) -> int:
+    """``--indent``: a whole number >= 0.  A bad value is a usage error (exit 2), as
+    argparse reports an ``ArgumentTypeError`` raised by an option's type."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, got {text!r}")
+    return value
+
+
 class ToyJsonTarget:
     name = "toy-json"
-    options = (TargetOption("indent", "spaces of indentation in graph.json", type=int, default=1),)
+    options = (TargetOption("indent", "spaces of indentation in graph.json", type=_indent, default=1),)
 
     def emit(self, module: ModuleOp, outdir: str | os.PathLike[str], indent: int = 1) -> dict[str, Any]:
-        if indent < 0:
-            raise NircError(f"--indent must be >= 0, got {indent}", rule="toy-json")
         module = module.clone()
         if recorded(module) is None:
             NirToToyPass().apply(Context(), module)
         graph = top_graph(module)
         nodes, arrays = [], {}
         for i, op in enumerate(graph.body.block.ops):
-            name = op.properties["name"].data  # type: ignore[union-attr]
+            name = op.nir_name  # type: ignore[attr-defined]
             params = {}
             for key, attr in op.properties.items():
                 if isinstance(attr, DenseAttr):
                     arrays[f"{i}.{key}"] = attr.array
                     params[key] = f"{i}.{key}"
-            reads = [use.owner.properties["name"].data for use in op.operands]  # type: ignore[union-attr]
+            reads = [value.owner.nir_name for value in op.operands]  # type: ignore[union-attr]
             shape = list(shape_of(op.results[0])) if op.results else None
             nodes.append({"name": name, "kind": op.name, "shape": shape, "reads": reads, "params": params})
         spec = {"format": FORMAT, "nodes": nodes}
@@ -58,11 +69,8 @@ class ToyJsonTarget:
             with open(tmp / "params.npz", "wb") as f:
                 np.savez(f, **arrays)
 
-        def owned(path: Path) -> bool:
-            try:
-                return json.loads((path / "graph.json").read_text()).get("format") == FORMAT
-            except (OSError, ValueError, AttributeError):
-                return False
+        def owned(path: Path) -> bool:  # an earlier run's OUTDIR: its graph.json names our format
+            return owns(path / "graph.json", "format", FORMAT)
 
         replace_dir(outdir, fill, owned)
         return {

@@ -41,12 +41,13 @@ from nirc.targets.pygen.torch.helpers import HELPERS
 from nirc.targets.pygen.torch.layers import LAYERS, delay_init
 from nirc.targets.pygen.weights import LOADER
 
-#: Names the torch template uses on top of :data:`nirc.targets.pygen.names.RESERVED`, the
-#: helpers, and ``torch.nn.Module``'s attributes (a layer called ``forward`` or
-#: ``training`` must not shadow them).
+#: Names the torch template uses on top of :data:`nirc.targets.pygen.names.RESERVED` and
+#: ``torch.nn.Module``'s attributes (a layer called ``forward`` or ``training`` must not
+#: shadow them).  The helpers' names (:data:`~nirc.targets.pygen.torch.helpers.HELPERS`)
+#: are reserved by the walk, with every helper table's.
 RESERVED = frozenset(
     {
-        # the template's own names and the helpers
+        # the template's own names
         "torch",
         "nn",
         "F",
@@ -54,10 +55,6 @@ RESERVED = frozenset(
         "stored",
         "npz",
         "first",
-        "ExactNeuron",
-        "Delay",
-        "count_spikes",
-        "Gain",
         # torch.nn.Module's public attributes (torch 2.13), and ``training``
         "T_destination",
         "add_module",

@@ -1,12 +1,16 @@
 """What every torch framework's neuron mapping shares: the input scaling in front of a
-framework's neuron, and nirc's own step where the framework's neuron computes something
+framework's neuron, the recurrent bias that arrives from the second step
+(:func:`recurrent_bias`), and nirc's own step where the framework's neuron computes something
 else (:func:`explicit`, the helper :data:`~nirc.targets.pygen.torch.helpers.EXACT_NEURON`).
 The op's numbers are :class:`nirc.targets.pygen.neuron.Neuron`."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
+from nirc.core.neuron import ARRAYS, DiscreteNeuron
 from nirc.targets.pygen.backend import NodeCode, NodeContext
 from nirc.targets.pygen.names import literal
 from nirc.targets.pygen.neuron import Neuron
@@ -41,21 +45,30 @@ def scaled_input(
     return init, expr, modules
 
 
+def recurrent_bias(ctx: NodeContext, n: Neuron, scale: np.ndarray, x_in: str) -> tuple[str, str] | None:
+    """nirc's recurrent bias, ``scale * b_rec``, added to the input ``x_in`` from the second
+    step on (a framework's own recurrent bias would act at t = 0, where nirc's recurrent
+    term is zero): the construction line of its buffer and the input with it; None where
+    the neuron has no bias (or a zero one)."""
+    if n.b_rec is None or not np.any(n.b_rec != 0):
+        return None
+    b, line = ctx.buffer("b_rec", (scale * n.b_rec).astype(ctx.dtype))
+    return line, f"{x_in} + ({b} if t > 0 else 0)"
+
+
+#: The choices of a :class:`~nirc.core.neuron.DiscreteNeuron` that ``ExactNeuron`` takes,
+#: in field order: all but the arrays and the state width, which :meth:`Neuron.of`
+#: refuses (the frameworks keep states unbounded).
+CHOICES = tuple(f.name for f in dataclasses.fields(DiscreteNeuron) if f.name not in (*ARRAYS, "state_bits", "overflow"))
+
+
 def explicit(ctx: NodeContext, n: Neuron, framework: str, why: str) -> NodeCode:
     """nirc's own step as an :class:`ExactNeuron` in the generated file."""
     d = n.d
-    params = {k: getattr(d, k) for k in ("decay", "gain", "bias", "syn_decay", "syn_gain", "threshold", "v_reset")}
+    params = {k: getattr(d, k) for k in ARRAYS}
     entries = ", ".join(f"{literal(k)}: {ctx.param(k, v)}" for k, v in params.items() if v is not None)
-    choices = {
-        "reset": d.reset,
-        "compare": d.compare,
-        "spike_timing": d.spike_timing,
-        "reset_timing": d.reset_timing,
-        "order": d.order,
-        "multi_spike": d.multi_spike,
-        "output": d.output,
-    }
-    init = [f"# {literal(ctx.name)}: {ctx.op.name}, as nirc's step: {why}"]
+    choices = {k: getattr(d, k) for k in CHOICES}
+    init = [ctx.comment(f"{ctx.op.name}, as nirc's step: {why}")]
     args = ", ".join(f"{k}={literal(v)}" for k, v in choices.items())
     if n.recurrent:
         assert n.w_rec is not None
