@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -275,6 +276,16 @@ def repeat_child(n: int, task: str, **args: Any) -> dict[str, Any]:
 
 
 # ============================================================================ output
+
+
+def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
+    """The least seconds of ``repeat`` calls of ``fn`` and the last call's result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, result
 
 
 def table(headers: list[str], rows: list[list[Any]]) -> str:

@@ -106,8 +106,8 @@ def _agreement_parts(float_layers: list[Any], int_layers: list[Any], x: np.ndarr
     """:func:`spike_agreement` again with its parts timed: the float layers' runs, the
     quantized layers' runs and ``count_agreement`` (summed over the layers)."""
     from nirc.core.profiles import resolve
+    from nirc.interp.agreement import count_agreement
     from nirc.targets.speck.kernels import LayerKernel
-    from nirc.targets.speck.target import count_agreement
 
     sem = resolve("speck", None)
     values: dict[Any, np.ndarray] = {}

@@ -46,7 +46,6 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +54,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from bench_io import table, versions  # noqa: E402  (the house table and version line)
+from bench_io import best_of, table, versions  # noqa: E402  (the house table and version line)
 from bench_passes import machine  # noqa: E402  (the CPU and load average line)
 
 REPO = HERE.parent
@@ -106,16 +105,6 @@ def tool_command() -> list[str]:
         return [str(script)]
     found = shutil.which("nir-translate")
     return [found] if found else [sys.executable, "-m", "nirc.tools.nir_translate"]
-
-
-def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
-    """The least seconds of ``repeat`` calls of ``fn`` and the last call's result."""
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, result
 
 
 def make_input(shape: tuple[int, ...], batch: int, steps: int, p: float | None, dtype: str) -> np.ndarray:

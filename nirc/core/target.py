@@ -9,6 +9,8 @@ report (or the report itself with ``--report=json``).
 
 from __future__ import annotations
 
+import argparse
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +34,19 @@ class TargetOption:
     @property
     def keyword(self) -> str:
         return self.name.replace("-", "_")
+
+
+def seconds(text: str) -> float:
+    """A target option's type for a time step: a positive, finite number of seconds (a bad
+    value is a usage error naming the option, as argparse reports an
+    ``ArgumentTypeError``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (0 < value < math.inf):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
+    return value
 
 
 @runtime_checkable

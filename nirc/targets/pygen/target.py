@@ -20,7 +20,6 @@ Everything else is here:
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import os
@@ -36,7 +35,7 @@ from nirc.core.errors import NircError
 from nirc.core.gcpause import pauses_gc
 from nirc.core.profiles import profiles
 from nirc.core.semantics import Semantics
-from nirc.core.target import TargetOption
+from nirc.core.target import TargetOption, seconds
 from nirc.core.verify import verify_module
 from nirc.dialects.snn.discretization import recorded
 from nirc.io.atomic import owns, replace_dir
@@ -54,17 +53,6 @@ WEIGHTS, REPORT = weights.FILE, reports.REPORT
 
 #: The run dtypes a generated model takes.
 DTYPES = ("float32", "float64")
-
-
-def _dt(text: str) -> float:
-    """``--dt``: a positive, finite number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not (0 < value < float("inf")):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text!r}")
-    return value
 
 
 @pauses_gc
@@ -95,7 +83,7 @@ class PythonTarget:
                 default=None,
             ),
             TargetOption(
-                "dt", "the time step in seconds (default: the profile's, 1e-4 for most)", type=_dt, default=None
+                "dt", "the time step in seconds (default: the profile's, 1e-4 for most)", type=seconds, default=None
             ),
             TargetOption(
                 "dtype", "the float type the emitted model runs in (default float32)", choices=DTYPES, default="float32"

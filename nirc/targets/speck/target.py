@@ -18,6 +18,7 @@ from nirc.core.target import TargetOption
 from nirc.core.verify import verify_module
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
+from nirc.interp.agreement import count_agreement
 from nirc.io.atomic import replace_dir
 from nirc.io.text import module_to_text
 from nirc.passes.quantize import QuantizePass, quantize_module
@@ -35,14 +36,6 @@ AGREEMENT_INPUT = (16, 100, 0.05, 0)
 def _layers(module: ModuleOp) -> list[speck.LayerOp]:
     """The module's layers, a layer's source first."""
     return [op for op in schedule_order(top_graph(module)) if isinstance(op, speck.LayerOp)]
-
-
-def count_agreement(a: np.ndarray, b: np.ndarray) -> float:
-    """How alike two spike-count maps are: ``sum(min(a, b)) / sum(max(a, b))`` per
-    neuron (1 when equal, 0 when no neuron spikes in both; 1 when neither spikes)."""
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    top = float(np.maximum(a, b).sum())
-    return 1.0 if top == 0 else float(np.minimum(a, b).sum()) / top
 
 
 def spike_agreement(

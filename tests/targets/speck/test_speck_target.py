@@ -21,13 +21,14 @@ from nirc.core.errors import NircError, Violations
 from nirc.core.extension import Extension, register, unregister
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
+from nirc.interp.agreement import count_agreement
 from nirc.io.text import module_to_text, parse_module
 from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
 from nirc.targets.speck import dialect as speck
 from nirc.targets.speck import emit
 from nirc.targets.speck.convert_snn_to_speck import ConvertSnnToSpeckPass
 from nirc.targets.speck.nir_to_speck import NirToSpeckPass
-from nirc.targets.speck.target import TARGET, count_agreement
+from nirc.targets.speck.target import TARGET
 
 
 def compiled(d: dict, **options) -> object:
