@@ -67,3 +67,19 @@ def test_bench_torch_quick_prints_table() -> None:
     for model in ("lif_norse", "braille_noDelay_bias_zero", "braille_noDelay_noBias_subtract", "cnn_sinabs"):
         for framework in ("snntorch", "norse"):
             assert re.search(rf"^\| {model} +\| {framework} +\| float(32|64) ", out, re.M), (model, framework)
+
+
+def test_bench_xylo_quick_prints_table() -> None:
+    out = run_quick(REPO / "benchmarks" / "bench_xylo.py", "--quick", timeout=240)
+    if "skipped: no model at" in out:
+        return
+    assert "| step " in out and "goal <= 1 s" in out
+    for row in ("`nir-translate --target=xylo` (process wall)", "`XyloTarget.compile`, no agreement", "rockpool"):
+        assert row in out, row
+
+
+def test_bench_xylo_kernel_quick_prints_table() -> None:
+    out = run_quick(REPO / "benchmarks" / "bench_xylo_kernel.py", "--quick", timeout=240)
+    if "not available" in out and "|" not in out:
+        return  # rockpool's XyloSim is not installed: the script says so
+    assert "kernels / XyloSim" in out and "| yes" in out

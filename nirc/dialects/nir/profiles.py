@@ -28,7 +28,7 @@ SPEC_PROFILES = (
     ),
 )
 
-#: Platforms without a target in nirc yet (Sinabs, Rockpool, Spyx, Lava, Nengo, SpiNNaker2, Xylo).
+#: Platforms without a target in nirc yet (Sinabs, Rockpool, Spyx, Lava, Nengo, SpiNNaker2).
 PLATFORM_PROFILES = (
     profile(
         "sinabs",
@@ -73,16 +73,5 @@ PLATFORM_PROFILES = (
         "spinnaker2",
         "py-spinnaker2 lif_no_delay neuron model: forward Euler v = alpha v + I with alpha = 1 - "
         "dt/tau from the NIR importer, spike when v > threshold, reset to v_reset.",
-    ),
-    profile(
-        "xylo",
-        "Rockpool's Xylo simulator (rockpool.devices.xylo, XyloSim): synaptic current then membrane, "
-        "exponential decay by bit-shift (exp(-dt/tau) in float), spike when v >= threshold, "
-        "subtractive reset, several spikes per step allowed.",
-        integrator="exact",
-        reset="subtract",
-        compare=">=",
-        multi_spike=True,
-        dt=1e-3,
     ),
 )
