@@ -31,6 +31,7 @@ from xdsl.context import Context
 
 import nirc
 import nirc.examples
+from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError
 from nirc.core.integers import int_range
 from nirc.dialects import snn
@@ -73,6 +74,13 @@ def dyadic(graph: dict[str, Any]) -> dict[str, Any]:
 def discretized(graph: dict[str, Any], dt: float) -> Any:
     module = nirc.module_from_dict(graph)
     NirToSnnPass(dt=dt, semantics="nir", input_gain="unit").apply(Context(), module)
+    # canonicalize folds chains of Linears and Scales into one weight, whose products of
+    # dyadic numbers need more bits than float32 holds: round the folded weights again
+    for op in module.walk():
+        for key in ("weight", "bias", "w_rec", "b_rec"):
+            attr = op.properties.get(key)
+            if isinstance(attr, DenseAttr) and attr.array.dtype.kind == "f":
+                op.properties[key] = DenseAttr.from_array((np.round(attr.array * 64) / 64).astype(attr.array.dtype))
     return module
 
 
