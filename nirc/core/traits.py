@@ -94,7 +94,9 @@ class Quantizable(OpTrait):
     core, say): ``roles`` gives each parameter's role — ``weight``, ``bias`` or
     ``threshold`` (a positive threshold never rounds to 0) — whose bit width the pass's
     options set; one factor (per layer, or per output channel along the first axis)
-    multiplies them all, and the op records it in its ``scale`` property.  A layer that
+    multiplies them all, and the op records it in its ``scale`` property.  An op whose
+    result is its membrane rather than spikes says so with a ``reads_membrane`` attribute
+    (true): ``quantize`` then puts a ``nir.scale`` of ``1/scale`` after it.  A layer that
     spans several ops (an `snn` neuron and the weights that feed it) needs no trait: the
     pass finds those itself."""
 

@@ -32,7 +32,8 @@ torch round, ``half-away`` from zero, ``floor``, ``truncate``), a positive thres
 least 1; with ``saturate`` a value that rounding pushes past its range is clipped, else
 it is an error ``[quantize-range]``.  The neuron records ``s`` in ``scale``; a neuron
 whose membrane is read as a value (no spikes) gets a ``nir.scale`` of ``1/s`` after it,
-so what reads it sees what it did.  Decays stay as they are: a chip's conversion turns
+so what reads it sees what it did (a ``Quantizable`` op whose ``reads_membrane`` is true,
+such as a Xylo readout read as membrane, likewise).  Decays stay as they are: a chip's conversion turns
 them into its own format (shifts, 12-bit factors).
 
 Not exact: a weight moves by up to ``1 / (2 s)``.  :func:`quantize_module` returns, per
@@ -374,10 +375,19 @@ def quantize_layer(layer: Layer, opts: Options) -> dict[str, Any]:
     return {"layer": layer.name, **_errors(layer, before, s)}
 
 
-def _dequantize(neuron: snn.SnnNeuronOp, rewriter: PatternRewriter) -> None:
+def _reads_membrane(op: Operation) -> bool:
+    """Whether ``op``'s result is a membrane (a value scaled with the layer), not spikes:
+    an `snn` neuron with ``output`` other than spikes, or a trait op that says so
+    (``reads_membrane``)."""
+    if isinstance(op, snn.SnnNeuronOp):
+        return op.choice("output") != "spikes"
+    return bool(getattr(op, "reads_membrane", False))
+
+
+def _dequantize(neuron: Operation, rewriter: PatternRewriter) -> None:
     """A membrane read as a value is ``s`` times what it was: a ``nir.scale`` of ``1/s``
     after it keeps its readers' view."""
-    if neuron.choice("output") == "spikes" or not list(neuron.results[0].uses):
+    if not _reads_membrane(neuron) or not list(neuron.results[0].uses):
         return
     block = neuron.parent_block()
     assert block is not None
@@ -425,6 +435,8 @@ def quantize_module(module: Operation, opts: Options) -> Report:
                 if trait is not None:
                     if not _quantized(op):
                         report.layers.append(quantize_layer(_trait_layer(op, trait), opts))
+                        rewriter = rewriter or PatternRewriter(op)
+                        _dequantize(op, rewriter)
                     continue
                 if not isinstance(op, snn.SnnNeuronOp) or _quantized(op):
                     continue

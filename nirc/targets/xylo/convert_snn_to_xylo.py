@@ -12,15 +12,21 @@ replaces the graph's nodes by one ``xylo.hidden`` and one ``xylo.readout``:
 * the decays become bit-shifts, ``dash = round(-log2(1 - decay))`` (0 ... 15);
 * Xylo adds this step's input to the synaptic current and decays it before the membrane
   reads it, ``i <- (i + W x)(1 - 2^-dash_syn)``; so each neuron's weights are multiplied
-  by its input gain (``gain * syn_gain``) divided by the chip's synaptic factor, and the
-  current arriving in a step is the model's (``integrate-then-leak`` models also
-  multiply by the membrane decay, which their current passes through);
+  such that an input's whole charge on the membrane is the model's: ``W_chip d / (1 - d)
+  = gain syn_gain W / (1 - syn_decay)`` with ``d`` the chip's synaptic factor (where the
+  decay rounds to its shift exactly, as on the chip, the current of each step is the
+  model's too; ``integrate-then-leak`` models also multiply by the membrane decay, which
+  their current passes through);
 * a neuron without a synaptic current (``snn.leaky``) gets the chip's fastest one,
-  ``dash_syn = 1``: the charge of an input reaches the membrane over a few steps
-  instead of at once (``docs/targets/xylo.md``);
+  ``dash_syn = 1``, with the weights as they are: an input's whole charge reaches the
+  membrane, over a few steps instead of at once (``docs/targets/xylo.md``);
 * the neurons' bias is the chip's membrane bias; an Affine's bias and ``b_rec`` (a
   constant input current) have no place on the chip and join it at the model's steady
   state, ``gain * syn_gain * b / (1 - syn_decay)`` on top of the bias;
+* a readout the model reads as membranes (an LI, no spikes) is read out as membranes
+  (``output = "membrane"``, rockpool's ``output_mode="Vmem"``), with the threshold
+  :func:`never_reached` (the chip then resets only a saturated membrane), and
+  ``quantize`` puts a ``nir.scale`` of ``1/scale`` after it;
 * weights stay floats (the model's type, at least float32) until ``quantize``.
 
 Not exact: the decays round to bit-shifts, hidden-to-hidden and hidden-to-readout
@@ -43,6 +49,7 @@ from xdsl.rewriter import InsertPoint
 
 from nirc.core.errors import Violations
 from nirc.core.gcpause import pauses_gc
+from nirc.core.integers import int_range
 from nirc.core.rewriting import build, erase_nodes, fresh_name, rewrite_session
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
@@ -53,6 +60,8 @@ from nirc.targets.xylo.rules import Analysis, Population, check, dash
 
 #: the synaptic shift of a neuron that has no synaptic current
 ADDED_SYNAPSE_DASH = 1
+#: the largest 16-bit threshold
+HI = int_range(16)[1]
 
 
 @dataclass
@@ -60,7 +69,8 @@ class Mapped:
     """One population's chip parameters (floats), in its ids' order."""
 
     factor: np.ndarray
-    threshold: np.ndarray
+    #: None for neurons without one (an LI read out as membranes)
+    threshold: np.ndarray | None
     bias: np.ndarray
     dash_mem: np.ndarray
     dash_syn: np.ndarray
@@ -82,15 +92,27 @@ def _mapped(p: Population) -> Mapped:
         # the model's steady current per unit input; where it never leaks, the chip's
         leak = np.where(syn < 1, 1.0 - syn, 1.0 - chip)
         steady = gain * (syn if d.order == "integrate-then-leak" else 1.0) / leak
+        # an input's whole charge is the model's: chip w d/(1 - d) = model g/(1 - syn)
+        factor = steady * (1.0 - chip) / chip
     else:
         dash_syn = np.full(dash_mem.shape, ADDED_SYNAPSE_DASH, np.int64)
-    chip_syn = 1.0 - np.exp2(-dash_syn.astype(np.float64))
-    factor = gain / chip_syn
+        # the added current passes on an input's whole charge over the steps (w/2 + w/4 + ... = w)
+        factor = gain
     if d.order == "integrate-then-leak":
         decay = np.asarray(d.decay, np.float64).reshape(-1)
         factor, steady = factor * decay, steady * decay
     bias = np.asarray(d.bias, np.float64).reshape(-1).copy()
-    return Mapped(factor, np.asarray(d.threshold, np.float64).reshape(-1), bias, dash_mem, dash_syn, steady)
+    threshold = None if d.threshold is None else np.asarray(d.threshold, np.float64).reshape(-1)
+    return Mapped(factor, threshold, bias, dash_mem, dash_syn, steady)
+
+
+def never_reached(w: np.ndarray) -> np.ndarray:
+    """A threshold for neurons read out as membranes (which the model does not reset):
+    per neuron ``32767 / 127`` times its largest weight, which ``quantize`` (scaling the
+    largest weight to 127) turns into the chip's largest threshold, 32767, so the chip
+    resets only a membrane that saturates.  1 for a neuron without weights."""
+    wmax = np.max(np.abs(np.asarray(w, np.float64)), axis=1, initial=0.0)
+    return np.where(wmax > 0, wmax * (HI / 127.0), 1.0)
 
 
 def _constant_current(w: Operation) -> np.ndarray | None:
@@ -150,9 +172,10 @@ def build_ops(a: Analysis, dtype: np.dtype) -> tuple[dict[str, np.ndarray], dict
         "dash_mem": dash_mem,
         "dash_syn": dash_syn,
     }
+    threshold_out = mr.threshold if mr.threshold is not None else never_reached(w_out)
     readout_params = {
         "w_out": w_out.astype(dtype),
-        "threshold": mr.threshold.astype(dtype),
+        "threshold": threshold_out.astype(dtype),
         "bias": bias_out.astype(dtype),
         "dash_mem": mr.dash_mem,
         "dash_syn": mr.dash_syn,
@@ -192,11 +215,17 @@ def convert(graph: nir.GraphOp, rewriter: PatternRewriter, chip_name: str) -> No
         },
         (a.hidden_size,),
     )
+    membrane = a.readout.neuron.choice("output") != "spikes"
     readout = build(
         xylo.ReadoutOp,
         fresh_name(block, "readout"),
         [hidden.results[0]],
-        {**readout_params, "weight_shift_out": IntegerAttr(0, i64), **_populations([a.readout])},
+        {
+            **readout_params,
+            "weight_shift_out": IntegerAttr(0, i64),
+            **({"output": StringAttr("membrane")} if membrane else {}),
+            **_populations([a.readout]),
+        },
         (a.readout.size,),
     )
     rewriter.insert(hidden, InsertPoint.after(a.input))

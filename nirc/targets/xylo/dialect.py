@@ -20,7 +20,8 @@ neuron.  Per time step, on spike counts (xylosim v2, ``XyloLayer::evolve``)::
               dv    = sat(dv + bias)
               v     = sat(v + dv)
               h[t]  = spikes: while v >= threshold and h < 31: h += 1, v -= threshold
-    readout:  the same on w_out . h[t-1] (one step later), one synapse, at most 1 spike
+    readout:  the same on w_out . h[t-1] (one step later), one synapse, at most 1 spike;
+              with ``output = "membrane"`` its result is ``v`` (rockpool's Vmem output)
 
 with ``decay(v, d) = v >> d``, or ``sign(v)`` where that is 0, and ``sat`` the clamp to
 the 16-bit range; every synaptic addition saturates too, one spike at a time in the
@@ -48,6 +49,8 @@ from nirc.core.integers import int_range
 from nirc.core.node import NodeError, Shape, ValueNodeOp, shape_of
 from nirc.core.traits import DiscreteTime, Quantizable
 
+#: what a readout sends out: its spikes, or its membranes (rockpool's output_mode "Spike" / "Vmem")
+OUTPUTS = ("spikes", "membrane")
 #: bit widths the chip stores (``resources.XyloChip`` has the same for every variant)
 WEIGHT_BITS, THRESHOLD_BITS, BIAS_BITS, DASH_MAX, SHIFT_MAX = 8, 16, 16, 15, 7
 
@@ -252,9 +255,23 @@ class ReadoutOp(XyloPopulationOp):
 
     w_out = prop_def(DenseAttr)
     weight_shift_out = prop_def(IntegerAttr)
+    #: ``spikes`` (absent: the default) or ``membrane``: what leaves the chip, its spikes
+    #: or its membranes (rockpool's ``output_mode="Vmem"``)
+    output_kind = opt_prop_def(StringAttr, prop_name="output")
+
+    @classmethod
+    def property_order(cls) -> tuple[str, ...]:
+        return (*cls.PARAMS, *cls.SHIFTS, "output", "scale", "populations", "population_sizes", "metadata", "edge_ids")
+
+    @property
+    def reads_membrane(self) -> bool:
+        """The readout's membranes leave the chip (``quantize`` dequantizes them)."""
+        return self.output_kind is not None and self.output_kind.data == "membrane"
 
     def _verify_params(self) -> None:
         super()._verify_params()
+        if self.output_kind is not None and self.output_kind.data not in OUTPUTS:
+            raise NodeError("xylo-output-kind", f"output is one of {', '.join(OUTPUTS)}, got {self.output_kind.data!r}")
         if self.param("dash_syn").shape != (self.size,):
             raise NodeError(
                 "xylo-shape", f"'dash_syn' has shape {list(self.param('dash_syn').shape)}, expected [{self.size}]"

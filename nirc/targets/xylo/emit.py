@@ -8,7 +8,8 @@ Writes
   ``weights_out (N, M)`` (int8; nirc's ``[post, pre]`` transposed), ``dash_mem``,
   ``dash_mem_out``, ``dash_syn``, ``dash_syn_2``, ``dash_syn_out`` (uint8),
   ``threshold``, ``threshold_out``, ``bias``, ``bias_out`` (int16),
-  ``weight_shift_in/rec/out`` and ``dt``; no pickled objects;
+  ``weight_shift_in/rec/out`` and ``dt``; no pickled objects;  ``output_mode``
+  (``Spike``, or ``Vmem`` for a readout read as membranes) is in the JSON;
 * ``xylo_spec.json`` — the same, readable: the scalars, the aliases, the per-neuron
   vectors, and for each weight matrix its key in the ``.npz``, shape, dtype and
   non-zero count; plus which model node each hidden id came from;
@@ -92,6 +93,7 @@ def specification(hidden: xylo.HiddenOp, readout: xylo.ReadoutOp, chip: XyloChip
         "weight_shift_out": readout.shift("weight_shift_out"),
         "aliases": [[] if a < 0 else [int(a)] for a in (aliases if aliases is not None else np.full(n, -1))],
         "dt": float(dt),
+        "output_mode": "Vmem" if readout.reads_membrane else "Spike",
     }
 
 
@@ -144,7 +146,9 @@ def specification():
     for key in ("weight_shift_in", "weight_shift_rec", "weight_shift_out"):
         spec[key] = int(spec[key])
     spec["dt"] = float(spec["dt"])
-    spec["aliases"] = json.loads((HERE / "xylo_spec.json").read_text())["aliases"]
+    readable = json.loads((HERE / "xylo_spec.json").read_text())
+    spec["aliases"] = readable["aliases"]
+    spec["output_mode"] = readable["output_mode"]  # "Vmem": the readout's membranes leave the chip
     return spec
 
 
@@ -154,7 +158,7 @@ def main():
     args = parser.parse_args()
     spec = specification()
     sim = XyloSim.from_specification(**spec)
-    config_spec = {{k: v for k, v in spec.items() if k not in ("dt", "bias")}}
+    config_spec = {{k: v for k, v in spec.items() if k not in ("dt", "bias", "output_mode")}}
     config_spec["bias_hidden"] = spec["bias"]  # config_from_specification's name for the hidden bias
     config, ok, message = config_from_specification(**config_spec)
     if not ok:
@@ -163,7 +167,8 @@ def main():
     if args.input:
         raster = np.load(args.input)
         out, _, record = sim(raster.astype(int), record=True)
-        print("output spikes per readout neuron:", np.asarray(out).sum(axis=0))
+        what = "membranes (Vmem) at the last step" if spec["output_mode"] == "Vmem" else "spikes per readout neuron"
+        print(f"output {{what}}:", np.asarray(out)[-1] if spec["output_mode"] == "Vmem" else np.asarray(out).sum(axis=0))
     return config, sim
 
 
@@ -182,7 +187,7 @@ def write(outdir: Path, text: str, graph: nir.GraphOp, chip: XyloChip, dt: float
     """Write every artefact into ``outdir`` (a fresh directory)."""
     hidden, readout = ops(graph)
     spec = specification(hidden, readout, chip, dt)
-    arrays = {k: np.asarray(v) for k, v in spec.items() if k != "aliases"}
+    arrays = {k: np.asarray(v) for k, v in spec.items() if k not in ("aliases", "output_mode")}
     (outdir / "xylo_spec.npz").write_bytes(_npz_bytes(arrays))
     (outdir / "xylo_spec.json").write_text(json.dumps(_readable(spec, chip, hidden, readout), indent=1) + "\n")
     (outdir / "deploy.py").write_text(

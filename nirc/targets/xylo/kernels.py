@@ -552,6 +552,8 @@ class ReadoutKernel(_PopulationKernel):
         self.proj = _Projection(
             w_out, op.shift("weight_shift_out"), MAX_HIDDEN, self.integer, self.work, exact_reach=True
         )
+        #: the result is the membrane after the step, not the spikes (output = "membrane")
+        self.membrane = op.reads_membrane
 
     def reset(self, batch: int) -> None:
         super().reset(batch)
@@ -577,7 +579,7 @@ class ReadoutKernel(_PopulationKernel):
                 else:
                     n = self._settle(self.i + cur[t])
                 self._record()
-                out[start + t] = n
+                out[start + t] = self.v if self.membrane else n
         return out
 
 

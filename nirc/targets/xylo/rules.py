@@ -310,11 +310,17 @@ def _neurons(a: Analysis, chip: XyloChip) -> Iterator[Violation]:
                 f"Xylo's neurons are one population of ids, got shape {list(shape)}",
                 actual=list(shape),
             )
+        if p is a.readout and not n.resets:
+            continue  # an LI: read out as membranes (rockpool's Vmem output)
         if not n.resets or n.choice("output") != "spikes":
             yield Violation(
                 "xylo-spiking",
                 p.name,
-                "Xylo's neurons spike: this layer has no threshold (an LI's membrane is not read out)",
+                "hidden neurons reach the others by spiking on Xylo: this layer has no threshold "
+                "(only the readout may be read as membranes)"
+                if p is not a.readout
+                else "the readout sends spikes, or (without a threshold, an LI) its membranes: this one's "
+                "membrane is read although it spikes",
             )
             continue
         for key, want in _CHIP_CHOICES.items():

@@ -128,13 +128,26 @@ def _input(module: ModuleOp, calibration: str | None) -> tuple[np.ndarray, dict[
     return x.astype(np.float64), {"random": False, "file": str(calibration), "batch": x.shape[0], "steps": x.shape[1]}
 
 
-def measure_agreement(snn_module: ModuleOp, chip_module: ModuleOp, x: np.ndarray, latency: int) -> dict[str, Any]:
-    """The chip model's output spikes against the float `snn` model's on ``x``, the
+def measure_agreement(
+    snn_module: ModuleOp, chip_module: ModuleOp, x: np.ndarray, latency: int, membrane: bool = False
+) -> dict[str, Any]:
+    """The chip model's output spikes (or, for a readout read as membranes, its
+    membranes in the model's units) against the float `snn` model's on ``x``, the
     chip's shifted back by its latency."""
     ref = next(iter(run(snn_module, x).outputs.values()))
     got = next(iter(run(chip_module, x).outputs.values()))
     t = x.shape[1]
     ref_aligned, got_aligned = ref[:, : max(0, t - latency)], got[:, latency:]
+    if membrane:
+        norm = float(np.linalg.norm(ref_aligned))
+        diff = float(np.linalg.norm(got_aligned - ref_aligned))
+        a, b = ref_aligned.reshape(-1), got_aligned.reshape(-1)
+        corr = float(np.corrcoef(a, b)[0, 1]) if a.size > 1 and a.std() > 0 and b.std() > 0 else None
+        return {
+            "latency_steps": latency,
+            "membrane_rel_error": diff / norm if norm else diff,
+            "membrane_correlation": corr,
+        }
     return {
         "latency_steps": latency,
         "model_spikes": int(ref.sum()),
@@ -169,6 +182,11 @@ def _deviations(a: Analysis, latency: int) -> list[str]:
         "the decays are bit-shifts (1 - 2^-dash): see tau_mem / tau_syn per population",
         "a hidden neuron emits at most 31 spikes per step, a readout neuron at most 1 (the rest stays in its membrane)",
     ]
+    if a.readout is not None and not a.readout.neuron.resets:
+        out.append(
+            f"'{a.readout.name}' is read out as membranes (rockpool's output_mode='Vmem'); a membrane that "
+            "saturates at the 16-bit limit is reset, the model's is not"
+        )
     for p in [*a.hidden, *([a.readout] if a.readout else [])]:
         if not p.neuron.discrete().synaptic:
             out.append(f"'{p.name}' has no synaptic current: the chip's fastest (dash_syn = 1) is added")
@@ -285,11 +303,12 @@ class XyloTarget:
             )
         if agreement:
             x, how = _input(snn_module, calibration)
+            membrane = readout.reads_membrane
             report["agreement"] = {
                 "input": how,
-                **measure_agreement(snn_module, work, x, latency),
+                **measure_agreement(snn_module, work, x, latency, membrane),
                 # the same before quantize: what the chip's structure and decays change alone
-                "float_chip": measure_agreement(snn_module, float_chip, x, latency),
+                "float_chip": measure_agreement(snn_module, float_chip, x, latency, membrane),
             }
         return work, report
 
@@ -321,7 +340,12 @@ class XyloTarget:
                 + (f", weight error {err:.2%}" if err is not None else "")
             )
         agree = report.get("agreement")
-        if agree:
+        if agree and "membrane_rel_error" in agree:
+            lines.append(
+                f"readout membranes: relative error {agree['membrane_rel_error']:.1%} against the model's "
+                f"(latency {agree['latency_steps']} step(s))"
+            )
+        elif agree:
             lines.append(
                 f"output spikes: chip {agree['chip_spikes']}, model {agree['model_spikes']}; "
                 f"count agreement {agree['count_agreement']:.1%} (latency {agree['latency_steps']} step(s))"

@@ -30,6 +30,7 @@ from xdsl.passes import ModulePass
 from nirc.core.dense import DenseAttr
 from nirc.dialects.nir import graphs
 from nirc.targets.xylo import dialect as xylo
+from nirc.targets.xylo.convert_snn_to_xylo import never_reached
 
 #: the largest weight, threshold or |bias| a shift may lead to: an eighth of the 16-bit range
 HEADROOM = 1 << 12
@@ -43,9 +44,9 @@ def shift_for(op: xylo.XyloPopulationOp) -> int:
     if not live.any():
         return 0
     scale = 127.0 / wmax[live]
-    need = np.maximum(
-        np.asarray(op.param("threshold"), np.float64)[live], np.abs(np.asarray(op.param("bias"), np.float64))[live]
-    )
+    need = np.abs(np.asarray(op.param("bias"), np.float64))[live]
+    if not getattr(op, "reads_membrane", False):  # a membrane readout's threshold follows its weights
+        need = np.maximum(np.asarray(op.param("threshold"), np.float64)[live], need)
     worst = max(127.0, float(np.max(need * scale)))
     if worst <= 0:
         return xylo.SHIFT_MAX
@@ -59,6 +60,9 @@ def apply_shift(op: xylo.XyloPopulationOp, k: int) -> None:
         op.properties[key] = DenseAttr.from_array((np.asarray(w, np.float64) / float(1 << k)).astype(w.dtype))
     for key in op.SHIFTS:
         op.properties[key] = IntegerAttr(k, i64)
+    if getattr(op, "reads_membrane", False):  # its threshold follows its (now smaller) weights
+        th = op.param("threshold")
+        op.properties["threshold"] = DenseAttr.from_array(never_reached(op.param("w_out")).astype(th.dtype))
 
 
 @dataclass(frozen=True)

@@ -313,14 +313,16 @@ def _no_output() -> dict:
     return d
 
 
-def _li_readout() -> dict:
+def _li_hidden() -> dict:
+    """An LI as the hidden layer: it cannot reach the readout (an LI readout is read out
+    as membranes, test_an_li_readout_is_read_out_as_membranes)."""
     li = {
         "type": "LI",
-        "tau": np.full(2, 0.01, np.float32),
-        "r": np.ones(2, np.float32),
-        "v_leak": np.zeros(2, np.float32),
+        "tau": np.full(8, 0.01, np.float32),
+        "r": np.ones(8, np.float32),
+        "v_leak": np.zeros(8, np.float32),
     }
-    return net(r=li)
+    return net(h=li)
 
 
 # --------------------------------------------------------------------------------------
@@ -567,7 +569,7 @@ CASES = [
     ),
     Case("output-of-weights", "xylo-output", _output_of_weights, node="out"),
     Case("output-none", "xylo-output", _no_output, node=None),
-    Case("spiking", "xylo-spiking", _li_readout, node="r", message="LI"),
+    Case("spiking", "xylo-spiking", _li_hidden, node="h", message="no threshold"),
     Case(
         "semantics",
         "xylo-semantics",

@@ -18,22 +18,24 @@
 // * dash = round(-log2(1 - decay)): h1's decay 0.75 -> 2, h2's 0.875 -> 3, r's 0.5 -> 1;
 //   h1's syn_decay 0.5 -> dash_syn 1; h2 and r have no synaptic current and get the
 //   chip's fastest, dash_syn 1;
-// * weights times gain * syn_gain / (1 - 2^-dash_syn): h1's 0.25 * 0.5 / 0.5 = 0.25
-//   (w1 2 -> 0.5, w_rec 4 -> 1.0), h2's 0.5 / 0.5 = 1 (w2 the identity, into w_rec's
-//   [h2, h1] block), r's 0.25 / 0.5 = 0.5 (wo 1 -> 0.5 in w_out's h2 columns);
+// * weights scaled so that an input's whole charge is the model's: with a synaptic
+//   current, gain * syn_gain / (1 - syn_decay) * (1 - d) / d for the chip's factor d =
+//   1 - 2^-dash_syn: h1's 0.25 * 0.5 / 0.5 * 0.5 / 0.5 = 0.25 (w1 2 -> 0.5, w_rec 4 ->
+//   1.0); without one, the gain: h2's 0.5 (w2 the identity, into w_rec's [h2, h1] block),
+//   r's 0.25 (wo 1 -> 0.25 in w_out's h2 columns);
 // * the Affine's bias 0.5 on h1's first neuron joins its membrane bias at the steady
 //   state: 0.25 * 0.5 / (1 - 0.5) * 0.5 = 0.125; r's own bias 0.125 stays;
 // * no weight shift yet (xylo-weight-shift), float32 weights (the model's type).
 // Converting twice changes nothing (second RUN line).
 // CHECK-LABEL: %in = nir.input "in"
-// CHECK-NEXT:  %hidden = xylo.hidden "hidden"(%in) {w_in = #nir.dense<4x2x1xf32: [0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, -0.5]>, w_rec = #nir.dense<4x4x1xf32: [0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]>, threshold = #nir.dense<4xf32: 1.0>, bias = #nir.dense<4xf32: [0.0, 0.0, 0.125, 0.0]>, dash_mem = #nir.dense<4xi64: [3, 3, 2, 2]>, dash_syn = #nir.dense<4x1xi64: 1>, weight_shift_in = 0 : i64, weight_shift_rec = 0 : i64, populations = ["h2", "h1"], population_sizes = #nir.dense<2xi64: 2>} : tensor<2xf32> -> tensor<4xf32>
-// CHECK-NEXT:  %readout = xylo.readout "readout"(%hidden) {w_out = #nir.dense<3x4xf32: [0.5, 0.5, 0.0, 0.0, 0.5, 0.5, 0.0, 0.0, 0.5, 0.5, 0.0, 0.0]>, threshold = #nir.dense<3xf32: 2.0>, bias = #nir.dense<3xf32: 0.125>, dash_mem = #nir.dense<3xi64: 1>, dash_syn = #nir.dense<3xi64: 1>, weight_shift_out = 0 : i64, populations = ["r"], population_sizes = #nir.dense<1xi64: [3]>} : tensor<4xf32> -> tensor<3xf32>
+// CHECK-NEXT:  %hidden = xylo.hidden "hidden"(%in) {w_in = #nir.dense<4x2x1xf32: [0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, -0.5]>, w_rec = #nir.dense<4x4x1xf32: [0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0]>, threshold = #nir.dense<4xf32: 1.0>, bias = #nir.dense<4xf32: [0.0, 0.0, 0.125, 0.0]>, dash_mem = #nir.dense<4xi64: [3, 3, 2, 2]>, dash_syn = #nir.dense<4x1xi64: 1>, weight_shift_in = 0 : i64, weight_shift_rec = 0 : i64, populations = ["h2", "h1"], population_sizes = #nir.dense<2xi64: 2>} : tensor<2xf32> -> tensor<4xf32>
+// CHECK-NEXT:  %readout = xylo.readout "readout"(%hidden) {w_out = #nir.dense<3x4xf32: [0.25, 0.25, 0.0, 0.0, 0.25, 0.25, 0.0, 0.0, 0.25, 0.25, 0.0, 0.0]>, threshold = #nir.dense<3xf32: 2.0>, bias = #nir.dense<3xf32: 0.125>, dash_mem = #nir.dense<3xi64: 1>, dash_syn = #nir.dense<3xi64: 1>, weight_shift_out = 0 : i64, populations = ["r"], population_sizes = #nir.dense<1xi64: [3]>} : tensor<4xf32> -> tensor<3xf32>
 // CHECK-NEXT:  nir.output "out"(%readout) {shape = #nir.dense<1xi64: [3]>} : tensor<3xf32>
 // CHECK-NEXT: }
 // CHECK-NOT:   snn.
 // IMU-LABEL:   %in = nir.input "in"
-// IMU-NEXT:    %hidden = xylo.hidden "hidden"(%in) {w_in = #nir.dense<4x2x1xf32: [0.5, 0.0, 0.0, -0.5, 0.0, 0.0, 0.0, 0.0]>, w_rec = #nir.dense<4x4x1xf32: [0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0]>, threshold = #nir.dense<4xf32: 1.0>, bias = #nir.dense<4xf32: [0.125, 0.0, 0.0, 0.0]>, dash_mem = #nir.dense<4xi64: [2, 2, 3, 3]>, dash_syn = #nir.dense<4x1xi64: 1>, weight_shift_in = 0 : i64, weight_shift_rec = 0 : i64, populations = ["h1", "h2"], population_sizes = #nir.dense<2xi64: 2>} : tensor<2xf32> -> tensor<4xf32>
-// IMU-NEXT:    %readout = xylo.readout "readout"(%hidden) {w_out = #nir.dense<3x4xf32: [0.0, 0.0, 0.5, 0.5, 0.0, 0.0, 0.5, 0.5, 0.0, 0.0, 0.5, 0.5]>, {{.*}} populations = ["r"], population_sizes = #nir.dense<1xi64: [3]>} : tensor<4xf32> -> tensor<3xf32>
+// IMU-NEXT:    %hidden = xylo.hidden "hidden"(%in) {w_in = #nir.dense<4x2x1xf32: [0.5, 0.0, 0.0, -0.5, 0.0, 0.0, 0.0, 0.0]>, w_rec = #nir.dense<4x4x1xf32: [0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0]>, threshold = #nir.dense<4xf32: 1.0>, bias = #nir.dense<4xf32: [0.125, 0.0, 0.0, 0.0]>, dash_mem = #nir.dense<4xi64: [2, 2, 3, 3]>, dash_syn = #nir.dense<4x1xi64: 1>, weight_shift_in = 0 : i64, weight_shift_rec = 0 : i64, populations = ["h1", "h2"], population_sizes = #nir.dense<2xi64: 2>} : tensor<2xf32> -> tensor<4xf32>
+// IMU-NEXT:    %readout = xylo.readout "readout"(%hidden) {w_out = #nir.dense<3x4xf32: [0.0, 0.0, 0.25, 0.25, 0.0, 0.0, 0.25, 0.25, 0.0, 0.0, 0.25, 0.25]>, {{.*}} populations = ["r"], population_sizes = #nir.dense<1xi64: [3]>} : tensor<4xf32> -> tensor<3xf32>
 // IMU-NEXT:    nir.output "out"(%readout)
 nir.graph {
   %in = nir.input "in" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
@@ -73,7 +75,24 @@ nir.graph {
 // Nine readout neurons: Audio 2 has 8, IMU 16.
 // READOUT:      nir-opt: error: {{.*}}readout9.mlir: node 'r': 9 readout neurons, Xylo Audio 2 (SYNS61201) has 8 [xylo-readout-count]
 // READOUT-NOT:  {{.}}
-// READOUT-IMU:  %readout = xylo.readout "readout"(%hidden) {w_out = #nir.dense<9x2xf32: 0.5>, {{.*}}} : tensor<2xf32> -> tensor<9xf32>
+// READOUT-IMU:  %readout = xylo.readout "readout"(%hidden) {w_out = #nir.dense<9x2xf32: 0.25>, {{.*}}} : tensor<2xf32> -> tensor<9xf32>
 
 // BAD-CHIP:     nir-opt: error: bad options for pass 'convert-snn-to-xylo': chip must be one of audio2, audio3, imu, got 'foo' (options: chip)
 // BAD-CHIP-NOT: {{.}}
+
+// -----
+// An LI readout (no threshold): read out as membranes, rockpool's output_mode="Vmem".
+// Its weights keep the gain (no synaptic current: the chip's fastest, dash_syn 1, is
+// added), 0.25 * 2 = 0.5, and its threshold is never reached before the chip's membrane
+// saturates: 0.5 * 32767 / 127 = 129.004 (quantize makes it 32767).
+// CHECK-LABEL: %in_li = nir.input "in_li"
+// CHECK:       %readout = xylo.readout "readout"(%hidden) {w_out = #nir.dense<1x2xf32: 0.5>, threshold = #nir.dense<1xf32: [129.0039{{[0-9]*}}]>, bias = #nir.dense<1xf32: [0.0]>, dash_mem = #nir.dense<1xi64: [1]>, dash_syn = #nir.dense<1xi64: [1]>, weight_shift_out = 0 : i64, output = "membrane", populations = ["li"], population_sizes = #nir.dense<1xi64: [1]>} : tensor<2xf32> -> tensor<1xf32>
+// CHECK-NEXT:  nir.output "out_li"(%readout)
+nir.graph {
+  %in_li = nir.input "in_li" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+  %wh = nir.linear "wh"(%in_li) {weight = #nir.dense<2x2xf32: [1.0, 0.0, 0.0, 1.0]>} : tensor<2xf32> -> tensor<2xf32>
+  %h = snn.leaky "h"(%wh) {decay = #nir.dense<2xf64: 0.875>, gain = #nir.dense<2xf64: 0.5>, bias = #nir.dense<2xf64: 0.0>, threshold = #nir.dense<2xf64: 1.0>, v_reset = #nir.dense<2xf64: 0.0>, reset = "subtract", compare = ">=", spike_timing = "same", reset_timing = "same", order = "leak-then-integrate", multi_spike, output = "spikes"} : tensor<2xf32> -> tensor<2xf32>
+  %wl = nir.linear "wl"(%h) {weight = #nir.dense<1x2xf32: 2.0>} : tensor<2xf32> -> tensor<1xf32>
+  %li = snn.leaky "li"(%wl) {decay = #nir.dense<1xf64: 0.5>, gain = #nir.dense<1xf64: 0.25>, bias = #nir.dense<1xf64: 0.0>, order = "leak-then-integrate"} : tensor<1xf32> -> tensor<1xf32>
+  nir.output "out_li"(%li) {shape = #nir.dense<1xi64: [1]>} : tensor<1xf32>
+}
