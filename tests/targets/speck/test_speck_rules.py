@@ -21,7 +21,7 @@ import shutil
 import sys
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from conftest import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rule_cases import RuleCase, assert_violations
 from xdsl.context import Context
 from xdsl.dialects.builtin import IntegerAttr, i64
 
@@ -127,24 +128,11 @@ STRUCTURAL = {
     "speck-shape",
     "speck-input-size",
 }
-ANY = object()  # limit/actual not asserted
 
 
 @dataclass
-class Case:
-    id: str
-    rule: str
-    model: Callable[[], dict]
-    #: the node(s) the violation may name
-    node: str | set | None
-    limit: object = ANY
-    actual: object = ANY
-    #: how many violations of ``rule``
-    count: int = 1
-    #: other rules the model cannot help breaking too
-    also: set[str] = field(default_factory=set)
-    collect: Callable[[dict], list[Violation]] = by_check
-    message: str = ""
+class Case(RuleCase):
+    collect: Callable[[dict], list[Violation]] | None = by_check
 
 
 def _cycle() -> dict:
@@ -473,21 +461,8 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_rule_has_a_failing_example(case: Case) -> None:
-    violations = case.collect(case.model())
-    rules = {v.rule for v in violations}
-    assert rules == {case.rule} | case.also, [str(v) for v in violations]
-    mine = [v for v in violations if v.rule == case.rule]
-    assert len(mine) == case.count, [str(v) for v in mine]
-    nodes = case.node if isinstance(case.node, set) else {case.node}
-    for v in mine:
-        assert v.node in nodes, str(v)
-        if case.limit is not ANY:
-            assert v.limit == case.limit, str(v)
-        if case.actual is not ANY:
-            assert v.actual == case.actual, str(v)
-        assert case.message in v.message, str(v)
-        assert str(v).endswith(f"[{case.rule}]")
-    assert len({v.node for v in mine}) == len(mine)  # one violation per node
+    assert case.collect is not None
+    assert_violations(case, case.collect(case.model()))
 
 
 def test_a_16_bit_saturating_state_is_the_cores_own() -> None:

@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 from builders import graph, inp, lif, module, out
 from conftest import CORPUS, REPO, run_tool
+from rule_cases import RuleCase, assert_violations
 from xdsl.context import Context
 
 import nirc
@@ -389,24 +390,10 @@ def with_decay(value: float) -> Callable[[dict], list[Violation]]:
 # 1. Every rule has a failing example
 # --------------------------------------------------------------------------------------
 
-ANY = object()  # limit/actual not asserted
-
 
 @dataclass
-class Case:
-    id: str
-    rule: str
-    model: Callable[[], dict]
-    #: the node(s) the violation may name (None: the whole model)
-    node: str | set | None
-    limit: object = ANY
-    actual: object = ANY
-    #: how many violations of ``rule``
-    count: int = 1
-    #: other rules the model cannot help breaking too
-    also: set[str] = field(default_factory=set)
-    collect: Callable[[dict], list[Violation]] = field(default_factory=by_check)
-    message: str = ""
+class Case(RuleCase):
+    collect: Callable[[dict], list[Violation]] | None = field(default_factory=by_check)
 
 
 UNSUPPORTED = {"xylo-input", "xylo-weights"}  # a 1x2x2 input and what reads the Flatten
@@ -604,21 +591,8 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_rule_has_a_failing_example(case: Case) -> None:
-    violations = case.collect(case.model())
-    rules = {v.rule for v in violations}
-    assert rules == {case.rule} | case.also, [str(v) for v in violations]
-    mine = [v for v in violations if v.rule == case.rule]
-    assert len(mine) == case.count, [str(v) for v in mine]
-    nodes = case.node if isinstance(case.node, set) else {case.node}
-    for v in mine:
-        assert v.node in nodes, str(v)
-        if case.limit is not ANY:
-            assert v.limit == case.limit, str(v)
-        if case.actual is not ANY:
-            assert v.actual == case.actual, str(v)
-        assert case.message in v.message, str(v)
-        assert str(v).endswith(f"[{case.rule}]")
-    assert len({v.node for v in mine}) == len(mine)  # one violation per node
+    assert case.collect is not None
+    assert_violations(case, case.collect(case.model()))
 
 
 def test_every_rule_has_an_example() -> None:
