@@ -1,0 +1,172 @@
+"""The `loihi2` dialect: one op per Loihi 2 layer, a Dense synapse and its CUBA-LIF neurons.
+
+``loihi2.dense "NAME"(%x)`` is what lava-nc's ``Dense`` process feeding a ``LIF``
+process computes (and what a netx ``dense`` / ``dense_rec`` layer becomes), with
+Lava's parameter names.  Per time step ``t``, on the incoming spikes ``x``:
+
+    a[t] = (W x[t-1] + W_rec s[t-1]) << weight_exp   (>> -weight_exp: floor)  the Dense
+           delivers the sums of the step before (0 at t = 0)
+    u[t] = rtz(u[t-1] (4096 - (du + 1)) / 4096) + (a[t] << 6),  wrapped to 24 bits
+    v[t] = rtz(v[t-1] (4096 - dv) / 4096) + u[t] + (bias_mant << bias_exp),
+           clipped to +-(2^23 - 1)
+    s[t] = v[t] > (vth << 6);  v[t] = 0 where s[t]
+
+``rtz`` rounds toward zero.  ``W`` and ``W_rec`` are used as Lava's Dense uses its
+weights: clipped to 8 bits for their sign (``[-256, 255]`` mixed, ``[0, 255]``
+excitatory, ``[-255, 0]`` inhibitory) and their ``8 - num_weight_bits`` (+1 when mixed)
+least significant bits cleared.  ``W x`` sums the weights of the inputs that spiked
+(binary spikes), or multiplies (``graded``).
+
+With float parameters the same op is Lava's floating-point LIF: ``u = u (1 - du) + a``,
+``v = v (1 - dv) + u + bias``, ``s = v > vth``, reset to 0, the Dense a step late.
+``nirc/targets/loihi2/kernels.py`` is the reference semantics.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+from xdsl.dialects.builtin import IntegerAttr, UnitAttr
+from xdsl.ir import Dialect
+from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
+
+from nirc.core.dense import DenseAttr
+from nirc.core.node import NodeError, Shape, ValueNodeOp, shape_of
+from nirc.core.traits import DiscreteTime
+
+#: Lava's registers: du, dv uint12; vth uint17; bias_mant int13; bias_exp 0..7 (Lava
+#: allows a negative exponent: a right shift)
+DECAY_MAX, VTH_MAX, BIAS_MANT, WEIGHT_EXP = 4095, (1 << 17) - 1, (-(1 << 12), (1 << 12) - 1), (-8, 7)
+
+
+@irdl_op_definition
+class DenseOp(ValueNodeOp):
+    """A Dense synapse (and optionally a recurrent one) feeding CUBA-LIF neurons."""
+
+    name = "loihi2.dense"
+    traits = traits_def(DiscreteTime())
+    PARAMS: ClassVar[tuple[str, ...]] = ("weight", "du", "dv", "vth", "bias_mant")
+    OPTIONAL_PARAMS: ClassVar[tuple[str, ...]] = ("weight_rec",)
+
+    weight = prop_def(DenseAttr)
+    weight_rec = opt_prop_def(DenseAttr)
+    #: per layer: the current and voltage decay registers and the threshold mantissa
+    du = prop_def(DenseAttr)
+    dv = prop_def(DenseAttr)
+    vth = prop_def(DenseAttr)
+    #: per neuron
+    bias_mant = prop_def(DenseAttr)
+    weight_exp = prop_def(IntegerAttr)
+    num_weight_bits = prop_def(IntegerAttr)
+    bias_exp = prop_def(IntegerAttr)
+    #: spikes carry values (Lava's num_message_bits > 0) instead of being binary
+    graded = opt_prop_def(UnitAttr)
+
+    @classmethod
+    def property_order(cls) -> tuple[str, ...]:
+        return (
+            *cls.PARAMS,
+            *cls.OPTIONAL_PARAMS,
+            "weight_exp",
+            "num_weight_bits",
+            "bias_exp",
+            "graded",
+            "metadata",
+            "edge_ids",
+        )
+
+    @property
+    def size(self) -> int:
+        return int(self.param("weight").shape[0])
+
+    @property
+    def fixed(self) -> bool:
+        return self.param("weight").dtype.kind in "iu"
+
+    def integer(self, key: str) -> int:
+        attr = self.properties[key]
+        assert isinstance(attr, IntegerAttr)
+        return int(attr.value.data)
+
+    def _verify_params(self) -> None:
+        super()._verify_params()
+        w = self.param("weight")
+        if w.ndim != 2:
+            raise NodeError("loihi2-shape", f"weight is (neurons, inputs), got shape {list(w.shape)}")
+        n = self.size
+        rec = self.opt_param("weight_rec")
+        if rec is not None and rec.shape != (n, n):
+            raise NodeError("loihi2-shape", f"weight_rec is ({n}, {n}), got shape {list(rec.shape)}")
+        for key in ("du", "dv", "vth"):
+            if self.param(key).size != 1:
+                raise NodeError(
+                    "loihi2-shape", f"'{key}' is one number per layer, got shape {list(self.param(key).shape)}"
+                )
+        if self.param("bias_mant").shape != (n,):
+            raise NodeError(
+                "loihi2-shape", f"bias_mant has shape {list(self.param('bias_mant').shape)}, expected [{n}]"
+            )
+        arrays = [self.param(k) for k in ("weight", "du", "dv", "vth", "bias_mant")] + (
+            [rec] if rec is not None else []
+        )
+        kinds = {a.dtype.kind in "iu" for a in arrays}
+        if len(kinds) > 1:
+            raise NodeError("loihi2-fixed", "parameters are all integers (fixed point) or all floats")
+        if self.fixed:
+            self._verify_fixed()
+        else:
+            for key in ("du", "dv"):
+                d = float(self.param(key).reshape(-1)[0])
+                if not 0 <= d <= 1:
+                    raise NodeError("loihi2-decay", f"'{key}' is a decay in [0, 1], got {d}")
+        lo, hi = WEIGHT_EXP
+        if not lo <= self.integer("weight_exp") <= hi:
+            raise NodeError("loihi2-weight", f"weight_exp is from {lo} to {hi}, got {self.integer('weight_exp')}")
+        if not 1 <= self.integer("num_weight_bits") <= 8:
+            raise NodeError("loihi2-weight", f"num_weight_bits is from 1 to 8, got {self.integer('num_weight_bits')}")
+        if not 0 <= self.integer("bias_exp") <= 7:
+            raise NodeError("loihi2-bias", f"bias_exp is from 0 to 7, got {self.integer('bias_exp')}")
+
+    def _verify_fixed(self) -> None:
+        for key, lo, hi in (("du", 0, DECAY_MAX), ("dv", 0, DECAY_MAX), ("vth", 0, VTH_MAX), ("bias_mant", *BIAS_MANT)):
+            a = self.param(key)
+            if a.size and (int(a.min()) < lo or int(a.max()) > hi):
+                raise NodeError(
+                    "loihi2-range", f"'{key}' must lie in [{lo}, {hi}], got values in [{int(a.min())}, {int(a.max())}]"
+                )
+        for key in ("weight", "weight_rec"):
+            a = self.opt_param(key)
+            if a is not None and a.size and (int(a.min()) < -256 or int(a.max()) > 255):
+                raise NodeError("loihi2-range", f"'{key}' must lie in [-256, 255] (8 bits and a sign)")
+
+    def _verify_inputs(self) -> Shape | None:
+        if len(self.inputs) != 1:
+            raise NodeError("loihi2-fan-in", f"a layer reads one source, got {len(self.inputs)} incoming edges")
+        got = shape_of(self.inputs[0])
+        m = int(self.param("weight").shape[1])
+        if got != (m,):
+            raise NodeError("edge-shape", f"incoming edge carries shape {list(got)}, expected [{m}]")
+        return got
+
+    def infer_output_shape(self, input_shape: Shape | None) -> Shape:
+        return (self.size,)
+
+
+def effective_weights(w: np.ndarray, num_weight_bits: int) -> np.ndarray:
+    """The weights Lava's bit-accurate Dense uses: clipped to 8 bits for the matrix's sign
+    mode, then the low bits cleared (``lava.utils.weightutils``: ``determine_sign_mode``,
+    ``clip_weights(num_bits=8)``, ``truncate_weights``)."""
+    w = np.asarray(w, np.int64)
+    if w.size == 0:
+        return w
+    inhibitory = bool(w.max() <= 0) and not bool(w.min() >= 0)
+    mixed = bool(w.min() < 0) and bool(w.max() > 0)
+    x = -w if inhibitory else w
+    x = np.clip(x, -256 if mixed else 0, 255)
+    cut = 8 - num_weight_bits + int(mixed)
+    x = (x >> cut) << cut
+    return -x if inhibitory else x
+
+
+LOIHI2 = Dialect("loihi2", [DenseOp], [])
