@@ -222,3 +222,27 @@ def test_random_layers_equal_real_lava(tmp_path: Path) -> None:
         wrapped += int((np.abs(lava["u"]) > (1 << 22)).any())
         spiked += int(lava["s"].any())
     assert wrapped and spiked  # the cases reach the edges they are for
+
+
+def test_the_overflow_trace_recorded_from_real_lava() -> None:
+    """``data/trace_overflow.npz`` (``scripts/lava_probe.py``, real Lava fixed_pt): 200
+    inputs into odd mixed weights shifted left by 2 — Dense sums beyond 16 bits, ``u``
+    wrapped both ways, ``v`` at both rails — equal step for step without Lava."""
+    d = np.load(Path(__file__).with_name("data") / "trace_overflow.npz")
+    assert not d["u0"].any() and not d["v0"].any() and len(set(d["bias_exp"].tolist())) == 1
+    p = fixed(
+        d["w"].astype(np.int64),
+        du=int(d["du"]),
+        dv=int(d["dv"]),
+        vth=int(d["vth"]),
+        bias_mant=d["bias_mant"].astype(np.int64),
+        bias_exp=int(d["bias_exp"][0]),
+        weight_exp=int(d["weight_exp"]),
+        num_weight_bits=int(d["num_weight_bits"]),
+    )
+    np.testing.assert_array_equal(effective_weights(d["w"], int(d["num_weight_bits"])), d["w_eff"])
+    s, u, v = simulate(p, d["x"])
+    np.testing.assert_array_equal(u, d["u"])
+    np.testing.assert_array_equal(v, d["v"])
+    np.testing.assert_array_equal(s, d["s"])
+    assert d["s"].any() and (np.abs(d["v"]) == (1 << 23) - 1).any()
