@@ -14,7 +14,9 @@ Lava's parameter names.  Per time step ``t``, on the incoming spikes ``x``:
 ``rtz`` rounds toward zero.  ``W`` and ``W_rec`` are used as Lava's Dense uses its
 weights: clipped to 8 bits for their sign (``[-256, 255]`` mixed, ``[0, 255]``
 excitatory, ``[-255, 0]`` inhibitory) and their ``8 - num_weight_bits`` (+1 when mixed)
-least significant bits cleared.  ``W x`` sums the weights of the inputs that spiked
+least significant bits cleared (toward zero for inhibitory weights; netx sets 9 bits for
+mixed weights that need every bit).  The recurrent Dense has its own
+``weight_exp_rec`` / ``num_weight_bits_rec`` (absent: the input Dense's).  ``W x`` sums the weights of the inputs that spiked
 (binary spikes), or multiplies (``graded``).
 
 With float parameters the same op is Lava's floating-point LIF: ``u = u (1 - du) + a``,
@@ -59,6 +61,9 @@ class DenseOp(ValueNodeOp):
     bias_mant = prop_def(DenseAttr)
     weight_exp = prop_def(IntegerAttr)
     num_weight_bits = prop_def(IntegerAttr)
+    #: the recurrent Dense's own (absent: the same as the input Dense's)
+    weight_exp_rec = opt_prop_def(IntegerAttr)
+    num_weight_bits_rec = opt_prop_def(IntegerAttr)
     bias_exp = prop_def(IntegerAttr)
     #: spikes carry values (Lava's num_message_bits > 0) instead of being binary
     graded = opt_prop_def(UnitAttr)
@@ -70,6 +75,8 @@ class DenseOp(ValueNodeOp):
             *cls.OPTIONAL_PARAMS,
             "weight_exp",
             "num_weight_bits",
+            "weight_exp_rec",
+            "num_weight_bits_rec",
             "bias_exp",
             "graded",
             "metadata",
@@ -85,7 +92,10 @@ class DenseOp(ValueNodeOp):
         return self.param("weight").dtype.kind in "iu"
 
     def integer(self, key: str) -> int:
-        attr = self.properties[key]
+        """An integer property; a recurrent one that is absent is the input Dense's."""
+        attr = self.properties.get(key)
+        if attr is None and key.endswith("_rec"):
+            attr = self.properties[key.removesuffix("_rec")]
         assert isinstance(attr, IntegerAttr)
         return int(attr.value.data)
 
@@ -121,10 +131,18 @@ class DenseOp(ValueNodeOp):
                 if not 0 <= d <= 1:
                     raise NodeError("loihi2-decay", f"'{key}' is a decay in [0, 1], got {d}")
         lo, hi = WEIGHT_EXP
-        if not lo <= self.integer("weight_exp") <= hi:
-            raise NodeError("loihi2-weight", f"weight_exp is from {lo} to {hi}, got {self.integer('weight_exp')}")
-        if not 1 <= self.integer("num_weight_bits") <= 8:
-            raise NodeError("loihi2-weight", f"num_weight_bits is from 1 to 8, got {self.integer('num_weight_bits')}")
+        for suffix, w in (("", self.param("weight")), ("_rec", rec)):
+            if w is None:
+                continue
+            exp, bits = self.integer(f"weight_exp{suffix}"), self.integer(f"num_weight_bits{suffix}")
+            if not lo <= exp <= hi:
+                raise NodeError("loihi2-weight", f"weight_exp{suffix} is from {lo} to {hi}, got {exp}")
+            mixed = bool(w.size) and float(w.min()) < 0 < float(w.max())
+            if not 1 <= bits <= (9 if mixed else 8):
+                raise NodeError(
+                    "loihi2-weight",
+                    f"num_weight_bits{suffix} is from 1 to 8 (9 for weights of both signs, as netx sets it), got {bits}",
+                )
         if not 0 <= self.integer("bias_exp") <= 7:
             raise NodeError("loihi2-bias", f"bias_exp is from 0 to 7, got {self.integer('bias_exp')}")
 

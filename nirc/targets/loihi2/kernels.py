@@ -45,10 +45,10 @@ class DenseKernel(Kernel):
         self.n = op.size
         rec = op.opt_param("weight_rec")
         if self.fixed:
-            bits = op.integer("num_weight_bits")
-            self.w = effective_weights(op.param("weight"), bits)
-            self.w_rec = None if rec is None else effective_weights(rec, bits)
+            self.w = effective_weights(op.param("weight"), op.integer("num_weight_bits"))
+            self.w_rec = None if rec is None else effective_weights(rec, op.integer("num_weight_bits_rec"))
             self.weight_exp = op.integer("weight_exp")
+            self.weight_exp_rec = op.integer("weight_exp_rec")
             self.keep_u = DECAY_UNITY - (int(op.param("du").reshape(-1)[0]) + 1)
             self.keep_v = DECAY_UNITY - int(op.param("dv").reshape(-1)[0])
             self.vth = int(op.param("vth").reshape(-1)[0]) << VTH_SHIFT
@@ -69,18 +69,18 @@ class DenseKernel(Kernel):
         #: the Dense buffer: the sums of the last step's input, delivered this step
         self.buffer = np.zeros((batch, self.n), self.work)
 
-    def _sums(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    def _sums(self, x: np.ndarray, w: np.ndarray, exp: int = 0) -> np.ndarray:
         """What a Dense adds up for input ``x`` (``(B, M)``): the weights of the inputs
         that spiked, or (graded) weights times values; then the weight exponent."""
         if self.fixed:
             s = x.astype(np.int64) if self.graded else (x != 0).astype(np.int64)
-            return _shift(s @ w.T, self.weight_exp)
+            return _shift(s @ w.T, exp)
         s = x.astype(self.work) if self.graded else (x != 0).astype(self.work)
         return s @ w.T
 
     def step(self, x: np.ndarray) -> np.ndarray:
         a = self.buffer
-        incoming = self._sums(x, self.w)
+        incoming = self._sums(x, self.w, self.weight_exp if self.fixed else 0)
         if self.fixed:
             u = _rtz_decay(self.u, self.keep_u) + (a << ACT_SHIFT)
             u = np.where(u > MAX_UV, u - 2 * MAX_UV, u)
@@ -94,7 +94,9 @@ class DenseKernel(Kernel):
         v = np.where(spikes, 0, v)
         self.u, self.v = u, v
         if self.w_rec is not None:  # this step's spikes reach the recurrent Dense now, the LIF next step
-            incoming = incoming + self._sums(spikes.astype(self.work), self.w_rec)
+            incoming = incoming + self._sums(
+                spikes.astype(self.work), self.w_rec, self.weight_exp_rec if self.fixed else 0
+            )
         self.buffer = incoming
         self.record(self.u, self.v)
         return spikes.astype(self.dtype)

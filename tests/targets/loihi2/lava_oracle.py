@@ -45,7 +45,11 @@ def run(p: dict) -> dict:
     src.s_out.connect(dense.s_in)
     dense.a_out.connect(lif.a_in)
     if "weight_rec" in p:
-        rec = Dense(weights=p["weight_rec"], weight_exp=exp, num_weight_bits=bits)
+        rec = Dense(
+            weights=p["weight_rec"],
+            weight_exp=int(p.get("weight_exp_rec", exp)),
+            num_weight_bits=int(p.get("num_weight_bits_rec", bits)),
+        )
         lif.s_out.connect(rec.s_in)
         rec.a_out.connect(lif.a_in)
     sink = Sink(shape=(n,), buffer=t_len)

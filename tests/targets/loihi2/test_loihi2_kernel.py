@@ -48,8 +48,9 @@ def layer(p: dict[str, Any]) -> Any:
     params: dict[str, Any] = {k: np.asarray(p[k]) for k in ("weight", "du", "dv", "vth", "bias_mant")}
     if "weight_rec" in p:
         params["weight_rec"] = np.asarray(p["weight_rec"])
-    for key in ("weight_exp", "num_weight_bits", "bias_exp"):
-        params[key] = IntegerAttr(int(p[key]), i64)
+    for key in ("weight_exp", "num_weight_bits", "bias_exp", "weight_exp_rec", "num_weight_bits_rec"):
+        if key in p:
+            params[key] = IntegerAttr(int(p[key]), i64)
     if int(p.get("graded", 0)):
         params["graded"] = UnitAttr()
     op = build(DenseOp, "l", [inp.output], params, (n,))
@@ -246,3 +247,31 @@ def test_the_overflow_trace_recorded_from_real_lava() -> None:
     np.testing.assert_array_equal(v, d["v"])
     np.testing.assert_array_equal(s, d["s"])
     assert d["s"].any() and (np.abs(d["v"]) == (1 << 23) - 1).any()
+
+
+def test_the_graded_recurrent_trace_recorded_from_real_lava() -> None:
+    """``data/trace_graded_recurrent.npz``: graded inputs (values in [-300, 300]) into
+    excitatory 5-bit weights shifted by 1, and a recurrent Dense of its own (mixed signs,
+    8 bits, shifted by 3) — sums beyond 16 bits, u wrapped, v at the rail."""
+    d = np.load(Path(__file__).with_name("data") / "trace_graded_recurrent.npz")
+    assert not d["u0"].any() and not d["v0"].any() and len(set(d["bias_exp"].tolist())) == 1
+    p = fixed(
+        d["w"].astype(np.int64),
+        du=int(d["du"]),
+        dv=int(d["dv"]),
+        vth=int(d["vth"]),
+        bias_mant=d["bias_mant"].astype(np.int64),
+        bias_exp=int(d["bias_exp"][0]),
+        weight_exp=int(d["weight_exp"]),
+        num_weight_bits=int(d["num_weight_bits"]),
+        graded=1,
+        weight_rec=d["w_rec"].astype(np.int64),
+        weight_exp_rec=int(d["rec_weight_exp"]),
+        num_weight_bits_rec=int(d["rec_num_weight_bits"]),
+    )
+    np.testing.assert_array_equal(effective_weights(d["w_rec"], int(d["rec_num_weight_bits"])), d["w_rec_eff"])
+    s, u, v = simulate(p, d["x"])
+    np.testing.assert_array_equal(u, d["u"])
+    np.testing.assert_array_equal(v, d["v"])
+    np.testing.assert_array_equal(s, d["s"])
+    assert d["s"].any()

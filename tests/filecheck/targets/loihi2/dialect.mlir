@@ -102,11 +102,11 @@ nir.graph {
 
 // -----
 
-// loihi2-weight: 1 .. 8 weight bits
-// CHECK: node 'l': num_weight_bits is from 1 to 8, got 9 [loihi2-weight]
+// loihi2-weight: 1 .. 8 weight bits (9 only for weights of both signs, as netx sets it)
+// CHECK: node 'l': num_weight_bits is from 1 to 8 (9 for weights of both signs, as netx sets it), got 10 [loihi2-weight]
 nir.graph {
   %in = nir.input "in" {shape = #nir.dense<1xi64: [3]>} : tensor<3xf32>
-  %l = loihi2.dense "l"(%in) {weight = #nir.dense<2x3xi64: [10, -20, 30, 40, -50, 60]>, du = #nir.dense<i64: 4095>, dv = #nir.dense<i64: 163>, vth = #nir.dense<i64: 25>, bias_mant = #nir.dense<2xi64: 0>, weight_exp = 0 : i64, num_weight_bits = 9 : i64, bias_exp = 0 : i64} : tensor<3xf32> -> tensor<2xf32>
+  %l = loihi2.dense "l"(%in) {weight = #nir.dense<2x3xi64: [10, -20, 30, 40, -50, 60]>, du = #nir.dense<i64: 4095>, dv = #nir.dense<i64: 163>, vth = #nir.dense<i64: 25>, bias_mant = #nir.dense<2xi64: 0>, weight_exp = 0 : i64, num_weight_bits = 10 : i64, bias_exp = 0 : i64} : tensor<3xf32> -> tensor<2xf32>
 }
 
 // -----
@@ -116,6 +116,15 @@ nir.graph {
 nir.graph {
   %in = nir.input "in" {shape = #nir.dense<1xi64: [3]>} : tensor<3xf32>
   %l = loihi2.dense "l"(%in) {weight = #nir.dense<2x3xi64: [10, -20, 30, 40, -50, 60]>, du = #nir.dense<i64: 4095>, dv = #nir.dense<i64: 163>, vth = #nir.dense<i64: 25>, bias_mant = #nir.dense<2xi64: 0>, weight_exp = 0 : i64, num_weight_bits = 8 : i64, bias_exp = 8 : i64} : tensor<3xf32> -> tensor<2xf32>
+}
+
+// -----
+
+// loihi2-weight: 9 weight bits only for weights of both signs
+// CHECK: node 'l': num_weight_bits is from 1 to 8 (9 for weights of both signs, as netx sets it), got 9 [loihi2-weight]
+nir.graph {
+  %in = nir.input "in" {shape = #nir.dense<1xi64: [3]>} : tensor<3xf32>
+  %l = loihi2.dense "l"(%in) {weight = #nir.dense<2x3xi64: [10, 20, 30, 40, 50, 60]>, du = #nir.dense<i64: 4095>, dv = #nir.dense<i64: 163>, vth = #nir.dense<i64: 25>, bias_mant = #nir.dense<2xi64: 0>, weight_exp = 0 : i64, num_weight_bits = 9 : i64, bias_exp = 0 : i64} : tensor<3xf32> -> tensor<2xf32>
 }
 
 // -----
