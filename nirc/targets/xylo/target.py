@@ -128,14 +128,18 @@ def _input(module: ModuleOp, calibration: str | None) -> tuple[np.ndarray, dict[
     return x.astype(np.float64), {"random": False, "file": str(calibration), "batch": x.shape[0], "steps": x.shape[1]}
 
 
+def output(module: ModuleOp, x: np.ndarray) -> np.ndarray:
+    """The module's one output on ``x`` (``(B, T, C)``)."""
+    return next(iter(run(module, x).outputs.values()))
+
+
 def measure_agreement(
-    snn_module: ModuleOp, chip_module: ModuleOp, x: np.ndarray, latency: int, membrane: bool = False
+    ref: np.ndarray, chip_module: ModuleOp, x: np.ndarray, latency: int, membrane: bool = False
 ) -> dict[str, Any]:
     """The chip model's output spikes (or, for a readout read as membranes, its
-    membranes in the model's units) against the float `snn` model's on ``x``, the
-    chip's shifted back by its latency."""
-    ref = next(iter(run(snn_module, x).outputs.values()))
-    got = next(iter(run(chip_module, x).outputs.values()))
+    membranes in the model's units) on ``x`` against the float `snn` model's, ``ref``
+    (:func:`output`), the chip's shifted back by its latency."""
+    got = output(chip_module, x)
     t = x.shape[1]
     ref_aligned, got_aligned = ref[:, : max(0, t - latency)], got[:, latency:]
     if membrane:
@@ -304,11 +308,12 @@ class XyloTarget:
         if agreement:
             x, how = _input(snn_module, calibration)
             membrane = readout.reads_membrane
+            ref = output(snn_module, x)  # the float model runs once for both
             report["agreement"] = {
                 "input": how,
-                **measure_agreement(snn_module, work, x, latency, membrane),
+                **measure_agreement(ref, work, x, latency, membrane),
                 # the same before quantize: what the chip's structure and decays change alone
-                "float_chip": measure_agreement(snn_module, float_chip, x, latency, membrane),
+                "float_chip": measure_agreement(ref, float_chip, x, latency, membrane),
             }
         return work, report
 
