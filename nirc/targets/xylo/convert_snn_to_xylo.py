@@ -9,7 +9,8 @@ replaces the graph's nodes by one ``xylo.hidden`` and one ``xylo.readout``:
 * each population's ids are the placement's; its weights from the input go to ``w_in``,
   from hidden populations (its own recurrence included) to ``w_rec``, the readout's to
   ``w_out``: ``[post, pre]`` blocks, synapse 0;
-* the decays become bit-shifts, ``dash = round(-log2(1 - decay))`` (0 ... 15);
+* the decays become bit-shifts, ``dash = round(-log2(1 - decay))`` (0 ... 15; at least
+  1 for a synaptic current, which ``dash_syn = 0`` would clear before the membrane reads it);
 * Xylo adds this step's input to the synaptic current and decays it before the membrane
   reads it, ``i <- (i + W x)(1 - 2^-dash_syn)``; so each neuron's weights are multiplied
   such that an input's whole charge on the membrane is the model's: ``W_chip d / (1 - d)
@@ -85,7 +86,9 @@ def _mapped(p: Population) -> Mapped:
     dash_mem = dash(d.decay).reshape(-1)
     steady = gain.copy()
     if d.synaptic:
-        dash_syn = dash(d.syn_decay).reshape(-1)  # type: ignore[arg-type]
+        # a synaptic shift of 0 would clear the current before the membrane reads it (the
+        # chip's i -= i >> 0): the fastest that passes input on is 1
+        dash_syn = np.maximum(dash(d.syn_decay).reshape(-1), ADDED_SYNAPSE_DASH)  # type: ignore[arg-type]
         gain = gain * np.asarray(d.syn_gain, np.float64).reshape(-1)
         syn = np.asarray(d.syn_decay, np.float64).reshape(-1)
         chip = 1.0 - np.exp2(-dash_syn.astype(np.float64))

@@ -11,6 +11,7 @@ arithmetic against xylosim.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import builders as b
@@ -209,3 +210,15 @@ def test_a_recurrence_through_a_linear_shared_with_the_next_layer() -> None:
     got = nirc.run(chip, case["x"], dtype="float64").outputs["out"]
     np.testing.assert_array_equal(got[:, 1:], ref[:, :-1])
     assert ref.any()
+
+
+def test_the_shipped_example_compiles_with_a_synaptic_shift_of_at_least_one() -> None:
+    """nirc/examples/srnn.nir has a synaptic decay that rounds to dash 0, which would clear
+    the chip's current before the membrane reads it (and divided the weights by zero):
+    the synaptic shift is at least 1 and every weight finite."""
+    example = Path(nirc.__file__).parent / "examples" / "srnn.nir"
+    chip, _ = TARGET.compile(nirc.read(example), agreement=False)
+    ops = list(top_graph(chip).body.block.ops)
+    for op in ops:
+        if isinstance(op, (xylo.HiddenOp, xylo.ReadoutOp)):
+            assert int(op.param("dash_syn").min()) >= 1
