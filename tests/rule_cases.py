@@ -3,6 +3,7 @@ and what every violation it reports must say."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,3 +51,19 @@ def assert_violations(case: RuleCase, violations: list[Violation]) -> None:
         assert case.message in v.message, str(v)
         assert str(v).endswith(f"[{case.rule}]")
     assert len({v.node for v in mine}) == len(mine)
+
+
+def tool_violations(stderr: str, model: object, target: str) -> list[tuple[str, str]]:
+    """``(rule, node)`` of each line ``nir-translate --target=TARGET`` printed for a
+    model that breaks rules: every line must be ``nir-translate: error: FILE: node
+    'NODE': MESSAGE [TARGET-RULE]`` with the model's file."""
+    line_re = re.compile(
+        rf"^nir-translate: error: (?P<file>\S+): node '(?P<node>[^']+)': (?P<message>.+) \[(?P<rule>{target}-[a-z-]+)\]$"
+    )
+    found = []
+    for line in stderr.strip().splitlines():
+        m = line_re.match(line)
+        assert m, line
+        assert m["file"] == str(model), line
+        found.append((m["rule"], m["node"]))
+    return found

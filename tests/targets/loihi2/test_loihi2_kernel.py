@@ -225,11 +225,10 @@ def test_random_layers_equal_real_lava(tmp_path: Path) -> None:
     assert wrapped and spiked  # the cases reach the edges they are for
 
 
-def test_the_overflow_trace_recorded_from_real_lava() -> None:
-    """``data/trace_overflow.npz`` (``scripts/lava_probe.py``, real Lava fixed_pt): 200
-    inputs into odd mixed weights shifted left by 2 — Dense sums beyond 16 bits, ``u``
-    wrapped both ways, ``v`` at both rails — equal step for step without Lava."""
-    d = np.load(Path(__file__).with_name("data") / "trace_overflow.npz")
+def trace(name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A trace ``scripts/lava_probe.py`` recorded from real Lava (``data/NAME.npz``): the
+    layer's parameters in this file's form, and the recording."""
+    d = dict(np.load(Path(__file__).with_name("data") / f"{name}.npz"))
     assert not d["u0"].any() and not d["v0"].any() and len(set(d["bias_exp"].tolist())) == 1
     p = fixed(
         d["w"].astype(np.int64),
@@ -240,38 +239,35 @@ def test_the_overflow_trace_recorded_from_real_lava() -> None:
         bias_exp=int(d["bias_exp"][0]),
         weight_exp=int(d["weight_exp"]),
         num_weight_bits=int(d["num_weight_bits"]),
+        graded=int(d["num_message_bits"] > 0),
     )
     np.testing.assert_array_equal(effective_weights(d["w"], int(d["num_weight_bits"])), d["w_eff"])
+    if "w_rec" in d:
+        p |= {
+            "weight_rec": d["w_rec"].astype(np.int64),
+            "weight_exp_rec": np.asarray(int(d["rec_weight_exp"])),
+            "num_weight_bits_rec": np.asarray(int(d["rec_num_weight_bits"])),
+        }
+        np.testing.assert_array_equal(effective_weights(d["w_rec"], int(d["rec_num_weight_bits"])), d["w_rec_eff"])
+    return p, d
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # 200 inputs into odd mixed weights shifted left by 2: Dense sums beyond 16 bits,
+        # u wrapped both ways, v at both rails
+        "trace_overflow",
+        # graded inputs in [-300, 300] into excitatory 5-bit weights shifted by 1, and a
+        # recurrent Dense of its own (mixed signs, 8 bits, shifted by 3)
+        "trace_graded_recurrent",
+    ],
+)
+def test_traces_recorded_from_real_lava(name: str) -> None:
+    """Equal step for step to what real Lava fixed_pt recorded, without Lava installed."""
+    p, d = trace(name)
     s, u, v = simulate(p, d["x"])
     np.testing.assert_array_equal(u, d["u"])
     np.testing.assert_array_equal(v, d["v"])
     np.testing.assert_array_equal(s, d["s"])
     assert d["s"].any() and (np.abs(d["v"]) == (1 << 23) - 1).any()
-
-
-def test_the_graded_recurrent_trace_recorded_from_real_lava() -> None:
-    """``data/trace_graded_recurrent.npz``: graded inputs (values in [-300, 300]) into
-    excitatory 5-bit weights shifted by 1, and a recurrent Dense of its own (mixed signs,
-    8 bits, shifted by 3) — sums beyond 16 bits, u wrapped, v at the rail."""
-    d = np.load(Path(__file__).with_name("data") / "trace_graded_recurrent.npz")
-    assert not d["u0"].any() and not d["v0"].any() and len(set(d["bias_exp"].tolist())) == 1
-    p = fixed(
-        d["w"].astype(np.int64),
-        du=int(d["du"]),
-        dv=int(d["dv"]),
-        vth=int(d["vth"]),
-        bias_mant=d["bias_mant"].astype(np.int64),
-        bias_exp=int(d["bias_exp"][0]),
-        weight_exp=int(d["weight_exp"]),
-        num_weight_bits=int(d["num_weight_bits"]),
-        graded=1,
-        weight_rec=d["w_rec"].astype(np.int64),
-        weight_exp_rec=int(d["rec_weight_exp"]),
-        num_weight_bits_rec=int(d["rec_num_weight_bits"]),
-    )
-    np.testing.assert_array_equal(effective_weights(d["w_rec"], int(d["rec_num_weight_bits"])), d["w_rec_eff"])
-    s, u, v = simulate(p, d["x"])
-    np.testing.assert_array_equal(u, d["u"])
-    np.testing.assert_array_equal(v, d["v"])
-    np.testing.assert_array_equal(s, d["s"])
-    assert d["s"].any()

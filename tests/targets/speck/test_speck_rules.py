@@ -36,7 +36,7 @@ from conftest import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rule_cases import RuleCase, assert_violations
+from rule_cases import RuleCase, assert_violations, tool_violations
 from xdsl.context import Context
 from xdsl.dialects.builtin import IntegerAttr, i64
 
@@ -545,23 +545,13 @@ def bad_model(tmp_path: Path) -> Path:
     return path
 
 
-LINE = re.compile(
-    r"^nir-translate: error: (?P<file>\S+): node '(?P<node>[^']+)': (?P<message>.+) \[(?P<rule>speck-[a-z-]+)\]$"
-)
-
-
 def test_all_violations_at_once(bad_model: Path, tmp_path: Path) -> None:
     outdir = tmp_path / "OUT"
     res = run_tool("nir-translate", bad_model, "--target=speck", "-o", outdir)
     assert res.code == 1, (res.stdout, res.stderr)
     assert "Traceback" not in res.stderr and "internal error" not in res.stderr, res.stderr
     lines = res.stderr.strip().splitlines()
-    found = []
-    for line in lines:
-        m = LINE.match(line)
-        assert m, line
-        assert m["file"] == str(bad_model), line
-        found.append((m["rule"], m["node"]))
+    found = tool_violations(res.stderr, bad_model, "speck")
     rules = {rule for rule, _ in found}
     assert {"speck-node-kind", "speck-channels", "speck-stride", "speck-cycle"} <= rules, lines
     assert ("speck-node-kind", "n1") in found

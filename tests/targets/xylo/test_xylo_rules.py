@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 from builders import graph, inp, lif, module, out
 from conftest import CORPUS, REPO, run_tool
-from rule_cases import RuleCase, assert_violations
+from rule_cases import RuleCase, assert_violations, tool_violations
 from xdsl.context import Context
 
 import nirc
@@ -733,10 +733,6 @@ def bad_model(tmp_path: Path) -> Path:
     return path
 
 
-LINE = re.compile(
-    r"^nir-translate: error: (?P<file>\S+): node '(?P<node>[^']+)': (?P<message>.+) \[(?P<rule>xylo-[a-z-]+)\]$"
-)
-
 BAD_FOUND = [
     ("xylo-threshold", "h"),
     ("xylo-readout-recurrent", "r"),
@@ -751,12 +747,7 @@ def test_all_violations_at_once(bad_model: Path, tmp_path: Path) -> None:
     assert res.code == 1, (res.stdout, res.stderr)
     assert "Traceback" not in res.stderr and "internal error" not in res.stderr, res.stderr
     lines = res.stderr.strip().splitlines()
-    found = []
-    for line in lines:
-        m = LINE.match(line)
-        assert m, line
-        assert m["file"] == str(bad_model), line
-        found.append((m["rule"], m["node"]))
+    found = tool_violations(res.stderr, bad_model, "xylo")
     assert sorted(found) == sorted(BAD_FOUND), lines
     assert "17 input channels, Xylo has 16" in res.stderr
     assert "9 readout neurons, Xylo Audio 2 (SYNS61201) has 8" in res.stderr
