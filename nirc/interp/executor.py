@@ -83,13 +83,17 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 class _Stepped:
     """A node stepped inside a cycle: its kernel and where each operand comes from."""
 
-    __slots__ = ("kernel", "nested", "op", "sources")
+    __slots__ = ("back", "kernel", "nested", "op", "sources")
 
     def __init__(self, op: Operation, kernel: Kernel, sources: list[tuple[int, Any]]):
         self.op = op
         self.kernel = kernel
         self.nested = isinstance(kernel, GraphKernel)
         self.sources = sources
+        #: which operands close a cycle, for a kernel that takes them apart
+        #: (``splits_back_edges``: its ``step_back``); None where it sums them all
+        back = [kind == _LAST for kind, _ in sources]
+        self.back = back if getattr(kernel, "splits_back_edges", False) and any(back) else None
 
 
 class GraphKernel(Kernel):
@@ -295,7 +299,14 @@ class Executor:
         if not xs:
             xs = [self._idle_input(op)]
         try:
-            now[op.results[0]] = kernel.step(_total(xs))
+            if node.back is not None:
+                forward = [x for x, b in zip(xs, node.back, strict=True) if not b]
+                back = [x for x, b in zip(xs, node.back, strict=True) if b]
+                now[op.results[0]] = kernel.step_back(
+                    _total(forward) if forward else self._idle_input(op), _total(back)
+                )  # type: ignore[attr-defined]
+            else:
+                now[op.results[0]] = kernel.step(_total(xs))
         except Exception as exc:
             raise _blamed(type(kernel), op, node_path(op), exc) from exc
 

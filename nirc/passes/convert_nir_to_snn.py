@@ -11,7 +11,9 @@ Every choice of the semantics (``docs/semantics.md``) becomes explicit in the IR
 * every edge that closes a cycle gets an explicit one-step ``snn.delay`` (the `nir`
   interpreter gives such an edge the previous step's value; the edge is the one from a
   node later in the depth-first order to an earlier one, ``docs/semantics.md``);
-* the semantics' ``input_delay`` becomes an ``snn.delay`` in front of each neuron.
+* the semantics' ``input_delay`` becomes an ``snn.delay`` in front of each neuron (one
+  step shorter on an edge that closes a cycle, whose one-step delay is the first step
+  of the synapse's).
 
 The time-invariant ops (Linear, Affine, Conv, pooling, Flatten, Scale) stay `nir` ops.
 The top-level graph records the choices as ``snn.discretization``, so ``nir-run`` on the
@@ -38,6 +40,7 @@ from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern
 from xdsl.rewriter import InsertPoint
 
+from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError
 from nirc.core.gcpause import pauses_gc
 from nirc.core.graph import back_edges, schedule_order
@@ -67,6 +70,28 @@ def _delay(name: str, source: SSAValue | list[SSAValue], steps: np.ndarray, shap
     return build(snn.DelayOp, name, sources, {"steps": steps}, shape)  # type: ignore[arg-type]
 
 
+def _input_delays(
+    op: Operation, block: Any, name: str, steps: int, shape: tuple[int, ...], back: set[SSAValue]
+) -> list[NodeOp]:
+    """The ``snn.delay`` s in front of neuron ``op``: ``steps`` on its edges, one fewer on
+    those that close a cycle (none where that is 0).  Each keeps the file's ids of its
+    edges."""
+    ids = op.opt_param("edge_ids") if isinstance(op, NodeOp) else None
+    groups = (
+        ([i for i, v in enumerate(op.operands) if v not in back], steps, f"{name}.input_delay"),
+        ([i for i, v in enumerate(op.operands) if v in back], steps - 1, f"{name}.input_delay_back"),
+    )
+    out: list[NodeOp] = []
+    for members, n, label in groups:
+        if not members or n == 0:
+            continue
+        delay = _delay(fresh_name(block, label), [op.operands[i] for i in members], np.full(shape, n, np.int64), shape)
+        if ids is not None:
+            delay.properties["edge_ids"] = DenseAttr.from_array(np.asarray(ids)[members])
+        out.append(delay)
+    return out
+
+
 def neuron_op(name: str, operands: list[SSAValue], d: DiscreteNeuron, shape: tuple[int, ...]) -> NodeOp:
     """The `snn` op stating ``d``."""
     params: dict[str, Any] = {k: getattr(d, k) for k in ARRAYS if getattr(d, k) is not None}
@@ -80,7 +105,7 @@ def neuron_op(name: str, operands: list[SSAValue], d: DiscreteNeuron, shape: tup
     return build(cls, name, operands, params, shape)
 
 
-def delay_back_edges(rewriter: PatternRewriter, graph: GraphOp) -> None:
+def delay_back_edges(rewriter: PatternRewriter, graph: GraphOp) -> set[SSAValue]:
     """An explicit one-step ``snn.delay`` on every edge that closes a cycle (one per
     source value), named ``SOURCE.previous``: the edge the interpreter gives the previous
     step's value (:func:`nirc.core.graph.back_edges`)."""
@@ -97,6 +122,7 @@ def delay_back_edges(rewriter: PatternRewriter, graph: GraphOp) -> None:
             delayed[value] = delay.results[0]
         op.operands[index] = delayed[value]
         rewriter.notify_op_modified(op)
+    return set(delayed.values())
 
 
 def _name(op: Operation) -> str:
@@ -122,8 +148,10 @@ class Discretize(RewritePattern):
     name = "discretize"
     root_types = (*_NEURONS, nir.ThresholdOp, nir.DelayOp)
 
-    def __init__(self, sem: Semantics):
+    def __init__(self, sem: Semantics, back: set[SSAValue]):
         self.sem = sem
+        #: the one-step delays on edges that close a cycle (:func:`delay_back_edges`)
+        self.back = back
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         if not isinstance(op, self.root_types):
@@ -138,12 +166,10 @@ class Discretize(RewritePattern):
         if isinstance(op, _NEURONS):
             steps = takes_input_delay(op, sem)
             if steps:
-                delay = _delay(
-                    fresh_name(block, f"{name}.input_delay"), operands, np.full(shape, steps, np.int64), shape
-                )
-                carry(op, delay, ("edge_ids",))
-                new.append(delay)
-                operands = [delay.results[0]]
+                new.extend(_input_delays(op, block, name, steps, shape, self.back))
+                operands = [d.results[0] for d in new]
+                if steps == 1:  # an edge that closes a cycle needs no more delay
+                    operands += [v for v in op.operands if v in self.back]
             neuron = neuron_op(name, operands, discretize(op, sem), shape)
             carry(op, neuron, ("metadata",) if steps else ("metadata", "edge_ids"))
             new.append(neuron)
@@ -207,8 +233,9 @@ class ConvertNirToSnnPass(ModulePass):
         found = list(graphs(op))
         for graph in found:
             check_dt(graph, sem, self.dt is not None)
+        back: set[SSAValue] = set()
         with rewrite_session():
             for graph in found:
-                delay_back_edges(PatternRewriter(graph), graph)
-            apply_patterns(op, [Discretize(sem)], confirm=False)  # each node converts once
+                back |= delay_back_edges(PatternRewriter(graph), graph)
+            apply_patterns(op, [Discretize(sem, back)], confirm=False)  # each node converts once
         top.attributes[DISCRETIZATION] = record(sem)

@@ -47,8 +47,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from xdsl.context import Context
 
 import nirc
+from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
+from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
 
 NEURONS = ("I", "LI", "IF", "LIF", "CubaLI", "CubaLIF")
 SPIKING = ("IF", "LIF", "CubaLIF")
@@ -116,6 +119,7 @@ class Neuron:
         self.v = np.zeros(width)
         self.i = np.zeros(width)
         self.inputs: list[np.ndarray] = []  # for input_delay
+        self.backs: list[np.ndarray] = []  # input over edges that close a cycle
         self.counts: list[np.ndarray] = []  # spike counts computed in each step so far
         self.spike_delay = 1 if sem.spike_timing == "next" else 0
         # the reset comes in the step the spike leaves ('same') or the one after ('next')
@@ -161,11 +165,16 @@ class Neuron:
             return v - n * self.p["v_threshold"]
         return v
 
-    def step(self, x: np.ndarray) -> np.ndarray:
+    def step(self, x: np.ndarray, back: np.ndarray | None = None) -> np.ndarray:
+        """One step on input ``x``; ``back`` arrives over edges that close a cycle,
+        one step late already, so the input delay holds it one step less."""
         self.inputs.append(x)
+        self.backs.append(np.zeros_like(x) if back is None else back)
         t = len(self.inputs) - 1
         d = self.sem.input_delay
         x = self.inputs[t - d] if t - d >= 0 else np.zeros_like(x)
+        db = max(d - 1, 0)
+        x = x + (self.backs[t - db] if t - db >= 0 else 0.0)
         p = self.p
         if self.typ in CUBA:
             self.i = self._update(self.i, self.a_s, self.g_s, p["w_in"] * x, 0.0)
@@ -352,7 +361,9 @@ def oracle(graph: Graph, x: np.ndarray, sem: Sem) -> OracleResult:
                     y = np.array([hist[t - k][j] if t - k >= 0 else 0.0 for j, k in enumerate(steps)])
                 elif typ in NEURONS:
                     nrn = neurons[name]
-                    y = nrn.step(u)
+                    fwd = [cur[s] for s, d in graph.edges if d == name and (s, d) not in back]
+                    late = [prev[s] for s, d in graph.edges if d == name and (s, d) in back]
+                    y = nrn.step(sum(fwd[1:], fwd[0].copy()) if fwd else np.zeros_like(u), sum(late) if late else None)
                     fragile |= nrn.fragile
                     nrn.fragile = False
                     recs[name]["v"][b, t] = nrn.v
@@ -879,6 +890,33 @@ def test_input_delay_one_step() -> None:
     close(rec["v"], [0.0, 0.5, 0.5])
     out, rec = run_node(LI(tau=1e-3), [1.0, 0.0, 0.0], profile="lava")
     close(rec["v"], [0.0, 0.1, 0.09])
+
+
+@pytest.mark.parametrize(
+    ("delay", "spikes"), [(0, [1, 1, 1, 1, 1, 1]), (1, [0, 1, 1, 1, 1, 1]), (2, [0, 0, 1, 0, 1, 0])]
+)
+def test_input_delay_on_a_recurrent_edge(delay: int, spikes: list[int]) -> None:
+    """A neuron exciting itself through a Linear: the cycle's back edge brings the previous
+    step's spikes, and the input delay adds one step less to it (Lava: one recurrent
+    Dense, one step round the loop), at every level."""
+    nodes = {
+        "in": io(1, "Input"),
+        "n": IF(th=0.5),
+        "w": {"type": "Linear", "weight": np.ones((1, 1))},
+        "out": io(1, "Output"),
+    }
+    graph = Graph(nodes, [("in", "n"), ("n", "w"), ("w", "n"), ("n", "out")])
+    module = nirc.module_from_dict(graph.to_dict())
+    x = np.array([1.0, 0, 0, 0, 0, 0])[:, None]
+    options = dict(dt=DT, input_gain="unit", input_delay=delay, dtype="float64")
+    got = nirc.run(module, x, semantics="nir", **options).outputs["out"][:, 0]
+    np.testing.assert_array_equal(got, spikes)
+    snn_module = module.clone()
+    ConvertNirToSnnPass(dt=DT, input_gain="unit", input_delay=delay).apply(Context(), snn_module)
+    SnnFuseRecurrentPass().apply(Context(), snn_module)
+    np.testing.assert_array_equal(nirc.run(snn_module, x).outputs["out"][:, 0], spikes)
+    want = oracle(graph, x[None], Sem(**{k: v for k, v in options.items() if k != "dtype"}))
+    np.testing.assert_array_equal(want.outputs["out"][0, :, 0], spikes)
 
 
 @pytest.mark.parametrize(

@@ -84,7 +84,10 @@ def takes_input_delay(op: Operation, sem: Semantics) -> int:
     The delay models a synapse delivering late (Lava's Dense -> LIF), so it applies to
     every neuron's input except an integrator marked ``direct_input``: the membrane
     stage of a lowered CubaLI/CubaLIF, whose input is the synaptic current read in the
-    same step."""
+    same step.  An edge that closes a cycle already brings the previous step's value:
+    its synapse's delay includes that step, so it is delayed one step less (in Lava a
+    recurrent Dense delivers the spikes of the step before, and the loop has one step
+    of delay, not two)."""
     if op.properties.get("direct_input") is not None:
         return 0
     return sem.input_delay

@@ -221,11 +221,15 @@ class ScaleKernel(Kernel):
 
 class NirNeuronKernel(NeuronKernel):
     """I, LI, IF, LIF, CubaLI, CubaLIF: the :class:`~nirc.core.neuron.DiscreteNeuron`
-    the semantics makes of the node, after the input delay the semantics asks for."""
+    the semantics makes of the node, after the input delay the semantics asks for.  An
+    edge that closes a cycle arrives a step late already: it is delayed one step less
+    (:func:`~nirc.dialects.nir.discretize.takes_input_delay`)."""
 
     def __init__(self, op: Any, sem: Semantics):
         super().__init__(op, sem, discretize(op, sem))
         self.input_delay = takes_input_delay(op, sem)
+        #: the executor gives edges that close a cycle apart (:meth:`step_back`)
+        self.splits_back_edges = self.input_delay > 0
 
     def reset(self, batch: int) -> None:
         super().reset(batch)
@@ -237,6 +241,18 @@ class NirNeuronKernel(NeuronKernel):
             self.delay_line.append(x)
             x = self.delay_line.pop(0)
         return super().step(x)
+
+    def step_back(self, x: np.ndarray, back: np.ndarray) -> np.ndarray:
+        """A step whose input ``back`` comes over edges that close a cycle (the
+        executor's value of the previous step)."""
+        if self.delay_line:
+            self.delay_line.append(x)
+            x = self.delay_line.pop(0)
+        steps = len(self.delay_line)
+        if steps >= 2:  # the back edge's own step is one of the delay's
+            self.delay_line[steps - 2] = self.delay_line[steps - 2] + back
+            return super().step(x)
+        return super().step(x + back)
 
 
 class NirThresholdKernel(Kernel):

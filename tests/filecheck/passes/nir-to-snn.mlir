@@ -55,18 +55,17 @@
 // NOFOLD-NEXT: %fc2 = nir.affine "fc2"(%lif1_lif) {weight = #nir.dense<1x2xf32: [1.0, -1.0]>, bias = #nir.dense<1xf32: [0.5]>} : tensor<2xf32> -> tensor<1xf32>
 // NOFOLD-NEXT: %s = nir.scale "s"(%fc2) {scale = #nir.dense<1xf32: [2.0]>} : tensor<1xf32> -> tensor<1xf32>
 // NOFOLD-NEXT: %lif2 = snn.synaptic "lif2"(%s) {{.*}}
-// Must not fuse: under lava every neuron input is delayed one step, so the recurrence
-// runs through "lif1.lif.input_delay" and stays unfused (snn.synaptic, the Affine and
-// the one-step "lif1.w_rec.previous").
+// Under lava every neuron input is delayed one step, except that an edge closing a
+// cycle (the recurrence) already carries its step: "lif1.lif.input_delay" delays fc1
+// only, and the recurrence still fuses into one snn.rsynaptic (Lava's recurrent Dense:
+// one step round the loop).
 // LAVA:      %fc1 = nir.linear "fc1"(%input)
-// LAVA-NEXT: %lif1_lif_input_delay = snn.delay "lif1.lif.input_delay"(%lif1_w_rec_previous, %fc1) {steps = #nir.dense<2xi64: 1>} : tensor<2xf32> -> tensor<2xf32>
-// LAVA-NEXT: %lif1_lif = snn.synaptic "lif1.lif"(%lif1_lif_input_delay) {decay = #nir.dense<2xf64: 0.9>, {{.*}}, reset = "value", {{.*}}} : tensor<2xf32> -> tensor<2xf32>
-// LAVA-NEXT: %lif1_w_rec = nir.affine "lif1.w_rec"(%lif1_lif) {weight = #nir.dense<2x2xf32: [0.0, 0.5, -0.5, 0.0]>, bias = #nir.dense<2xf32: [0.25, -0.25]>} : tensor<2xf32> -> tensor<2xf32>
-// LAVA-NEXT: %lif1_w_rec_previous = snn.delay "lif1.w_rec.previous"(%lif1_w_rec) {steps = #nir.dense<2xi64: 1>} : tensor<2xf32> -> tensor<2xf32>
+// LAVA-NEXT: %lif1_lif_input_delay = snn.delay "lif1.lif.input_delay"(%fc1) {steps = #nir.dense<2xi64: 1>} : tensor<2xf32> -> tensor<2xf32>
+// LAVA-NEXT: %lif1_lif = snn.rsynaptic "lif1.lif"(%lif1_lif_input_delay) {decay = #nir.dense<2xf64: 0.9>, {{.*}}, reset = "value", {{.*}}, w_rec = #nir.dense<2x2xf32: [0.0, 0.5, -0.5, 0.0]>, b_rec = #nir.dense<2xf32: [0.25, -0.25]>} : tensor<2xf32> -> tensor<2xf32>
 // LAVA-NEXT: %s = nir.affine "s"(%lif1_lif)
 // LAVA-NEXT: %lif2_input_delay = snn.delay "lif2.input_delay"(%s) {steps = #nir.dense<1xi64: [1]>} : tensor<1xf32> -> tensor<1xf32>
 // LAVA-NEXT: %lif2 = snn.synaptic "lif2"(%lif2_input_delay)
-// LAVA-NOT:  snn.rsynaptic
+// LAVA-NOT:  lif1.w_rec
 nir.graph {
   %input = nir.input "input" {shape = #nir.dense<1xi64: [3]>} : tensor<3xf32>
   %fc1 = nir.affine "fc1"(%input) {weight = #nir.dense<2x3xf32: [1.0, 0.0, 1.0, 0.0, 1.0, 0.0]>, bias = #nir.dense<2xf32: 0.0>} : tensor<3xf32> -> tensor<2xf32>
