@@ -262,10 +262,11 @@ def targets() -> dict[str, Component]:
 
 @cache
 def profiles_by_name() -> dict[str, Any]:
-    """Semantics profile name -> :class:`~nirc.core.semantics.Semantics`, in extension order."""
+    """Semantics profile name -> :class:`~nirc.core.semantics.Semantics`: the `nir`
+    extension's (the specification's readings) first, then in extension order."""
     found: dict[str, Any] = {}
     owner: dict[str, str] = {}
-    for ext in extensions():
+    for ext in sorted(extensions(), key=lambda e: e.name != "nir"):
         for profile in ext.profiles:
             if profile.name in found:
                 raise NircError(

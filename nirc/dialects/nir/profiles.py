@@ -28,7 +28,7 @@ SPEC_PROFILES = (
     ),
 )
 
-#: Platforms without a target in nirc yet (Sinabs, Rockpool, Spyx, Lava, Nengo, SpiNNaker2).
+#: Platforms without a target in nirc yet (Sinabs, Rockpool, Spyx, Nengo, SpiNNaker2).
 PLATFORM_PROFILES = (
     profile(
         "sinabs",
@@ -56,12 +56,6 @@ PLATFORM_PROFILES = (
         "with subtractive reset.",
         reset="subtract",
         spike_timing="next",
-    ),
-    profile(
-        "lava",
-        "lava.proc.lif (PyLifModelFloat): u = u(1-du) + a_in; v = v(1-dv) + u + bias; spike when v > "
-        "vth, reset to 0; Dense -> LIF connections deliver a spike one time step later.",
-        input_delay=1,
     ),
     profile(
         "nengo",

@@ -35,7 +35,7 @@ from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
 
 from nirc.core.dense import DenseAttr
 from nirc.core.node import NodeError, Shape, ValueNodeOp, shape_of
-from nirc.core.traits import DiscreteTime
+from nirc.core.traits import DiscreteTime, Quantizable
 
 #: Lava's registers: du, dv uint12; vth uint17; bias_mant int13; bias_exp 0..7 (Lava
 #: allows a negative exponent: a right shift)
@@ -47,7 +47,10 @@ class DenseOp(ValueNodeOp):
     """A Dense synapse (and optionally a recurrent one) feeding CUBA-LIF neurons."""
 
     name = "loihi2.dense"
-    traits = traits_def(DiscreteTime())
+    traits = traits_def(
+        DiscreteTime(),
+        Quantizable((("weight", "weight"), ("weight_rec", "weight"), ("bias_mant", "bias"), ("vth", "threshold"))),
+    )
     PARAMS: ClassVar[tuple[str, ...]] = ("weight", "du", "dv", "vth", "bias_mant")
     OPTIONAL_PARAMS: ClassVar[tuple[str, ...]] = ("weight_rec",)
 
@@ -67,6 +70,11 @@ class DenseOp(ValueNodeOp):
     bias_exp = prop_def(IntegerAttr)
     #: spikes carry values (Lava's num_message_bits > 0) instead of being binary
     graded = opt_prop_def(UnitAttr)
+    #: the factor ``quantize`` multiplied weights, bias and threshold by
+    scale = opt_prop_def(DenseAttr)
+    #: the cores ``loihi2-place`` put the layer's slices on, and the neurons of each
+    cores = opt_prop_def(DenseAttr)
+    core_neurons = opt_prop_def(DenseAttr)
 
     @classmethod
     def property_order(cls) -> tuple[str, ...]:
@@ -79,6 +87,9 @@ class DenseOp(ValueNodeOp):
             "num_weight_bits_rec",
             "bias_exp",
             "graded",
+            "scale",
+            "cores",
+            "core_neurons",
             "metadata",
             "edge_ids",
         )
@@ -145,6 +156,20 @@ class DenseOp(ValueNodeOp):
                 )
         if not 0 <= self.integer("bias_exp") <= 7:
             raise NodeError("loihi2-bias", f"bias_exp is from 0 to 7, got {self.integer('bias_exp')}")
+        cores, counts = self.opt_param("cores"), self.opt_param("core_neurons")
+        if (cores is None) != (counts is None):
+            raise NodeError("loihi2-cores", "cores and core_neurons come together")
+        if cores is not None and (
+            cores.ndim != 1
+            or counts.shape != cores.shape
+            or cores.dtype.kind not in "iu"
+            or counts.dtype.kind not in "iu"
+            or int(counts.sum()) != n
+            or (cores.size and (int(cores.min()) < 0 or int(counts.min()) < 1))
+        ):
+            raise NodeError(
+                "loihi2-cores", f"cores and core_neurons list each slice's core and its neurons (> 0, {n} in all)"
+            )
 
     def _verify_fixed(self) -> None:
         for key, lo, hi in (("du", 0, DECAY_MAX), ("dv", 0, DECAY_MAX), ("vth", 0, VTH_MAX), ("bias_mant", *BIAS_MANT)):

@@ -1,0 +1,161 @@
+"""``convert-snn-to-loihi2``: a discrete-time graph as Lava's Dense + CUBA-LIF layers.
+
+Precondition: ``convert-nir-to-snn{semantics=lava}`` ran, its nested graphs inlined and
+its recurrences fused (``nir-to-loihi2`` runs all of these), so every neuron reads one
+Linear/Affine through the profile's one-step delay, which is Lava's Dense.  Every design
+rule (:mod:`nirc.targets.loihi2.rules`) runs first and the pass fails with all the
+violations at once (``[loihi2-*]``, one line each), or replaces each layer (the delay,
+the weights and the neuron) by one ``loihi2.dense`` of the neuron's name, with float
+parameters (Lava's floating-point LIF):
+
+* Lava's current is the model's synaptic current times the membrane gain, ``u = gain i``:
+  ``du = 1 - syn_decay`` and the Dense weights ``gain syn_gain W`` per neuron (a neuron
+  without a synaptic current has ``du = 1``: the current is this step's input); the
+  membrane decay is ``dv = 1 - decay``;
+* one threshold per layer: a neuron whose threshold ``th`` differs from the layer's
+  largest, ``vth``, has its weights, recurrent weights and bias multiplied by
+  ``vth / th`` (its membrane scales with them; with reset to 0 it spikes as before);
+* the bias is the neuron's (``bias_mant``); an Affine's bias or ``b_rec`` is a constant
+  input: a neuron without synaptic current adds ``gain b`` each step (exact but from
+  step 0, where the model's arrives a step later), a current-based one its steady
+  state, ``gain syn_gain b / (1 - syn_decay)`` (the target's report names these).
+
+The float ``loihi2`` module computes what the float `snn` module does; ``loihi2-quantize``
+makes it Lava's fixed point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import PatternRewriter
+from xdsl.rewriter import InsertPoint
+
+from nirc.core.errors import Violations
+from nirc.core.gcpause import pauses_gc
+from nirc.core.rewriting import build, erase_nodes, rewrite_session
+from nirc.dialects import nir
+from nirc.dialects.nir import top_graph
+from nirc.dialects.snn.discretization import DISCRETIZATION
+from nirc.targets.loihi2 import dialect as loihi2
+from nirc.targets.loihi2.resources import LOIHI2
+from nirc.targets.loihi2.rules import Analysis, Layer, check
+
+
+def _constant_input(layer: Layer) -> np.ndarray | None:
+    """The layer's constant input current (an Affine's bias, ``b_rec``), or None."""
+    total = None
+    w = layer.weight
+    if isinstance(w, nir.AffineOp) and np.any(w.param("bias")):
+        total = np.asarray(w.param("bias"), np.float64)
+    if layer.neuron.RECURRENT:
+        b_rec = layer.neuron.opt_param("b_rec")
+        if b_rec is not None and np.any(b_rec):
+            total = np.asarray(b_rec, np.float64) + (0.0 if total is None else total)
+    return total
+
+
+def layer_params(layer: Layer) -> dict[str, Any]:
+    """The float ``loihi2.dense`` parameters of one layer (see the module doc)."""
+    d = layer.neuron.discrete()
+    gain = np.asarray(d.gain, np.float64).reshape(-1)
+    if d.synaptic:
+        gain = gain * np.asarray(d.syn_gain, np.float64).reshape(-1)
+        syn = float(np.asarray(d.syn_decay).reshape(-1)[0])
+        du = 1.0 - syn
+    else:
+        syn, du = 0.0, 1.0
+    threshold = np.asarray(d.threshold, np.float64).reshape(-1)
+    vth = float(threshold.max())
+    c = vth / threshold  # one threshold per layer
+    row = gain * c
+    assert layer.weight is not None
+    params: dict[str, Any] = {
+        "weight": np.asarray(layer.weight.param("weight"), np.float64) * row[:, None],  # type: ignore[attr-defined]
+        "du": np.array([du]),
+        "dv": np.array([1.0 - float(np.asarray(d.decay).reshape(-1)[0])]),
+        "vth": np.array([vth]),
+    }
+    bias = np.asarray(d.bias, np.float64).reshape(-1) * c
+    constant = _constant_input(layer)
+    if constant is not None:
+        bias = bias + row * constant / (1.0 - syn if syn < 1 else 1.0)
+    params["bias_mant"] = bias
+    if layer.neuron.RECURRENT:
+        params["weight_rec"] = np.asarray(layer.neuron.param("w_rec"), np.float64) * row[:, None]
+    for key in ("weight_exp", "bias_exp"):
+        params[key] = IntegerAttr(0, i64)
+    params["num_weight_bits"] = IntegerAttr(8, i64)
+    return params
+
+
+def _ordered(layers: list[Layer]) -> list[Layer]:
+    """Layers after those they read."""
+    done: list[Layer] = []
+    seen: set[int] = set()
+
+    def visit(layer: Layer) -> None:
+        if id(layer) in seen:
+            return
+        seen.add(id(layer))
+        if layer.reads is not None:
+            visit(layer.reads)
+        done.append(layer)
+
+    for layer in layers:
+        visit(layer)
+    return done
+
+
+def convert(graph: nir.GraphOp, rewriter: PatternRewriter) -> Analysis | None:
+    """Replace the layers of ``graph`` by ``loihi2.dense`` ops; None where it holds
+    them already."""
+    block = graph.body.block
+    if any(isinstance(op, loihi2.DenseOp) for op in block.ops):
+        return None
+    a = check(graph, LOIHI2)
+    if a.violations:
+        raise Violations("loihi2", a.violations)
+    assert a.input is not None
+    new: dict[int, loihi2.DenseOp] = {}
+    at = a.input
+    for layer in _ordered(a.layers):
+        source = a.input.output if layer.reads is None else new[id(layer.reads)].results[0]
+        op = build(loihi2.DenseOp, layer.name, [source], layer_params(layer), (layer.size,))
+        assert isinstance(op, loihi2.DenseOp)
+        carry_metadata = layer.neuron.properties.get("metadata")
+        if carry_metadata is not None:
+            op.properties["metadata"] = carry_metadata
+        rewriter.insert(op, InsertPoint.after(at))
+        at = op
+        new[id(layer)] = op
+    for layer in a.layers:
+        old = layer.neuron.results[0]
+        rewriter.replace_uses_with_if(
+            old, new[id(layer)].results[0], lambda use: isinstance(use.operation, nir.OutputOp)
+        )
+    keep = {a.input, *a.outputs, *new.values()}
+    dead = [op for op in block.ops if op not in keep]
+    erase_nodes(rewriter, dead, keep_names={op.nir_name for op in new.values()})
+    graph.attributes.pop(DISCRETIZATION, None)
+    return a
+
+
+@dataclass(frozen=True)
+class ConvertSnnToLoihi2Pass(ModulePass):
+    """Map a discrete-time graph (``convert-nir-to-snn{semantics=lava}``, inlined and
+    with its recurrences fused) onto ``loihi2.dense`` layers with float parameters;
+    every design rule is checked first and all violations are reported at once."""
+
+    name: ClassVar[str] = "convert-snn-to-loihi2"
+
+    @pauses_gc
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        graph = top_graph(op)
+        with rewrite_session():
+            convert(graph, PatternRewriter(graph))

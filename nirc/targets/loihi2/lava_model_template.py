@@ -1,0 +1,138 @@
+"""A network of Lava processes for Intel Loihi 2, written by nirc (``nir-translate --target=loihi2``).
+
+Each layer is a ``Dense`` synapse feeding a ``LIF`` population (and a recurrent ``Dense``
+from the population back to itself where the layer has one), with the fixed-point
+parameters in ``weights.npz`` beside this file; a ``RingBuffer`` plays the input spikes
+and a ``Sink`` records each output.  It runs in Lava's bit-accurate CPU simulation
+(``Loihi2SimCfg(select_tag="fixed_pt")``); on a Loihi 2 system, use ``Loihi2HwCfg``.
+
+    python lava_model.py --input x.npy -o y.npz           # Lava processes
+    python lava_model.py --input x.npy -o y.npz --netx    # network.net through lava-dl's netx
+
+``x`` is ``(time, channels)`` or ``(batch, time, channels)`` (a ``.npz`` keyed by the
+input's name works too); ``y.npz`` holds each output's spikes in the same layout, keyed
+by the output's name: what ``nir-run model.mlir`` predicts, step for step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+
+
+def load(path: Path = HERE / "weights.npz") -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as f:
+        return {k: f[k] for k in f.files}
+
+
+def build(p: dict[str, np.ndarray], steps: int, x: np.ndarray):
+    """The processes for one sample ``x`` (``(time, channels)``): the source, the
+    layers' LIF processes, and a sink per output."""
+    from lava.proc.dense.process import Dense
+    from lava.proc.io.sink import RingBuffer as Sink
+    from lava.proc.io.source import RingBuffer
+    from lava.proc.lif.process import LIF
+
+    source = RingBuffer(data=x.T.astype(float))
+    lifs = []
+    for i, reads in enumerate(p["reads"]):
+        q = {k.split(".", 1)[1]: v for k, v in p.items() if k.startswith(f"L{i}.")}
+        n = q["weight"].shape[0]
+        dense = Dense(weights=q["weight"], weight_exp=int(q["weight_exp"]), num_weight_bits=int(q["num_weight_bits"]))
+        lif = LIF(
+            shape=(n,),
+            du=int(q["du"]),
+            dv=int(q["dv"]),
+            vth=int(q["vth"]),
+            bias_mant=q["bias_mant"],
+            bias_exp=int(q["bias_exp"]),
+        )
+        (source if reads < 0 else lifs[reads]).s_out.connect(dense.s_in)
+        dense.a_out.connect(lif.a_in)
+        if "weight_rec" in q:
+            rec = Dense(
+                weights=q["weight_rec"],
+                weight_exp=int(q["weight_exp_rec"]),
+                num_weight_bits=int(q["num_weight_bits_rec"]),
+            )
+            lif.s_out.connect(rec.s_in)
+            rec.a_out.connect(lif.a_in)
+        lifs.append(lif)
+    sinks = []
+    for layer in p["output_layers"]:
+        sink = Sink(shape=lifs[layer].s_out.shape, buffer=steps)
+        lifs[layer].s_out.connect(sink.a_in)
+        sinks.append(sink)
+    return source, lifs, sinks
+
+
+def run_processes(p: dict[str, np.ndarray], x: np.ndarray) -> list[np.ndarray]:
+    """The outputs' spikes ``(time, n)`` for one sample."""
+    from lava.magma.core.run_conditions import RunSteps
+    from lava.magma.core.run_configs import Loihi2SimCfg
+
+    steps = x.shape[0]
+    _, lifs, sinks = build(p, steps, x)
+    try:
+        lifs[0].run(condition=RunSteps(num_steps=steps), run_cfg=Loihi2SimCfg(select_tag="fixed_pt"))
+        return [sink.data.get().T.copy() for sink in sinks]
+    finally:
+        lifs[0].stop()
+
+
+def run_netx(x: np.ndarray) -> list[np.ndarray]:
+    """The output spikes ``(time, n)`` of ``network.net`` (netx) for one sample."""
+    # lava-dl's slayer imports its object-detection module, which needs torchvision: an
+    # empty stand-in (netx does not use it)
+    name = "lava.lib.dl.slayer.object_detection"
+    sys.modules.setdefault(name, types.ModuleType(name))
+    from lava.lib.dl import netx
+    from lava.magma.core.run_conditions import RunSteps
+    from lava.magma.core.run_configs import Loihi2SimCfg
+    from lava.proc.io.sink import RingBuffer as Sink
+    from lava.proc.io.source import RingBuffer
+
+    steps = x.shape[0]
+    net = netx.hdf5.Network(net_config=str(HERE / "network.net"))
+    source = RingBuffer(data=x.T.astype(float))
+    sink = Sink(shape=net.out.shape, buffer=steps)
+    source.s_out.connect(net.inp)
+    net.out.connect(sink.a_in)
+    try:
+        net.run(condition=RunSteps(num_steps=steps), run_cfg=Loihi2SimCfg(select_tag="fixed_pt"))
+        return [sink.data.get().T.copy()]
+    finally:
+        net.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", required=True, help="spikes: .npy (time, channels) or (batch, time, channels)")
+    parser.add_argument("-o", "--output", required=True, help="the outputs' spikes, .npz keyed by output name")
+    parser.add_argument("--netx", action="store_true", help="run network.net through lava-dl's netx")
+    args = parser.parse_args(argv)
+    p = load()
+    x = np.load(args.input, allow_pickle=False)
+    if isinstance(x, np.lib.npyio.NpzFile):
+        x = x[str(p["input_name"])]
+    batched = x.ndim == 3
+    samples = x if batched else x[None]
+    if samples.ndim != 3 or samples.shape[2] != int(p["input_size"]):
+        sys.exit(f"lava_model.py: the input must be (time, {int(p['input_size'])}) or (batch, time, ...)")
+    results = [run_netx(s) if args.netx else run_processes(p, s) for s in samples]
+    names = [str(n) for n in p["output_names"]]
+    out = {}
+    for k, name in enumerate(names):
+        y = np.stack([r[k] for r in results]).astype(np.float32)
+        out[name] = y if batched else y[0]
+    np.savez(args.output, **out)
+
+
+if __name__ == "__main__":
+    main()
