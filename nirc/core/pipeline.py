@@ -31,6 +31,10 @@ from nirc.core.gcpause import pauses_gc
 from nirc.core.verify import verify_module
 
 
+class PipelineSpecError(ValueError):
+    """A pipeline spec that does not parse, names an unknown pass or gives it bad options."""
+
+
 class PipelinePass(ModulePass):
     """A pass made of passes: :meth:`steps`, each followed by the verifier."""
 
@@ -130,3 +134,34 @@ def quote_bare_values(spec: str) -> str:
         return "{" + _OPTION.sub(lambda o: f"{o.group(1)}={_quoted(o.group(2))}", m.group(1)) + "}"
 
     return re.sub(r"\{((?:\"(?:[^\"\\]|\\.)*\"|[^{}\"])*)\}", block, spec)
+
+
+def build_pipeline(
+    spec: str, available: dict[str, typing.Callable[[], type[ModulePass]]] | None = None
+) -> tuple[ModulePass, ...]:
+    """Parse a pipeline spec (``a,b{opt=v}``) into passes, loading only the passes it
+    names (``available``: name -> loader; by default every registered pass and
+    pipeline); a bad spec raises :class:`PipelineSpecError` listing the valid passes or
+    options."""
+    if available is None:
+        from nirc.core.extension import passes
+
+        available = {name: component.load for name, component in passes().items()}
+    names = ", ".join(sorted(available)) or "(none registered)"
+    try:
+        specs = tuple(parse_pipeline(quote_bare_values(spec)))
+    except ArgSpecParseError as exc:  # a BaseException in xDSL
+        detail = str(exc.args[0]).splitlines()[-1] if exc.args else str(exc)
+        raise PipelineSpecError(f"malformed pass pipeline {spec!r}: {' '.join(detail.split())}") from None
+    built = []
+    for pass_spec in specs:
+        factory = available.get(pass_spec.name)
+        if factory is None:
+            raise PipelineSpecError(f"unknown pass '{pass_spec.name}'; available passes: {names}")
+        cls = factory()  # a plugin's pass that fails to import: NircError [plugin], naming it
+        try:
+            built.append(cls.from_pass_spec(coerce_options(cls, pass_spec)))
+        except (ValueError, TypeError) as exc:
+            fields = ", ".join(f.name.replace("_", "-") for f in dataclasses.fields(cls)) or "none"
+            raise PipelineSpecError(f"bad options for pass '{pass_spec.name}': {exc} (options: {fields})") from None
+    return tuple(built)

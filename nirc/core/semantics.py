@@ -71,6 +71,11 @@ class Semantics:
     * ``input_delay`` — whole steps by which input reaches a neuron (Lava's processes
       deliver a spike one step after it was sent).
     * ``dtype`` — the float type of the simulation.
+    * ``lowering`` — for a platform whose arithmetic is not floats (a chip's fixed
+      point): the pass pipeline (as ``nir-opt -p`` takes it) that takes the discretized
+      model to the platform's dialect, whose kernels then compute what the platform
+      does.  ``nir-run`` applies it after ``convert-nir-to-snn``; empty for float
+      profiles.
     """
 
     name: str = "custom"
@@ -85,6 +90,7 @@ class Semantics:
     multi_spike: bool = False
     input_delay: int = 0
     dtype: str = "float64"
+    lowering: str = ""
     source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:

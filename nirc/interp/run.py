@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,10 +11,13 @@ import numpy as np
 from xdsl.ir import Operation
 
 from nirc.core.errors import NircError
+from nirc.core.extension import passes
 from nirc.core.node import shape_of
+from nirc.core.pipeline import build_pipeline
 from nirc.core.profiles import resolve
 from nirc.core.semantics import Semantics
 from nirc.core.traits import ContinuousTime, DiscreteTime, has
+from nirc.core.verify import verify_module
 from nirc.dialects.nir import GraphOp, top_graph
 from nirc.dialects.snn.discretization import recorded
 from nirc.interp.executor import Executor
@@ -96,6 +100,22 @@ def _fully_discrete(module: Operation) -> bool:
     return has_discrete
 
 
+def lower(module: Operation, sem: Semantics) -> Operation:
+    """A copy of a continuous-time ``module`` discretized under ``sem`` (``convert-nir-to-snn``)
+    and taken to the platform's arithmetic by ``sem.lowering``: what a profile with a
+    lowering runs."""
+    from xdsl.context import Context
+
+    convert = passes()["convert-nir-to-snn"].load()
+    choices = {f.name: getattr(sem, f.name) for f in dataclasses.fields(convert) if f.name not in ("dt", "semantics")}
+    steps = (convert(dt=sem.dt, semantics=sem.name, **choices), *build_pipeline(sem.lowering))
+    work = module.clone()
+    for step in steps:
+        step.apply(Context(), work)  # type: ignore[arg-type]
+        verify_module(work)
+    return work
+
+
 def run(
     module: Operation,
     x: np.ndarray | Mapping[str, np.ndarray],
@@ -124,6 +144,9 @@ def run(
         label = f"convert-nir-to-snn with semantics={fixed.name}, dt={fixed.dt}" if fixed is not None else ""
     if fixed is None:
         sem = resolve(semantics if semantics is not None else "nir", dt, **options)
+        if sem.lowering:
+            module = lower(module, sem)
+            label = f"semantics={sem.name} lowers the model ({sem.lowering})"
     else:
         extra = sorted({k.replace("_", "-") for k in options} - {"dtype"})
         if semantics is not None or dt is not None or extra:
@@ -140,7 +163,7 @@ def run(
     graph = top_graph(module)
     feeds, batched = _prepare(graph, x)
     wanted = set(record)
-    executor = Executor(graph, sem, wanted)
+    executor = Executor(graph, sem.with_options(lowering="") if sem.lowering else sem, wanted)
     executor.progress = progress
     recordable = executor.recordable()
     missing = sorted(wanted - set(recordable))

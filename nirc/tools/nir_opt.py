@@ -11,7 +11,6 @@ everything succeeded.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -21,7 +20,6 @@ from typing import IO, ClassVar
 
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, PassPipeline
-from xdsl.utils.arg_spec import ArgSpecParseError, parse_pipeline
 from xdsl.utils.exceptions import DiagnosticException
 from xdsl.xdsl_opt_main import xDSLOptMain
 
@@ -29,7 +27,8 @@ from nirc.core.context import make_context
 from nirc.core.dense import DEFAULT_BLOB_THRESHOLD
 from nirc.core.errors import NircError
 from nirc.core.extension import Component, blame, distribution, extensions, passes, pattern_files, pipelines
-from nirc.core.pipeline import coerce_options, quote_bare_values
+from nirc.core.pipeline import PipelineSpecError
+from nirc.core.pipeline import build_pipeline as core_build_pipeline
 from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.atomic import atomic_text_file
 from nirc.io.files import NIR_SUFFIXES, read_nir, write
@@ -61,26 +60,11 @@ class _AppendPass(argparse.Action):
 
 
 def build_pipeline(available_passes: dict[str, Callable[[], type[ModulePass]]], spec: str) -> tuple[ModulePass, ...]:
-    """Parse a pipeline spec into passes, loading only the passes it names; bad specs
-    raise :class:`UsageError` listing the valid passes or options."""
-    names = ", ".join(sorted(available_passes)) or "(none registered)"
+    """:func:`nirc.core.pipeline.build_pipeline`, its errors as usage errors."""
     try:
-        specs = tuple(parse_pipeline(quote_bare_values(spec)))
-    except ArgSpecParseError as exc:  # a BaseException in xDSL
-        detail = str(exc.args[0]).splitlines()[-1] if exc.args else str(exc)
-        raise UsageError(f"malformed pass pipeline {spec!r}: {' '.join(detail.split())}") from None
-    passes = []
-    for pass_spec in specs:
-        factory = available_passes.get(pass_spec.name)
-        if factory is None:
-            raise UsageError(f"unknown pass '{pass_spec.name}'; available passes: {names}")
-        cls = factory()  # a plugin's pass that fails to import: NircError [plugin], naming it
-        try:
-            passes.append(cls.from_pass_spec(coerce_options(cls, pass_spec)))
-        except (ValueError, TypeError) as exc:
-            fields = ", ".join(f.name.replace("_", "-") for f in dataclasses.fields(cls)) or "none"
-            raise UsageError(f"bad options for pass '{pass_spec.name}': {exc} (options: {fields})") from None
-    return tuple(passes)
+        return core_build_pipeline(spec, available_passes)
+    except PipelineSpecError as exc:
+        raise UsageError(str(exc)) from None
 
 
 class NirOptMain(xDSLOptMain):

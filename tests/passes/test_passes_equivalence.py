@@ -65,7 +65,7 @@ from nirc.passes.nir_fuse_recurrent import NirFuseRecurrentPass
 from nirc.passes.nir_to_snn import NirToSnnPass
 from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
 
-PROFILES = list(nirc.profiles())
+PROFILES = [name for name, sem in nirc.profiles().items() if not sem.lowering]  # float profiles
 
 # --------------------------------------------------------------------------------------
 # Pipelines under test

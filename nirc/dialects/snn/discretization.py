@@ -25,7 +25,7 @@ def record(sem: Semantics) -> DictionaryAttr:
     entries: dict[str, Attribute] = {}
     for f in dataclasses.fields(sem):
         value = getattr(sem, f.name)
-        if f.name == "source":
+        if f.name in ("source", "lowering"):  # lowering is what nir-run does next, not a discretization choice
             continue
         if isinstance(value, bool):
             entries[f.name] = IntegerAttr(int(value), 1)

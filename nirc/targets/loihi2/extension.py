@@ -2,7 +2,7 @@
 and target object (registered as ``nirc.extensions: loihi2`` in nirc's ``pyproject.toml``)."""
 
 from nirc.core.extension import Extension
-from nirc.targets.loihi2.profile import PROFILE
+from nirc.targets.loihi2.profile import FIXED_PROFILE, PROFILE
 
 EXTENSION = Extension(
     name="loihi2",
@@ -15,6 +15,6 @@ EXTENSION = Extension(
     },
     pipelines={"nir-to-loihi2": "nirc.targets.loihi2.nir_to_loihi2:NirToLoihi2Pass"},
     kernels="nirc.targets.loihi2.kernels:KERNELS",
-    profiles=(PROFILE,),
+    profiles=(PROFILE, FIXED_PROFILE),
     targets={"loihi2": "nirc.targets.loihi2.target:TARGET"},
 )

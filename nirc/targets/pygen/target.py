@@ -65,6 +65,12 @@ def _run(steps: tuple[ModulePass, ...], module: ModuleOp) -> None:
         verify_module(module)
 
 
+def float_profiles() -> tuple[str, ...]:
+    """The profiles a float model can reproduce: those without a lowering to a chip's
+    arithmetic (:attr:`nirc.core.semantics.Semantics.lowering`)."""
+    return tuple(name for name, sem in profiles().items() if not sem.lowering)
+
+
 class PythonTarget:
     """A framework target: ``nir-to-snn{dt semantics}``, then the graph walk
     (:func:`~nirc.targets.pygen.walk.generate`) with the target's backend and mapping."""
@@ -77,9 +83,9 @@ class PythonTarget:
         self.options = (
             TargetOption(
                 "semantics",
-                f"the discretization the emitted model reproduces: a profile ({', '.join(profiles())}); default nir, "
-                f"or '{self.name}' for {self.name}'s own convention",
-                choices=tuple(profiles()),
+                f"the discretization the emitted model reproduces: a profile ({', '.join(float_profiles())}); "
+                f"default nir, or '{self.name}' for {self.name}'s own convention",
+                choices=float_profiles(),
                 default=None,
             ),
             TargetOption(

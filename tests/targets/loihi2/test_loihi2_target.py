@@ -349,3 +349,27 @@ def test_lava_fires_as_nir_run_predicts(name: str, corpus: Path, tmp_path: Path)
     for netx in (False, True):
         got = lava_run(tmp_path / "o", x, netx)["output"]
         np.testing.assert_array_equal(got, want)
+
+
+# --------------------------------------------------------------------------- the lava-fixed profile
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_lava_fixed_profile_runs_what_the_target_emits(name: str, tmp_path: Path) -> None:
+    """``nir-run --semantics lava-fixed`` on the `nir` model predicts the emitted chip
+    model (the profile's lowering is the target's pipeline without placement)."""
+    translate(MODELS[name], tmp_path / "o")
+    x = (np.random.default_rng(3).random((2, 80, 12)) < 0.2).astype(np.float64)
+    chip = nirc.run(nirc.read(tmp_path / "o" / "model.mlir"), x).outputs["output"]
+    res = nirc.run(nirc.read(MODELS[name]), x, semantics="lava-fixed", dt=DT)
+    np.testing.assert_array_equal(res.outputs["output"], chip)
+    assert res.semantics is not None and res.semantics.name == "lava-fixed"
+
+
+def test_lava_fixed_profile_refuses_what_lava_cannot_run(tmp_path: Path) -> None:
+    path = tmp_path / "conv.nir"
+    nirc.write(module(conv_model()), path)
+    np.save(tmp_path / "x.npy", np.zeros((3, 2, 4, 4)))
+    res = run_tool("nir-run", path, "--input", tmp_path / "x.npy", "--semantics", "lava-fixed", "--dt", "1e-4")
+    assert res.code != 0 and "Traceback" not in res.stderr
+    assert any(line.endswith("[loihi2-unsupported]") for line in res.stderr.splitlines()), res.stderr
