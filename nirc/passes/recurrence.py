@@ -7,7 +7,10 @@ A recurrence is fusable when
   its signal is 1-D;
 * the weight node is a Linear or Affine with a square 2-D weight whose **only** input is
   the neuron, and whose **only** user is the neuron (through the one-step ``snn.delay``
-  that ``convert-nir-to-snn`` puts on the edge, at the `snn` level);
+  that ``convert-nir-to-snn`` puts on the edge, at the `snn` level, where it may feed
+  other nodes too: the fused op holds a copy of the weights and the node stays for them;
+  the `nir` level moves the node into the recurrent subgraph, so it must be the neuron's
+  alone);
 * the recurrent edge is the neuron's **last** incoming edge, or one of two: NIR sums the
   incoming edges in order and a fused op adds the recurrent term last, so anything else
   would reorder a float sum.
@@ -26,7 +29,7 @@ from xdsl.ir import Operation, SSAValue
 
 from nirc.core.dense import DenseAttr
 from nirc.core.node import shape_of
-from nirc.core.rewriting import sole_user
+from nirc.core.rewriting import rewritable, sole_user
 from nirc.dialects import nir, snn
 
 
@@ -58,7 +61,9 @@ def _sum_order_kept(neuron: Operation, index: int) -> bool:
     return index == len(neuron.operands) - 1 or len(neuron.operands) <= 2
 
 
-def _weight_ok(weight: Operation, neuron: Operation, consumer: Operation) -> bool:
+def _weight_ok(weight: Operation, neuron: Operation, consumer: Operation, shared: bool = False) -> bool:
+    """``weight`` is the neuron's square Linear/Affine, read by ``consumer`` (and, with
+    ``shared``, possibly by others too)."""
     if not isinstance(weight, (nir.LinearOp, nir.AffineOp)):
         return False
     w = weight.param("weight")
@@ -67,7 +72,7 @@ def _weight_ok(weight: Operation, neuron: Operation, consumer: Operation) -> boo
         and w.shape[0] == w.shape[1]
         and len(weight.operands) == 1
         and weight.operands[0] is neuron.results[0]
-        and sole_user(weight.results[0]) is consumer
+        and (sole_user(weight.results[0]) is consumer or (shared and rewritable(weight)))
     )
 
 
@@ -93,6 +98,9 @@ def recurrence_at(op: Operation, level: str) -> Recurrence | None:
             delay = source
             source = source.operands[0].owner
         consumer = delay if delay is not None else op
-        if isinstance(source, Operation) and _weight_ok(source, op, consumer) and _sum_order_kept(op, index):
+        # at the snn level the weights may feed other nodes too (canonicalize merges equal
+        # Linears): the fused op takes a copy as w_rec and the node stays for the others
+        shared = level == "snn"
+        if isinstance(source, Operation) and _weight_ok(source, op, consumer, shared) and _sum_order_kept(op, index):
             return Recurrence(op, source, delay, index)  # type: ignore[arg-type]
     return None

@@ -4,7 +4,9 @@ RSynaptic with ``all_to_all=True``).
 
 Which recurrences fuse, and why the others are left alone, is in
 :mod:`nirc.passes.recurrence`.  The fused op keeps the neuron's name, parameters and
-metadata and takes its other incoming edges; the weight node and the delay disappear.
+metadata and takes its other incoming edges; the delay disappears, and the weight node
+too unless other nodes read it (canonicalize merges equal Linears: the fused op then
+holds a copy and the node stays for its other readers).
 
 Precondition: ``convert-nir-to-snn`` ran (it puts the one-step delay on the recurrent
 edge).  Exact: the fused op computes ``W s[t-1] (+ b)`` as the Linear/Affine did and
@@ -53,7 +55,9 @@ class FuseRecurrence(RewritePattern):
         if isinstance(rec.weight, nir.AffineOp):
             params["b_rec"] = rec.weight.properties["bias"]
         fused = build(cls, neuron.nir_name, rec.external(), params, shape_of(neuron.results[0]))
-        parts = [op for op in (neuron, rec.delay, rec.weight) if op is not None]
+        # the weights stay where other nodes read them too (the fused op has its copy)
+        weight = rec.weight if len(list(rec.weight.results[0].uses)) == 1 else None
+        parts = [op for op in (neuron, rec.delay, weight) if op is not None]
         fuse_nodes(rewriter, parts, fused, result_of=neuron, before=neuron)
 
 

@@ -111,16 +111,15 @@ nir.graph {
 }
 
 // -----
-// Must not change: l1's loop has a two-step delay; r2 is also read by an Output; l3
-// does not spike (no threshold: no spikes to feed back); the delay r4.previous is also
-// read by an Output.
+// Must not change: l1's loop has a two-step delay; l3 does not spike (no threshold: no
+// spikes to feed back); the delay r4.previous is also read by an Output.  l2 fuses
+// though r2 is also read by an Output: r2 stays for it, the fused op holds a copy.
 // CHECK-LABEL: %in_no = nir.input "in_no" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
 // CHECK-NEXT:  %l1 = snn.leaky "l1"(%in_no, %r1_previous) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 0.1>, bias = #nir.dense<2xf64: 0.0>, threshold = #nir.dense<2xf64: 1.0>, v_reset = #nir.dense<2xf64: 0.0>, reset = "subtract", compare = ">", spike_timing = "same", reset_timing = "next", order = "leak-then-integrate", output = "spikes"} : tensor<2xf32> -> tensor<2xf32>
 // CHECK-NEXT:  %r1 = nir.linear "r1"(%l1) {weight = #nir.dense<2x2xf32: [0.0, 1.0, -1.0, 0.0]>} : tensor<2xf32> -> tensor<2xf32>
 // CHECK-NEXT:  %r1_previous = snn.delay "r1.previous"(%r1) {steps = #nir.dense<2xi64: 2>} : tensor<2xf32> -> tensor<2xf32>
-// CHECK-NEXT:  %l2 = snn.leaky "l2"(%in_no, %r2_previous) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 0.1>, bias = #nir.dense<2xf64: 0.0>, threshold = #nir.dense<2xf64: 1.0>, v_reset = #nir.dense<2xf64: 0.0>, reset = "subtract", compare = ">", spike_timing = "same", reset_timing = "next", order = "leak-then-integrate", output = "spikes"} : tensor<2xf32> -> tensor<2xf32>
+// CHECK-NEXT:  %l2 = snn.rleaky "l2"(%in_no) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 0.1>, bias = #nir.dense<2xf64: 0.0>, threshold = #nir.dense<2xf64: 1.0>, v_reset = #nir.dense<2xf64: 0.0>, reset = "subtract", compare = ">", spike_timing = "same", reset_timing = "next", order = "leak-then-integrate", output = "spikes", w_rec = #nir.dense<2x2xf32: [0.0, 1.0, -1.0, 0.0]>} : tensor<2xf32> -> tensor<2xf32>
 // CHECK-NEXT:  %r2 = nir.linear "r2"(%l2) {weight = #nir.dense<2x2xf32: [0.0, 1.0, -1.0, 0.0]>} : tensor<2xf32> -> tensor<2xf32>
-// CHECK-NEXT:  %r2_previous = snn.delay "r2.previous"(%r2) {steps = #nir.dense<2xi64: 1>} : tensor<2xf32> -> tensor<2xf32>
 // CHECK-NEXT:  %l3 = snn.leaky "l3"(%in_no, %r3_previous) {decay = #nir.dense<2xf64: 0.9>, gain = #nir.dense<2xf64: 0.1>, bias = #nir.dense<2xf64: 0.0>, order = "leak-then-integrate"} : tensor<2xf32> -> tensor<2xf32>
 // CHECK-NEXT:  %r3 = nir.linear "r3"(%l3) {weight = #nir.dense<2x2xf32: [0.0, 1.0, -1.0, 0.0]>} : tensor<2xf32> -> tensor<2xf32>
 // CHECK-NEXT:  %r3_previous = snn.delay "r3.previous"(%r3) {steps = #nir.dense<2xi64: 1>} : tensor<2xf32> -> tensor<2xf32>
@@ -152,4 +151,22 @@ nir.graph {
   nir.output "o3"(%l3) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
   nir.output "o4"(%l4) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
   nir.output "o5"(%r4_previous) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>
+}
+
+// -----
+// The weights feed another neuron too (canonicalize merges equal Linears): the fused op
+// holds a copy as w_rec, the delay goes, and the Linear stays for n1.
+// CHECK-LABEL: %in_shared = nir.input "in_shared"
+// CHECK-NEXT:  %n0 = snn.rleaky "n0"(%in_shared) {{{.*}}, w_rec = #nir.dense<1x1xf64: [-0.5]>} : tensor<1xf32> -> tensor<1xf32>
+// CHECK-NEXT:  %n1 = snn.leaky "n1"(%rec)
+// CHECK-NEXT:  nir.output "out"(%n1)
+// CHECK-NEXT:  %rec = nir.linear "rec"(%n0) {weight = #nir.dense<1x1xf64: [-0.5]>} : tensor<1xf32> -> tensor<1xf32>
+// CHECK-NOT:   snn.delay
+nir.graph {
+  %in_shared = nir.input "in_shared" {shape = #nir.dense<1xi64: [1]>} : tensor<1xf32>
+  %n0 = snn.leaky "n0"(%in_shared, %rec_previous) {decay = #nir.dense<1xf64: [0.75]>, gain = #nir.dense<1xf64: [1.0]>, bias = #nir.dense<1xf64: [0.0]>, threshold = #nir.dense<1xf64: [0.5]>, v_reset = #nir.dense<1xf64: [0.0]>, reset = "value", compare = ">", spike_timing = "same", reset_timing = "same", order = "leak-then-integrate", output = "spikes"} : tensor<1xf32> -> tensor<1xf32>
+  %n1 = snn.leaky "n1"(%rec) {decay = #nir.dense<1xf64: [0.75]>, gain = #nir.dense<1xf64: [1.0]>, bias = #nir.dense<1xf64: [0.0]>, threshold = #nir.dense<1xf64: [0.5]>, v_reset = #nir.dense<1xf64: [0.0]>, reset = "value", compare = ">", spike_timing = "same", reset_timing = "same", order = "leak-then-integrate", output = "spikes"} : tensor<1xf32> -> tensor<1xf32>
+  nir.output "out"(%n1) {shape = #nir.dense<1xi64: [1]>} : tensor<1xf32>
+  %rec = nir.linear "rec"(%n0) {weight = #nir.dense<1x1xf64: [-0.5]>} : tensor<1xf32> -> tensor<1xf32>
+  %rec_previous = snn.delay "rec.previous"(%rec) {steps = #nir.dense<1xi64: [1]>} : tensor<1xf32> -> tensor<1xf32>
 }
