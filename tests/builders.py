@@ -87,3 +87,35 @@ def chain(in_shape: tuple[int, ...], layers: list[tuple[dict, tuple[int, ...]]])
 
 def module(d: dict):
     return nirc.module_from_dict(d)
+
+
+def cuba(n: int, **over: Any) -> dict:
+    d = {
+        "type": "CubaLIF",
+        "tau_mem": np.full(n, 1e-3),
+        "tau_syn": np.full(n, 5e-4),
+        "r": np.ones(n),
+        "v_leak": np.zeros(n),
+        "v_threshold": np.ones(n),
+        "v_reset": np.zeros(n),
+        "w_in": np.ones(n),
+    }
+    d.update(over)
+    return d
+
+
+def dense_chain(*neurons: dict, n_in: int = 3, bias: bool = False) -> dict:
+    nodes: dict[str, Any] = {"in": inp(n_in)}
+    edges, prev, m = [], "in", n_in
+    rng = np.random.default_rng(0)
+    for i, nrn in enumerate(neurons):
+        n = len(np.atleast_1d(nrn.get("v_threshold", nrn.get("tau"))))
+        w = {"type": "Affine" if bias else "Linear", "weight": rng.normal(0, 1, (n, m))}
+        if bias:
+            w["bias"] = np.full(n, 0.1)
+        nodes[f"w{i}"], nodes[f"n{i}"] = w, nrn
+        edges += [(prev, f"w{i}"), (f"w{i}", f"n{i}")]
+        prev, m = f"n{i}", n
+    nodes["out"] = out(m)
+    edges.append((prev, "out"))
+    return graph(nodes, edges)

@@ -3,7 +3,7 @@
 Precondition: ``convert-nir-to-snn{semantics=lava}`` ran, its nested graphs inlined and
 its recurrences fused (``nir-to-loihi2`` runs all of these), so every neuron reads one
 Linear/Affine through the profile's one-step delay, which is Lava's Dense.  Every design
-rule (:mod:`nirc.targets.loihi2.rules`) runs first and the pass fails with all the
+rule (:mod:`nirc.targets.lava.layers`, :mod:`nirc.targets.loihi2.rules`) runs first and the pass fails with all the
 violations at once (``[loihi2-*]``, one line each), or replaces each layer (the delay,
 the weights and the neuron) by one ``loihi2.dense`` of the neuron's name, with float
 parameters (Lava's floating-point LIF):
@@ -29,7 +29,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
 from xdsl.passes import ModulePass
@@ -42,52 +41,17 @@ from nirc.core.rewriting import build, erase_nodes, rewrite_session
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
 from nirc.dialects.snn.discretization import DISCRETIZATION
+from nirc.targets.lava.layers import Analysis, Layer
+from nirc.targets.lava.layers import layer_params as lava_layer_params
 from nirc.targets.loihi2 import dialect as loihi2
 from nirc.targets.loihi2.resources import LOIHI2
-from nirc.targets.loihi2.rules import Analysis, Layer, check
-
-
-def _constant_input(layer: Layer) -> np.ndarray | None:
-    """The layer's constant input current (an Affine's bias, ``b_rec``), or None."""
-    total = None
-    w = layer.weight
-    if isinstance(w, nir.AffineOp) and np.any(w.param("bias")):
-        total = np.asarray(w.param("bias"), np.float64)
-    if layer.neuron.RECURRENT:
-        b_rec = layer.neuron.opt_param("b_rec")
-        if b_rec is not None and np.any(b_rec):
-            total = np.asarray(b_rec, np.float64) + (0.0 if total is None else total)
-    return total
+from nirc.targets.loihi2.rules import check
 
 
 def layer_params(layer: Layer) -> dict[str, Any]:
-    """The float ``loihi2.dense`` parameters of one layer (see the module doc)."""
-    d = layer.neuron.discrete()
-    gain = np.asarray(d.gain, np.float64).reshape(-1)
-    if d.synaptic:
-        gain = gain * np.asarray(d.syn_gain, np.float64).reshape(-1)
-        syn = float(np.asarray(d.syn_decay).reshape(-1)[0])
-        du = 1.0 - syn
-    else:
-        syn, du = 0.0, 1.0
-    threshold = np.asarray(d.threshold, np.float64).reshape(-1)
-    vth = float(threshold.max())
-    c = vth / threshold  # one threshold per layer
-    row = gain * c
-    assert layer.weight is not None
-    params: dict[str, Any] = {
-        "weight": np.asarray(layer.weight.param("weight"), np.float64) * row[:, None],  # type: ignore[attr-defined]
-        "du": np.array([du]),
-        "dv": np.array([1.0 - float(np.asarray(d.decay).reshape(-1)[0])]),
-        "vth": np.array([vth]),
-    }
-    bias = np.asarray(d.bias, np.float64).reshape(-1) * c
-    constant = _constant_input(layer)
-    if constant is not None:
-        bias = bias + row * constant / (1.0 - syn if syn < 1 else 1.0)
-    params["bias_mant"] = bias
-    if layer.neuron.RECURRENT:
-        params["weight_rec"] = np.asarray(layer.neuron.param("w_rec"), np.float64) * row[:, None]
+    """The float ``loihi2.dense`` parameters of one layer: Lava's (see the module doc),
+    no weight or bias exponent yet."""
+    params: dict[str, Any] = lava_layer_params(layer)
     for key in ("weight_exp", "bias_exp"):
         params[key] = IntegerAttr(0, i64)
     params["num_weight_bits"] = IntegerAttr(8, i64)

@@ -21,6 +21,7 @@ from nirc.interp.agreement import count_agreement, step_agreement
 from nirc.interp.run import run
 from nirc.io.atomic import owns, replace_dir
 from nirc.io.text import module_to_text
+from nirc.targets.lava.layers import Analysis
 from nirc.targets.loihi2 import emit as emitter
 from nirc.targets.loihi2.dialect import DenseOp
 from nirc.targets.loihi2.nir_to_loihi2 import NirToLoihi2Pass
@@ -28,7 +29,7 @@ from nirc.targets.loihi2.place import usage
 from nirc.targets.loihi2.profile import PROFILE
 from nirc.targets.loihi2.quantize import Loihi2QuantizePass, layer_rows, quantize
 from nirc.targets.loihi2.resources import LOIHI2
-from nirc.targets.loihi2.rules import Analysis, check
+from nirc.targets.loihi2.rules import check
 
 #: Random input for the spike agreement: batch, steps, probability of a spike per
 #: channel and step, seed.

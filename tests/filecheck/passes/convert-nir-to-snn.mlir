@@ -35,7 +35,7 @@
 // RUN: sh -c 'nir-opt "$0" -p "convert-nir-to-snn{dt=1e-4 semantics=foo}" >/dev/null 2>&1; echo "exit $?"' %s | filecheck %s --check-prefix=EXIT-2
 // BAD-DT:      nir-opt: error: bad options for pass 'convert-nir-to-snn': dt must be a number, got 'abc' (options: dt, semantics, integrator, input-gain, reset, compare, spike-timing, reset-timing, order, multi-spike, input-delay, dtype)
 // BAD-DT-SIGN: nir-opt: error: bad options for pass 'convert-nir-to-snn': dt must be a positive number of seconds, got -1.0 (options: {{.*}})
-// BAD-PROFILE: nir-opt: error: bad options for pass 'convert-nir-to-snn': unknown semantics 'foo'; valid profiles: nir, exact, sinabs, rockpool, spyx, nengo, spinnaker2, lava, lava-fixed, norse, snntorch, speck, xylo (options: {{.*}})
+// BAD-PROFILE: nir-opt: error: bad options for pass 'convert-nir-to-snn': unknown semantics 'foo'; valid profiles: nir, exact, {{.*}}, lava-dl, lava, lava-fixed, {{.*}}, xylo (options: {{.*}})
 // BAD-RESET:   nir-opt: error: bad options for pass 'convert-nir-to-snn': reset must be one of value, subtract, none, got 'zero' (options: {{.*}})
 // BAD-DTYPE:   nir-opt: error: bad options for pass 'convert-nir-to-snn': dtype must be float32 or float64, got 'float16' (options: {{.*}})
 // BAD-DELAY:   nir-opt: error: bad options for pass 'convert-nir-to-snn': input-delay must be a whole number of steps >= 0, got -1 (options: {{.*}})

@@ -13,13 +13,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from lava_venv import LAVA_PYTHON, needs_lava
 from xdsl.dialects.builtin import IntegerAttr, UnitAttr, i64
 
 import nirc
@@ -28,9 +28,6 @@ from nirc.core.rewriting import build
 from nirc.dialects.nir import top_graph
 from nirc.targets.loihi2.dialect import DenseOp, effective_weights
 
-REPO = Path(__file__).resolve().parents[3]
-VENV = Path(os.environ.get("NIRC_LAVA_VENV", REPO / ".venv-lava"))
-LAVA_PYTHON = VENV / "bin" / "python"
 ORACLE = Path(__file__).with_name("lava_oracle.py")
 
 
@@ -173,12 +170,6 @@ def test_graded_spikes_multiply() -> None:
 # --------------------------------------------------------------------------- real Lava
 
 
-def _lava_missing() -> str | None:
-    if not LAVA_PYTHON.exists():
-        return f"no Lava venv at {VENV} (scripts/lava-env.sh builds it)"
-    return None
-
-
 def random_layer(rng: np.random.Generator, kind: str) -> dict[str, Any]:
     m, n = int(rng.integers(1, 12)), int(rng.integers(1, 6))
     p = fixed(
@@ -203,7 +194,7 @@ def random_layer(rng: np.random.Generator, kind: str) -> dict[str, Any]:
     return p
 
 
-@pytest.mark.skipif(_lava_missing() is not None, reason=_lava_missing() or "")
+@needs_lava
 def test_random_layers_equal_real_lava(tmp_path: Path) -> None:
     rng = np.random.default_rng(7)
     cases = [random_layer(rng, kind) for kind in ("mixed", "excitatory", "wrap", "recurrent") for _ in range(3)]

@@ -25,12 +25,12 @@ from typing import Any
 import h5py
 import numpy as np
 import pytest
-from builders import graph, inp, lif, module, out
+from builders import cuba, dense_chain, graph, inp, lif, module, out
 from conftest import CORPUS, run_tool
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lava_venv import LAVA_PYTHON, needs_lava
 from rule_cases import tool_violations
-from test_loihi2_kernel import LAVA_PYTHON, VENV
 from xdsl.context import Context
 
 import nirc
@@ -50,7 +50,6 @@ MODELS = {
     "braille_bias": CORPUS / "braille_noDelay_bias_zero.nir",
     "braille_subtract": CORPUS / "braille_noDelay_noBias_subtract.nir",
 }
-needs_lava = pytest.mark.skipif(not LAVA_PYTHON.exists(), reason=f"no Lava venv at {VENV} (scripts/lava-env.sh)")
 
 
 def compile_both(m: Any, dt: float = DT) -> tuple[Any, Any, Any]:
@@ -74,38 +73,6 @@ def layers(m: Any) -> list[DenseOp]:
 
 
 # --------------------------------------------------------------------------- rules
-
-
-def cuba(n: int, **over: Any) -> dict:
-    d = {
-        "type": "CubaLIF",
-        "tau_mem": np.full(n, 1e-3),
-        "tau_syn": np.full(n, 5e-4),
-        "r": np.ones(n),
-        "v_leak": np.zeros(n),
-        "v_threshold": np.ones(n),
-        "v_reset": np.zeros(n),
-        "w_in": np.ones(n),
-    }
-    d.update(over)
-    return d
-
-
-def dense_chain(*neurons: dict, n_in: int = 3, bias: bool = False) -> dict:
-    nodes: dict[str, Any] = {"in": inp(n_in)}
-    edges, prev, m = [], "in", n_in
-    rng = np.random.default_rng(0)
-    for i, nrn in enumerate(neurons):
-        n = len(np.atleast_1d(nrn.get("v_threshold", nrn.get("tau"))))
-        w = {"type": "Affine" if bias else "Linear", "weight": rng.normal(0, 1, (n, m))}
-        if bias:
-            w["bias"] = np.full(n, 0.1)
-        nodes[f"w{i}"], nodes[f"n{i}"] = w, nrn
-        edges += [(prev, f"w{i}"), (f"w{i}", f"n{i}")]
-        prev, m = f"n{i}", n
-    nodes["out"] = out(m)
-    edges.append((prev, "out"))
-    return graph(nodes, edges)
 
 
 def li(n: int) -> dict:
@@ -137,12 +104,12 @@ def direct_model() -> dict:
 
 
 RULES = [
-    ("v-reset", lambda: dense_chain(cuba(2, v_reset=np.full(2, 0.5))), "loihi2-reset", {"n0"}),
-    ("per-neuron-tau", lambda: dense_chain(cuba(2, tau_mem=np.array([1e-3, 2e-3]))), "loihi2-shared", {"n0"}),
-    ("negative-threshold", lambda: dense_chain(cuba(2, v_threshold=np.array([1.0, -1.0]))), "loihi2-threshold", {"n0"}),
-    ("li-readout", lambda: dense_chain(cuba(3), li(2)), "loihi2-readout", {"n1"}),
-    ("no-dense", direct_model, "loihi2-weights", {"n"}),
-    ("conv", conv_model, "loihi2-unsupported", {"c"}),
+    ("v-reset", lambda: dense_chain(cuba(2, v_reset=np.full(2, 0.5))), "lava-reset", {"n0"}),
+    ("per-neuron-tau", lambda: dense_chain(cuba(2, tau_mem=np.array([1e-3, 2e-3]))), "lava-shared", {"n0"}),
+    ("negative-threshold", lambda: dense_chain(cuba(2, v_threshold=np.array([1.0, -1.0]))), "lava-threshold", {"n0"}),
+    ("li-readout", lambda: dense_chain(cuba(3), li(2)), "lava-readout", {"n1"}),
+    ("no-dense", direct_model, "lava-weights", {"n"}),
+    ("conv", conv_model, "lava-unsupported", {"c"}),
 ]
 
 
@@ -166,7 +133,7 @@ def test_every_violation_is_one_line_and_nothing_is_written(tmp_path: Path) -> N
     nirc.write(module(bad), path)
     res = run_tool("nir-translate", path, "--target=loihi2", "-o", tmp_path / "out")
     assert res.code != 0 and "Traceback" not in res.stderr
-    assert sorted(tool_violations(res.stderr, path, "loihi2")) == [("loihi2-reset", "n0"), ("loihi2-shared", "n1")]
+    assert sorted(tool_violations(res.stderr, path, "lava")) == [("lava-reset", "n0"), ("lava-shared", "n1")]
     assert not (tmp_path / "out").exists()
 
 
@@ -372,4 +339,4 @@ def test_lava_fixed_profile_refuses_what_lava_cannot_run(tmp_path: Path) -> None
     np.save(tmp_path / "x.npy", np.zeros((3, 2, 4, 4)))
     res = run_tool("nir-run", path, "--input", tmp_path / "x.npy", "--semantics", "lava-fixed", "--dt", "1e-4")
     assert res.code != 0 and "Traceback" not in res.stderr
-    assert any(line.endswith("[loihi2-unsupported]") for line in res.stderr.splitlines()), res.stderr
+    assert any(line.endswith("[lava-unsupported]") for line in res.stderr.splitlines()), res.stderr

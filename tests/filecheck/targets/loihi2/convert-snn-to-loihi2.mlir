@@ -59,9 +59,9 @@ nir.graph {
 // Every violation, one line each, nothing printed of the module: b reads a's spikes
 // without a Dense and breaks Lava's spike test and reset; a resets to 0.5 and has two
 // membrane decays.
-// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'a': Lava's LIF resets the voltage to 0, the model to v_reset != 0 [loihi2-reset]
-// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'a': Lava's LIF has one voltage decay per layer: 'decay' ranges over [0.5, 0.75] (tau must be uniform within a node) [loihi2-shared]
-// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'b': Lava's Dense delivers its sums one step late: {{.*}} [loihi2-timing]
-// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'b': Lava's LIF has compare >, the model has >= (discretize with the lava profile) [loihi2-neuron]
-// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'b': Lava's LIF has reset value, the model has subtract (discretize with the lava profile) [loihi2-neuron]
+// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'a': Lava's LIF resets the voltage to 0, the model to v_reset != 0 [lava-reset]
+// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'a': Lava's LIF has one voltage decay per layer: 'decay' ranges over [0.5, 0.75] (tau must be uniform within a node) [lava-shared]
+// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'b': Lava's Dense delivers its sums one step late: {{.*}} [lava-timing]
+// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'b': Lava's LIF has compare >, the model has >= (discretize with the lava profile) [lava-neuron]
+// BAD-DAG: nir-opt: error: {{.*}}bad-neurons.mlir: node 'b': Lava's LIF has reset value, the model has subtract (discretize with the lava profile) [lava-neuron]
 // BAD-NOT: builtin.module

@@ -1,0 +1,127 @@
+"""A lava-dl slayer network, written by nirc (``nir-translate --target=lava-dl``).
+
+A chain of slayer CUBA blocks (``slayer.block.cuba.Dense``, ``slayer.block.cuba.Recurrent``
+where a layer feeds back to itself) whose parameters are in ``weights.npz`` beside this
+file; spikes are ``(batch, neurons, time)``, time last, as slayer takes them.
+
+    python model.py --input x.npy -o y.npz       # run (x: (time, channels) or (batch, time, channels))
+    python model.py --export network.net         # the netx HDF5 network, for Lava / Loihi 2
+
+``y.npz`` holds the output spikes keyed by the output's name, in the input's layout:
+what ``nir-run --semantics lava-dl`` predicts, step for step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import types
+from pathlib import Path
+
+import h5py
+import numpy as np
+import torch
+
+# slayer imports its object-detection module, which needs torchvision; netx and the
+# blocks do not use it: an empty stand-in
+sys.modules.setdefault("lava.lib.dl.slayer.object_detection", types.ModuleType("lava.lib.dl.slayer.object_detection"))
+import lava.lib.dl.slayer as slayer  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+WEIGHTS = HERE / "weights.npz"
+
+
+def _block_params(p: dict[str, np.ndarray], i: int) -> dict[str, np.ndarray]:
+    return {k.split(".", 1)[1]: v for k, v in p.items() if k.startswith(f"B{i}.")}
+
+
+class Network(torch.nn.Module):
+    """The blocks in a chain."""
+
+    def __init__(self, p: dict[str, np.ndarray]):
+        super().__init__()
+        blocks = []
+        self.inputs = int(p["B0.weight"].shape[1])
+        for i in range(int(p["blocks"])):
+            q = _block_params(p, i)
+            scale = int(q["scale"])
+            recurrent = "weight_rec" in q
+            neuron_params = {
+                "threshold": float(q["threshold"]) / scale,  # slayer keeps int(threshold * scale) / scale
+                "current_decay": float(q["current_decay"]) / 4096,
+                "voltage_decay": float(q["voltage_decay"]) / 4096,
+                "scale": scale,
+                "requires_grad": False,
+                "persistent_state": recurrent,  # a Recurrent block steps its neuron one step at a time
+            }
+            n_out, n_in = q["weight"].shape
+            kind = slayer.block.cuba.Recurrent if recurrent else slayer.block.cuba.Dense
+            block = kind(neuron_params, n_in, n_out, weight_norm=False, delay_shift=bool(q["delay_shift"]))
+            synapse = block.input_synapse if recurrent else block.synapse
+            with torch.no_grad():
+                synapse.weight.copy_(torch.from_numpy(q["weight"]).reshape(synapse.weight.shape))
+                if recurrent:
+                    rec = block.recurrent_synapse
+                    rec.weight.copy_(torch.from_numpy(q["weight_rec"]).reshape(rec.weight.shape))
+            if not bool(q["quantize_weights"]):  # float weights (these cannot export to netx)
+                synapse.pre_hook_fx = None
+                if recurrent:
+                    block.recurrent_synapse.pre_hook_fx = None
+            blocks.append(block)
+        self.blocks = torch.nn.ModuleList(blocks)
+
+    def reset(self) -> None:
+        """Zero the state a Recurrent block keeps between calls."""
+        for block in self.blocks:
+            if hasattr(block, "spike_state"):
+                block.spike_state = torch.zeros(1)
+                block.neuron.current_state = torch.zeros(1)
+                block.neuron.voltage_state = torch.zeros(1)
+
+    def forward(self, spikes: torch.Tensor) -> torch.Tensor:
+        self.reset()
+        for block in self.blocks:
+            spikes = block(spikes)
+        return spikes
+
+    def export_hdf5(self, filename: str | Path) -> None:
+        """The netx network (``lava.lib.dl.netx.hdf5.Network(net_config=filename)``)."""
+        with torch.no_grad():  # a block learns its neurons' shape from its first input
+            self(torch.zeros(1, self.inputs, 1))
+        with h5py.File(filename, "w") as f:
+            layers = f.create_group("layer")
+            for i, block in enumerate(self.blocks):
+                block.export_hdf5(layers.create_group(f"{i}"))
+
+
+def load(weights: str | Path = WEIGHTS) -> Network:
+    with np.load(weights, allow_pickle=False) as f:
+        p = {k: f[k] for k in f.files}
+    model = Network(p)
+    model.input_name = str(p["input_name"])
+    model.output_name = str(p["output_name"])
+    return model.eval()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", help="spikes: .npy (time, channels) or (batch, time, channels)")
+    parser.add_argument("-o", "--output", help="the output spikes, .npz keyed by the output's name")
+    parser.add_argument("--export", help="write the netx HDF5 network to this file")
+    args = parser.parse_args(argv)
+    model = load()
+    if args.export:
+        model.export_hdf5(args.export)
+    if args.input:
+        x = np.load(args.input, allow_pickle=False)
+        if isinstance(x, np.lib.npyio.NpzFile):
+            x = x[model.input_name]
+        batched = x.ndim == 3
+        spikes = torch.from_numpy(np.asarray(x if batched else x[None], np.float32)).permute(0, 2, 1)
+        with torch.no_grad():
+            y = model(spikes.contiguous()).permute(0, 2, 1).numpy()
+        np.savez(args.output or "y.npz", **{model.output_name: y if batched else y[0]})
+
+
+if __name__ == "__main__":
+    main()

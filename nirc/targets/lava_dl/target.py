@@ -1,0 +1,195 @@
+"""The lava-dl target: a NIR model as a slayer network (``model.py``, ``weights.npz``),
+``model.mlir`` (the `lava_dl` dialect, which ``nir-run`` runs as slayer does) and
+``report.json``, all or nothing (``docs/targets/lava-dl.md``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+
+from nirc.core.node import shape_of
+from nirc.core.target import TargetOption, seconds
+from nirc.core.verify import verify_module
+from nirc.dialects import nir
+from nirc.dialects.nir import top_graph
+from nirc.interp.agreement import count_agreement, step_agreement
+from nirc.interp.run import run
+from nirc.io.atomic import owns, replace_dir
+from nirc.io.text import module_to_text
+from nirc.targets.lava_dl.dialect import DenseOp
+from nirc.targets.lava_dl.nir_to_lava_dl import NirToLavaDlPass
+from nirc.targets.lava_dl.profile import PROFILE
+
+FORMAT = "nirc-lava-dl/1"
+TEMPLATE = Path(__file__).with_name("model_template.py")
+#: Random input for the spike agreement: batch, steps, probability of a spike, seed.
+AGREEMENT_INPUT = (8, 200, 0.1, 0)
+
+
+def power_of_two(text: str) -> int:
+    """The ``--scale`` option: 0 (per block) or a power of two (a usage error otherwise)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0 or (value and value & (value - 1)):
+        raise argparse.ArgumentTypeError(f"must be 0 (per block) or a power of two, got {text!r}")
+    return value
+
+
+def parameters(graph: nir.GraphOp) -> dict[str, np.ndarray]:
+    """``weights.npz``: per block ``i`` its parameters (``B{i}.weight`` ...), the input's
+    and output's names."""
+    ops = list(graph.body.block.ops)
+    inp = next(op for op in ops if isinstance(op, nir.InputOp))
+    out = next(op for op in ops if isinstance(op, nir.OutputOp))
+    blocks = [op for op in ops if isinstance(op, DenseOp)]
+    arrays: dict[str, np.ndarray] = {
+        "blocks": np.array(len(blocks)),
+        "block_names": np.array([op.nir_name for op in blocks]),
+        "input_name": np.array(inp.nir_name),
+        "output_name": np.array(out.nir_name),
+    }
+    for i, op in enumerate(blocks):
+        p = f"B{i}."
+        arrays[p + "weight"] = np.asarray(op.param("weight"), np.float32)
+        if op.opt_param("weight_rec") is not None:
+            arrays[p + "weight_rec"] = np.asarray(op.param("weight_rec"), np.float32)
+        for key in ("current_decay", "voltage_decay", "threshold"):
+            arrays[p + key] = np.array(int(op.param(key).reshape(-1)[0]))
+        arrays[p + "scale"] = np.array(op.integer("scale"))
+        arrays[p + "delay_shift"] = np.array(op.delay_shift is not None)
+        # the target's blocks quantize their weights (slayer's default, which netx export needs)
+        arrays[p + "quantize_weights"] = np.array(True)
+    return arrays
+
+
+def _owned(outdir: Path) -> bool:
+    return owns(outdir / "report.json", "format", FORMAT)
+
+
+class LavaDlTarget:
+    name = "lava-dl"
+    options = (
+        TargetOption(
+            "dt",
+            f"the time step in seconds the decays are computed for (default {PROFILE.dt})",
+            type=seconds,
+            default=PROFILE.dt,
+        ),
+        TargetOption(
+            "scale",
+            "the blocks' weight scale, a power of two (default 0: per block, the largest that holds its weights)",
+            type=power_of_two,
+            default=0,
+        ),
+        TargetOption(
+            "delay-shift",
+            "slayer's one-step delay of each block's spikes (default on, as slayer's blocks and netx on Lava)",
+            type=bool,
+            default=True,
+        ),
+        TargetOption(
+            "agreement",
+            "measure the blocks' output spikes against the float model's for the report (default on)",
+            type=bool,
+            default=True,
+        ),
+    )
+
+    def compile(
+        self, module: ModuleOp, dt: float = PROFILE.dt, scale: int = 0, delay_shift: bool = True, agreement: bool = True
+    ) -> tuple[ModuleOp, dict[str, Any]]:
+        pipeline = NirToLavaDlPass(dt=dt, scale=scale, delay_shift=delay_shift)
+        ctx = Context()
+        work = module.clone()
+        for step in pipeline.front():
+            step.apply(ctx, work)
+            verify_module(work)
+        snn_module = work.clone()
+        for step in pipeline.back():
+            step.apply(ctx, work)
+            verify_module(work)
+        graph = top_graph(work)
+        blocks = [op for op in graph.body.block.ops if isinstance(op, DenseOp)]
+        report: dict[str, Any] = {
+            "target": "lava-dl",
+            "ok": True,
+            "framework": "lava-dl 0.6.0 (slayer), torch",
+            "dt": dt,
+            "blocks": [
+                {
+                    "node": op.nir_name,
+                    "class": "slayer.block.cuba.Recurrent"
+                    if op.opt_param("weight_rec") is not None
+                    else "slayer.block.cuba.Dense",
+                    "neurons": op.size,
+                    "scale": op.integer("scale"),
+                    "threshold_mantissa": int(op.param("threshold")[0]),
+                    "current_decay": int(op.param("current_decay")[0]),
+                    "voltage_decay": int(op.param("voltage_decay")[0]),
+                    "delay_shift": op.delay_shift is not None,
+                }
+                for op in blocks
+            ],
+            "latency_steps": len(blocks) if delay_shift else 0,
+        }
+        if agreement:
+            inputs = [op for op in top_graph(snn_module).body.block.ops if isinstance(op, nir.InputOp)]
+            batch, steps, p, seed = AGREEMENT_INPUT
+            x = np.random.default_rng(seed).random((batch, steps, int(np.prod(shape_of(inputs[0].output))))) < p
+            x = x.astype(np.float64)
+            ref = run(snn_module, x).outputs
+            got = run(work, x).outputs
+            lat = report["latency_steps"]
+            rows = {}
+            for name in ref:
+                a, b = ref[name][:, : max(0, steps - lat)], got[name][:, lat:]
+                rows[name] = {
+                    "model_spikes": int(ref[name].sum()),
+                    "blocks_spikes": int(got[name].sum()),
+                    "count_agreement": count_agreement(a.sum(axis=1), b.sum(axis=1)),
+                    "step_agreement": step_agreement(a, b),
+                }
+            report["agreement"] = {"input": {"random": True, "batch": batch, "steps": steps, "seed": seed}, **rows}
+        return work, report
+
+    def emit(self, module: ModuleOp, outdir: str | os.PathLike[str], **options: Any) -> dict[str, Any]:
+        compiled, report = self.compile(module, **options)
+        text = module_to_text(compiled)
+        arrays = parameters(top_graph(compiled))
+
+        def fill(d: Path) -> None:
+            np.savez(d / "weights.npz", **arrays)
+            (d / "model.py").write_text(TEMPLATE.read_text())
+            (d / "model.mlir").write_text(text)
+            (d / "report.json").write_text(json.dumps({"format": FORMAT, **report}, indent=1) + "\n")
+
+        replace_dir(outdir, fill, _owned)
+        return report
+
+    def summary(self, report: dict[str, Any]) -> list[str]:
+        lines = []
+        for row in report["blocks"]:
+            lines.append(
+                f"{row['class']} '{row['node']}' ({row['neurons']} neurons): scale {row['scale']}, "
+                f"threshold {row['threshold_mantissa']}/{row['scale']}, decays {row['current_decay']}/4096, "
+                f"{row['voltage_decay']}/4096"
+            )
+        for name, row in report.get("agreement", {}).items():
+            if name != "input":
+                lines.append(
+                    f"output '{name}': blocks {row['blocks_spikes']} spikes, model {row['model_spikes']}; "
+                    f"count agreement {row['count_agreement']:.1%}"
+                )
+        return lines
+
+
+TARGET = LavaDlTarget()
