@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Loihi 2 target benchmarks for nirc: compile time of the NIR paper's models, and the
-`loihi2` kernel's simulation speed beside Lava's own fixed-point simulation of the same
-emitted network; prints markdown tables, asserts nothing about time.
+"""Loihi 2 and lava-dl target benchmarks for nirc: compile time of the NIR paper's models,
+and the `loihi2` / `lava_dl` kernels' simulation speed beside Lava's own fixed-point
+simulation and lava-dl's slayer running the same emitted networks; prints markdown
+tables, asserts nothing about time.
 
 * ``nir-translate MODEL --target=loihi2 -o OUT`` as a process (wall time, interpreter start
   and imports included), with and without ``--no-agreement`` — the goal is at most 1 s;
@@ -9,7 +10,9 @@ emitted network; prints markdown tables, asserts nothing about time.
   Lava 0.10.0 running the emitted ``network.net`` through netx and the emitted Lava
   processes (``lava_model.py``, ``Loihi2SimCfg(select_tag="fixed_pt")``, in the venv of
   ``scripts/lava-env.sh``; whole process, so its start-up is included, as a user pays
-  it), on the same random input of ``--steps`` steps.  The spikes are compared too.
+  it), on the same random input of ``--steps`` steps.  The spikes are compared too;
+* the same for ``--target=lava-dl``: ``nirc.run`` of its ``model.mlir`` beside the emitted
+  slayer ``model.py`` (torch, CPU, whole process) on a batch of 8.
 
 Usage::
 
@@ -120,6 +123,45 @@ def main() -> None:
             print(
                 f"| {name} | {kernel:,.0f} | {rates[0]:,.0f} | {rates[1]:,.0f} | {kernel / max(rates):,.0f}x | {equal} |"
             )
+
+        print(f"\n## lava-dl: compile, and simulation speed ({steps} steps x batch 8, best of {repeat})\n")
+        print(
+            "| model | nir-translate --target=lava-dl (s) | nirc kernel (sample-steps/s) | slayer model.py (sample-steps/s) | ratio | spikes equal |"
+        )
+        print("|---|---:|---:|---:|---:|---|")
+        for name, path in MODELS.items():
+            if "bias" in name.lower() or "Braille" in name:
+                continue  # the Braille SRNN's biases have no slayer form
+            out = Path(tmp) / ("dl_" + name.split()[0])
+            cmd = [
+                sys.executable,
+                "-m",
+                "nirc.tools.nir_translate",
+                str(path),
+                "--target=lava-dl",
+                "-o",
+                str(out),
+                "--no-agreement",
+            ]
+            compile_s = wall(cmd, repeat)
+            module = nirc.read(out / "model.mlir")
+            channels = int(np.load(out / "weights.npz")["B0.weight"].shape[1])
+            x = (np.random.default_rng(0).random((8, steps, channels)) < 0.1).astype(np.float32)
+            np.save(out / "x.npy", x)
+            best = float("inf")
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                want = nirc.run(module, x).outputs
+                best = min(best, time.perf_counter() - t0)
+            kernel = 8 * steps / best
+            if not LAVA.exists():
+                print(f"| {name} | {compile_s:.2f} | {kernel:,.0f} | (no Lava venv) | | |")
+                continue
+            run = [str(LAVA), str(out / "model.py"), "--input", str(out / "x.npy"), "-o", str(out / "y.npz")]
+            slayer = 8 * steps / wall(run, repeat)
+            with np.load(out / "y.npz") as f:
+                equal = all(np.array_equal(f[k], want[k]) for k in want)
+            print(f"| {name} | {compile_s:.2f} | {kernel:,.0f} | {slayer:,.0f} | {kernel / slayer:,.1f}x | {equal} |")
 
 
 if __name__ == "__main__":

@@ -340,3 +340,33 @@ def test_lava_fixed_profile_refuses_what_lava_cannot_run(tmp_path: Path) -> None
     res = run_tool("nir-run", path, "--input", tmp_path / "x.npy", "--semantics", "lava-fixed", "--dt", "1e-4")
     assert res.code != 0 and "Traceback" not in res.stderr
     assert any(line.endswith("[lava-unsupported]") for line in res.stderr.splitlines()), res.stderr
+
+
+@needs_lava
+def test_branching_model_runs_as_lava_processes(tmp_path: Path) -> None:
+    """A model netx cannot hold (two outputs, a layer feeding two) runs as Lava processes
+    with the spikes nir-run predicts, both outputs."""
+    rng = np.random.default_rng(5)
+    d = graph(
+        {
+            "in": inp(4),
+            "a": {"type": "Linear", "weight": rng.uniform(-20, 80, (3, 4))},
+            "n": lif(3),
+            "b": {"type": "Linear", "weight": rng.uniform(-20, 120, (2, 3))},
+            "m": lif(2),
+            "c": {"type": "Linear", "weight": rng.uniform(-20, 120, (2, 3))},
+            "k": lif(2),
+            "o1": out(2),
+            "o2": out(2),
+        },
+        [("in", "a"), ("a", "n"), ("n", "b"), ("b", "m"), ("n", "c"), ("c", "k"), ("m", "o1"), ("k", "o2")],
+    )
+    path = tmp_path / "branch.nir"
+    nirc.write(module(d), path)
+    translate(path, tmp_path / "o")
+    x = (np.random.default_rng(6).random((2, 150, 4)) < 0.3).astype(np.float32)
+    want = nirc.run(nirc.read(tmp_path / "o" / "model.mlir"), x).outputs
+    assert want["o1"].sum() > 0 and want["o2"].sum() > 0
+    got = lava_run(tmp_path / "o", x, netx=False)
+    for name in ("o1", "o2"):
+        np.testing.assert_array_equal(got[name], want[name])
