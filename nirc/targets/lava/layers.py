@@ -102,6 +102,24 @@ class Analysis:
         return None
 
 
+def _loops(layers: list[Layer]) -> Iterator[Violation]:
+    """Layers that read each other round a loop (beyond a layer's own recurrence, which is
+    its recurrent Dense): Lava's layers are built from the input on, in order."""
+    for layer in layers:
+        seen: set[int] = set()
+        at: Layer | None = layer
+        while at is not None and id(at) not in seen:
+            seen.add(id(at))
+            at = at.reads
+        if at is layer:
+            yield Violation(
+                "lava-loop",
+                layer.name,
+                f"'{layer.name}' reads its own spikes through other layers: Lava's layers run from the input on "
+                "(a recurrence is a layer's own recurrent Dense)",
+            )
+
+
 def _one_step_delay(value: SSAValue) -> Operation | None:
     op = value.owner
     if isinstance(op, snn.DelayOp) and bool(np.all(np.asarray(op.param("steps")) == 1)):
@@ -151,18 +169,22 @@ def analyse(graph: nir.GraphOp, delayed: bool = True) -> Analysis:
             Violation(
                 "lava-unsupported",
                 op.nir_name,  # type: ignore[attr-defined]
-                f"Loihi 2's Lava layers are Dense synapses and CUBA-LIF neurons: {op.name} has no place here",
+                f"Lava's layers are Dense synapses and CUBA-LIF neurons: {op.name} has no place here",
             )
         )
     for out in a.outputs:
         if len(out.inputs) != 1 or out.inputs[0].owner not in layers:
             got = ", ".join(_what(x) for x in out.inputs) or "nothing"
             v.append(
-                Violation(
-                    "lava-output", out.nir_name, f"an Output reads one layer's spikes on Loihi 2, this reads {got}"
-                )
+                Violation("lava-output", out.nir_name, f"an Output reads one layer's spikes in Lava, this reads {got}")
             )
     a.layers = [layers[op] for op in ops if op in layers]
+    for layer in a.layers:
+        if layer.size == 0:
+            v.append(
+                Violation("lava-empty", layer.name, "a layer of Lava neurons has at least one neuron, this has none")
+            )
+    v.extend(_loops(a.layers))
     return a
 
 
@@ -216,7 +238,7 @@ def _dense(layer: Layer, value: SSAValue, layers: dict[Operation, Layer], used: 
     w = value.owner
     if not isinstance(w, _WEIGHTS):
         if isinstance(w, Operation) and not isinstance(w, (nir.InputOp, *snn.NEURON_OPS)):
-            return  # an op Loihi 2 has no place for: its own violation names it
+            return  # an op Lava has no place for: its own violation names it
         yield Violation(
             "lava-weights",
             name,
@@ -254,7 +276,7 @@ def neuron_rules(layer: Layer) -> Iterator[Violation]:
         yield Violation(
             "lava-readout",
             name,
-            "Lava's LIF layers send spikes: a neuron without a threshold (read as a membrane) has no Loihi 2 form",
+            "Lava's LIF layers send spikes: a neuron without a threshold (read as a membrane) has no Lava form",
         )
         return
     for key, want in _LAVA_CHOICES.items():
@@ -296,6 +318,13 @@ def neuron_rules(layer: Layer) -> Iterator[Violation]:
                 name,
                 f"Lava's decays lie in [0, 1]: '{key}' is {float(np.asarray(arr).reshape(-1)[0]):.6g}",
             )
+    if d.synaptic and _constant_input(layer) is not None and float(np.asarray(d.syn_decay).reshape(-1)[0]) >= 1:
+        yield Violation(
+            "lava-constant-input",
+            name,
+            "a constant input (an Affine's bias, b_rec) into a current that never leaks grows without bound: "
+            "Lava's bias cannot hold it",
+        )
     if not np.all(np.isfinite(d.gain)) or not np.all(np.isfinite(d.bias)):
         yield Violation("lava-neuron", name, "gain and bias must be finite")
 
@@ -304,7 +333,8 @@ def check(graph: nir.GraphOp, delayed: bool = True) -> Analysis:
     """:func:`analyse` and every neuron rule: all violations at once."""
     a = analyse(graph, delayed)
     for layer in a.layers:
-        a.violations.extend(neuron_rules(layer))
+        if layer.size:  # an empty layer has its own violation
+            a.violations.extend(neuron_rules(layer))
     if a.input is not None and not a.layers:
         a.violations.append(Violation("lava-layers", None, "the model has no layer of spiking neurons"))
     return a
@@ -349,7 +379,7 @@ def layer_params(layer: Layer) -> dict[str, Any]:
     }
     bias = np.asarray(d.bias, np.float64).reshape(-1) * c
     constant = _constant_input(layer)
-    if constant is not None:
+    if constant is not None:  # neuron_rules refuses a constant input to a current that never leaks
         bias = bias + row * constant / (1.0 - syn if syn < 1 else 1.0)
     params["bias_mant"] = bias
     if layer.neuron.RECURRENT:

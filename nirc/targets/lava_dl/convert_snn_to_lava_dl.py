@@ -92,7 +92,7 @@ def check_lava_dl(graph: nir.GraphOp) -> Analysis:
     a = check(graph, delayed=False)
     for layer in a.layers:
         a.violations.extend(_bias_rules(layer))
-    if not a.violations and a.chain is not None:
+    if a.layers and a.chain is not None:
         a.violations.append(Violation("lava-dl-chain", None, f"lava-dl's network is a chain of blocks: {a.chain}"))
     return a
 
@@ -124,6 +124,22 @@ def convert(
     if any(isinstance(op, lava_dl.DenseOp) for op in block.ops):
         return
     a = check_lava_dl(graph)
+    params = (
+        {}
+        if a.violations
+        else {id(layer): block_params(layer, scale, quantize_weights, delay_shift) for layer in a.layers}
+    )
+    for layer in a.layers if not a.violations else ():
+        p = params[id(layer)]
+        if int(p["threshold"][0]) == 0:
+            a.violations.append(
+                Violation(
+                    "lava-dl-scale",
+                    layer.name,
+                    f"the threshold rounds to 0 at scale {p['scale'].value.data} (slayer keeps int(threshold scale)): "
+                    "choose a larger scale",
+                )
+            )
     if a.violations:
         raise Violations("lava-dl", a.violations)
     assert a.input is not None

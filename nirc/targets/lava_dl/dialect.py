@@ -8,13 +8,13 @@ block's ``scale`` and ``s = 64 S`` its state scale, per time step ``t``:
     z[t] = W x[t] + W_rec y[t-1]                  (float32; y the block's own spikes)
     u[t] = rtz(u[t-1] (4096 - current_decay) / 4096) + int(s z[t])
     v[t] = rtz(v[t-1] (4096 - voltage_decay) / 4096) + u[t]
-    y[t] = v[t] > 64 threshold;  v[t] = 0 where y[t]
+    y[t] = v[t] >= (threshold / S + 0.01 / s) s  (in float32);  v[t] = 0 where y[t]
     out[t] = y[t-1] with ``delay_shift`` (slayer's default), else y[t]
 
 ``int`` truncates toward zero; the states are int64, as slayer's CPU dynamics keep them;
 ``threshold`` is slayer's ``int(threshold S)`` (the neuron's threshold is quantized
-to ``1/S``, and its test ``v >= (threshold + 0.01/s) s`` is ``v > 64 threshold`` on
-integers).  ``W`` and ``W_rec`` are the weights the synapses use (after slayer's
+to ``1/S``); the test compares in float32, so it is ``v > 64 threshold`` while the
+epsilon survives the rounding and ``v >= 64 threshold`` once the mantissa is large.  ``W`` and ``W_rec`` are the weights the synapses use (after slayer's
 ``quantize_8bit``: multiples of ``2/S`` in ``[-256/S, 254/S]``).
 ``nirc/targets/lava_dl/kernels.py`` is the reference semantics.
 """

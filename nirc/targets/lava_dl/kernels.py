@@ -40,7 +40,12 @@ class DenseKernel(Kernel):
         self.s_scale = np.float32(64 * op.integer("scale"))
         self.keep_u = DECAY_UNITY - int(op.param("current_decay").reshape(-1)[0])
         self.keep_v = DECAY_UNITY - int(op.param("voltage_decay").reshape(-1)[0])
-        self.vth = 64 * int(op.param("threshold").reshape(-1)[0])
+        # slayer's test, in float32: v >= (threshold / S + 0.01 / s) s, the threshold and
+        # its epsilon summed in Python floats (once the mantissa is large, the epsilon is
+        # lost in float32 and a membrane at 64 threshold fires)
+        scale, mant = op.integer("scale"), int(op.param("threshold").reshape(-1)[0])
+        s = 64 * scale
+        self.vth = np.float32((mant / scale + 0.01 / s) * s)
         self.shift = op.delay_shift is not None
 
     def reset(self, batch: int) -> None:
@@ -56,7 +61,7 @@ class DenseKernel(Kernel):
         u = _rtz_decay(self.u, self.keep_u) + a
         # the current series is a float32 tensor (u / s) that the voltage scales back
         v = _rtz_decay(self.v, self.keep_v) + u.astype(np.float32).astype(np.int64)
-        fired = v > self.vth
+        fired = v.astype(np.float32) >= self.vth
         self.u, self.v = u, np.where(fired, 0, v)
         self.record(u, v)
         out = self.spikes if self.shift else fired.astype(np.float32)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import types
+import zipfile
 from pathlib import Path
 
 import h5py
@@ -103,6 +104,15 @@ def load(weights: str | Path = WEIGHTS) -> Network:
     return model.eval()
 
 
+def save_npz(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
+    """``np.savez`` under any key (an output may be named ``file``, which savez's own
+    argument would take)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, value in arrays.items():
+            with archive.open(f"{name}.npy", "w") as f:
+                np.lib.format.write_array(f, np.asanyarray(value), allow_pickle=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", help="spikes: .npy (time, channels) or (batch, time, channels)")
@@ -120,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
         spikes = torch.from_numpy(np.asarray(x if batched else x[None], np.float32)).permute(0, 2, 1)
         with torch.no_grad():
             y = model(spikes.contiguous()).permute(0, 2, 1).numpy()
-        np.savez(args.output or "y.npz", **{model.output_name: y if batched else y[0]})
+        save_npz(args.output or "y.npz", {model.output_name: y if batched else y[0]})
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ from nirc.interp.agreement import count_agreement, step_agreement
 from nirc.interp.run import run
 from nirc.io.atomic import owns, replace_dir
 from nirc.io.text import module_to_text
+from nirc.targets.lava.layers import layer_params
+from nirc.targets.lava_dl.convert_snn_to_lava_dl import check_lava_dl
 from nirc.targets.lava_dl.dialect import DenseOp
 from nirc.targets.lava_dl.nir_to_lava_dl import NirToLavaDlPass
 from nirc.targets.lava_dl.profile import PROFILE
@@ -69,6 +71,25 @@ def parameters(graph: nir.GraphOp) -> dict[str, np.ndarray]:
         # the target's blocks quantize their weights (slayer's default, which netx export needs)
         arrays[p + "quantize_weights"] = np.array(True)
     return arrays
+
+
+def _quantization(op: DenseOp, model: dict[str, Any]) -> dict[str, Any]:
+    """What slayer's grids did to a block's numbers: the weights' relative error, the
+    weights rounded to 0 or clipped to slayer's 8-bit range, the threshold's error."""
+    s = op.integer("scale")
+    pairs = [(np.asarray(model["weight"], np.float64), np.asarray(op.param("weight"), np.float64))]
+    if op.opt_param("weight_rec") is not None:
+        pairs.append((np.asarray(model["weight_rec"], np.float64), np.asarray(op.param("weight_rec"), np.float64)))
+    ref = np.concatenate([p[0].reshape(-1) for p in pairs])
+    got = np.concatenate([p[1].reshape(-1) for p in pairs])
+    norm = float(np.linalg.norm(ref))
+    vth = float(model["vth"][0])
+    return {
+        "weight_rel_error": float(np.linalg.norm(got - ref) / norm) if norm else 0.0,
+        "weights_zeroed": int(np.count_nonzero((ref != 0) & (got == 0))),
+        "weights_clipped": int(np.count_nonzero((ref * s > 254) | (ref * s < -256))),
+        "threshold_rel_error": abs(int(op.param("threshold")[0]) / s - vth) / vth if vth else 0.0,
+    }
 
 
 def _owned(outdir: Path) -> bool:
@@ -119,6 +140,7 @@ class LavaDlTarget:
             verify_module(work)
         graph = top_graph(work)
         blocks = [op for op in graph.body.block.ops if isinstance(op, DenseOp)]
+        floats = {layer.name: layer_params(layer) for layer in check_lava_dl(top_graph(snn_module)).layers}
         report: dict[str, Any] = {
             "target": "lava-dl",
             "ok": True,
@@ -136,6 +158,7 @@ class LavaDlTarget:
                     "current_decay": int(op.param("current_decay")[0]),
                     "voltage_decay": int(op.param("voltage_decay")[0]),
                     "delay_shift": op.delay_shift is not None,
+                    **_quantization(op, floats[op.nir_name]),
                 }
                 for op in blocks
             ],
@@ -181,7 +204,9 @@ class LavaDlTarget:
             lines.append(
                 f"{row['class']} '{row['node']}' ({row['neurons']} neurons): scale {row['scale']}, "
                 f"threshold {row['threshold_mantissa']}/{row['scale']}, decays {row['current_decay']}/4096, "
-                f"{row['voltage_decay']}/4096"
+                f"{row['voltage_decay']}/4096, weight error {row['weight_rel_error']:.2%}"
+                + (f", {row['weights_zeroed']} weights rounded to 0" if row["weights_zeroed"] else "")
+                + (f", {row['weights_clipped']} clipped" if row["weights_clipped"] else "")
             )
         for name, row in report.get("agreement", {}).items():
             if name != "input":

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 import types
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,15 @@ def run_netx(x: np.ndarray) -> list[np.ndarray]:
         net.stop()
 
 
+def save_npz(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
+    """``np.savez`` under any key (an output may be named ``file``, which savez's own
+    argument would take)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, value in arrays.items():
+            with archive.open(f"{name}.npy", "w") as f:
+                np.lib.format.write_array(f, np.asanyarray(value), allow_pickle=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", required=True, help="spikes: .npy (time, channels) or (batch, time, channels)")
@@ -131,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     for k, name in enumerate(names):
         y = np.stack([r[k] for r in results]).astype(np.float32)
         out[name] = y if batched else y[0]
-    np.savez(args.output, **out)
+    save_npz(args.output, out)
 
 
 if __name__ == "__main__":

@@ -76,23 +76,36 @@ def optimize_weight_bits(weight: np.ndarray) -> tuple[np.ndarray, int, int]:
     return shifted, int(bits), -scale_bits
 
 
-def netx_safe(weight: np.ndarray) -> tuple[np.ndarray, int, int]:
+def netx_safe(weight: np.ndarray, split: int | None = None) -> tuple[np.ndarray, int, int]:
     """:func:`optimize_weight_bits` of integer weights that Lava's Dense keeps as they
     are.  netx scales a matrix of inhibitory weights whose largest magnitude is a power
     of two to exactly -256, which Lava clips to -255 and truncates (to 0 at worst); such
-    a matrix has its largest-magnitude weights moved one step toward zero first."""
+    a matrix has its largest-magnitude weights moved one step toward zero, as often as
+    it takes.  ``split`` is where a recurrent layer's matrix (``[W, W_rec]``, optimised
+    together) divides: Lava's two Dense processes each take their own sign mode, so
+    each half must keep its weights."""
     w = np.asarray(weight, np.int64).copy()
+    cut = w.shape[1] if split is None else split
     while True:
         shifted, bits, exp = optimize_weight_bits(w)
-        if bits >= 1 and np.array_equal(effective_weights(shifted, bits), shifted):
+        halves = [(slice(None), slice(0, cut)), (slice(None), slice(cut, None))]
+        bad = [
+            h
+            for h in halves
+            if w[h].size and (bits < 1 or not np.array_equal(effective_weights(shifted[h], bits), shifted[h]))
+        ]
+        if not bad:
             return shifted, bits, exp
-        low = int(w.min())
-        w = np.where(w == low, low + 1, w)
+        for h in bad:
+            part = w[h]
+            low = int(part.min())
+            w[h] = np.where(part == low, low + 1, part) if low < 0 else part
 
 
-def registers(op: DenseOp) -> None:
+def registers(op: DenseOp) -> int:
     """Turn the float decays of a quantized layer into Lava's registers and its weights
-    into what netx gives Lava (see the module doc)."""
+    into what netx gives Lava (see the module doc); how many weights netx's damage made
+    move."""
     du = float(op.param("du").reshape(-1)[0])
     dv = float(op.param("dv").reshape(-1)[0])
     i_decay = int(np.clip(np.rint(du * DECAY_UNITY), 1, DECAY_UNITY))
@@ -102,7 +115,8 @@ def registers(op: DenseOp) -> None:
     w = np.asarray(op.param("weight"), np.int64)
     rec = op.opt_param("weight_rec")
     both = w if rec is None else np.hstack([w, np.asarray(rec, np.int64)])
-    shifted, bits, exp = netx_safe(both)
+    shifted, bits, exp = netx_safe(both, w.shape[1])
+    moved = int(np.count_nonzero((shifted >> -exp if exp < 0 else shifted << exp) != both))
     op.properties["weight"] = DenseAttr.from_array(shifted[:, : w.shape[1]])
     if rec is not None:
         op.properties["weight_rec"] = DenseAttr.from_array(shifted[:, w.shape[1] :])
@@ -113,6 +127,7 @@ def registers(op: DenseOp) -> None:
     op.properties["bias_exp"] = IntegerAttr(LOIHI2.bias_exp, i64)
     op.properties["bias_mant"] = DenseAttr.from_array(np.asarray(op.param("bias_mant"), np.int64))
     op.properties["vth"] = DenseAttr.from_array(np.asarray(op.param("vth"), np.int64))
+    return moved
 
 
 def file_weights(op: DenseOp, key: str = "weight") -> np.ndarray:
@@ -127,10 +142,15 @@ def quantize(module: ModuleOp) -> Report:
     """Quantize every float ``loihi2.dense`` of ``module`` in place; the generic pass's
     report (scale and errors per layer)."""
     report = quantize_module(module, LOIHI2_QUANTIZE)
+    rows = layer_rows(report)
     for graph in graphs(module):
         for op in graph.body.block.ops:
             if isinstance(op, DenseOp) and op.param("du").dtype.kind == "f" and op.fixed:
-                registers(op)
+                moved = registers(op)
+                row = rows.get(op.nir_name)
+                if row is not None:
+                    row["weights_moved_for_netx"] = moved
+                    row["weights_left"] = int(np.count_nonzero(op.param("weight")))
     return report
 
 

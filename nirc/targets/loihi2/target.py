@@ -160,6 +160,14 @@ class Loihi2Target:
         _, ops, _ = emitter.layers_of(top_graph(work))
         cores = usage(work)
         why_not = a.chain
+        empty = [
+            op.nir_name
+            for op in ops
+            if not np.any(op.param("weight"))
+            and not np.any(op.opt_param("weight_rec") if op.opt_param("weight_rec") is not None else 0)
+        ]
+        if why_not is None and empty:
+            why_not = f"'{empty[0]}' has no weight left after quantization: netx cannot load an all-zero Dense"
         report: dict[str, Any] = {
             "target": "loihi2",
             "ok": True,
@@ -184,7 +192,11 @@ class Loihi2Target:
                 for op in ops
             ],
             "netx": {"written": why_not is None, **({"why_not": why_not} if why_not else {})},
-            "deviations": _deviations(a),
+            "deviations": _deviations(a)
+            + [
+                f"'{name}' has no weight left after quantization (its weights are below the layer's step)"
+                for name in empty
+            ],
         }
         if agreement:
             # the float `snn` model already delays each Dense by a step, as Lava does

@@ -215,3 +215,46 @@ def test_random_chains_in_slayer(seed: int, tmp_path: Path) -> None:
         ]
     )
     np.testing.assert_array_equal(np.load(tmp_path / "o" / "y.npz")["out"], want)
+
+
+@needs_lava
+def test_a_large_threshold_mantissa_fires_as_slayer_does(tmp_path: Path) -> None:
+    """slayer tests v >= (threshold + 0.01/s) s in float32: with a mantissa of 16384 the
+    0.01 is lost and a membrane exactly at 64 threshold fires (and resets)."""
+    d = graph(
+        {
+            "in": inp(1),
+            "w": {"type": "Linear", "weight": np.array([[1.0 / 128]])},
+            "n": {"type": "IF", "r": np.array([1e4]), "v_threshold": np.array([1.0]), "v_reset": np.array([0.0])},
+            "out": out(1),
+        },
+        [("in", "w"), ("w", "n"), ("n", "out")],
+    )
+    path = tmp_path / "m.nir"
+    nirc.write(nirc.module_from_dict(d), path)
+    report = translate(path, tmp_path / "o", "--no-delay-shift")
+    assert report["blocks"][0]["threshold_mantissa"] >= 1 << 14
+    x = np.ones((300, 1), np.float32)
+    want = nirc.run(nirc.read(tmp_path / "o" / "model.mlir"), x).outputs["out"]
+    assert want.sum() > 0
+    np.save(tmp_path / "o" / "x.npy", x)
+    run_lava(
+        [
+            str(tmp_path / "o" / "model.py"),
+            "--input",
+            str(tmp_path / "o" / "x.npy"),
+            "-o",
+            str(tmp_path / "o" / "y.npz"),
+        ]
+    )
+    np.testing.assert_array_equal(np.load(tmp_path / "o" / "y.npz")["out"], want)
+
+
+def test_a_threshold_below_the_scale_step_is_refused(tmp_path: Path) -> None:
+    d = dense_chain(cuba(2, v_threshold=np.full(2, 0.25)))
+    path = tmp_path / "m.nir"
+    nirc.write(nirc.module_from_dict(d), path)
+    res = run_tool("nir-translate", path, "--target=lava-dl", "--scale=1", "-o", tmp_path / "o")
+    assert res.code != 0 and "Traceback" not in res.stderr
+    assert tool_violations(res.stderr, path, "lava-dl") == [("lava-dl-scale", "n0")]
+    assert not (tmp_path / "o").exists()

@@ -370,3 +370,96 @@ def test_branching_model_runs_as_lava_processes(tmp_path: Path) -> None:
     got = lava_run(tmp_path / "o", x, netx=False)
     for name in ("o1", "o2"):
         np.testing.assert_array_equal(got[name], want[name])
+
+
+# --------------------------------------------------------------------------- review cases
+
+
+def test_each_half_of_a_recurrent_matrix_keeps_its_weights() -> None:
+    """netx optimises [W, W_rec] together, but Lava's two Dense processes each take their
+    own sign mode: an inhibitory half that netx scales to -256 is moved a step first."""
+    both = np.array([[64, -128]])
+    shifted, bits, exp = netx_safe(both, split=1)
+    for half in (shifted[:, :1], shifted[:, 1:]):
+        np.testing.assert_array_equal(effective_weights(half, bits), half)
+    assert (shifted[:, :1] >> -exp).tolist() == [[64]]
+
+
+@pytest.mark.parametrize(
+    ("model", "rule"),
+    [
+        (
+            lambda: dense_chain(
+                {
+                    **lif(2),
+                    "tau": np.full(0, 0.01),
+                    "r": np.ones(0),
+                    "v_leak": np.zeros(0),
+                    "v_threshold": np.ones(0),
+                    "v_reset": np.zeros(0),
+                }
+            ),
+            "lava-empty",
+        ),
+        (
+            lambda: graph(
+                {
+                    "in": inp(2),
+                    "a": {"type": "Linear", "weight": np.ones((2, 2))},
+                    "n1": {**lif(2), "v_leak": np.full(2, 5.0)},
+                    "b": {"type": "Linear", "weight": np.ones((2, 2))},
+                    "n2": lif(2),
+                    "o": out(2),
+                },
+                [("n1", "a"), ("a", "n2"), ("n2", "b"), ("b", "n1"), ("n2", "o")],
+            ),
+            ("lava-loop", "lava-weights"),  # which, depends on the edge that closes the loop
+        ),
+    ],
+    ids=["empty-layer", "loop"],
+)
+def test_bad_structure_is_one_line_not_a_traceback(model: Any, rule: str, tmp_path: Path) -> None:
+    path = tmp_path / "m.nir"
+    nirc.write(module(model()), path)
+    res = run_tool("nir-translate", path, "--target=loihi2", "-o", tmp_path / "o")
+    assert res.code != 0 and "Traceback" not in res.stderr, res.stderr
+    rules = (rule,) if isinstance(rule, str) else rule
+    assert any(line.endswith(tuple(f"[{r}]" for r in rules)) for line in res.stderr.splitlines()), res.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_lava_fixed_profile_canonicalizes_as_the_target_does(tmp_path: Path) -> None:
+    """Linear -> Linear is one Dense after canonicalize, in the profile as in the target."""
+    rng = np.random.default_rng(0)
+    d = graph(
+        {
+            "in": inp(3),
+            "a": {"type": "Linear", "weight": rng.uniform(0, 40, (4, 3))},
+            "b": {"type": "Linear", "weight": rng.uniform(0, 2, (2, 4))},
+            "n": lif(2),
+            "out": out(2),
+        },
+        [("in", "a"), ("a", "b"), ("b", "n"), ("n", "out")],
+    )
+    path = tmp_path / "m.nir"
+    nirc.write(module(d), path)
+    translate(path, tmp_path / "o")
+    x = (np.random.default_rng(1).random((2, 60, 3)) < 0.5).astype(np.float64)
+    chip = nirc.run(nirc.read(tmp_path / "o" / "model.mlir"), x).outputs["out"]
+    np.testing.assert_array_equal(nirc.run(nirc.read(path), x, semantics="lava-fixed", dt=DT).outputs["out"], chip)
+
+
+def test_a_layer_without_weights_gets_no_netx_file(tmp_path: Path) -> None:
+    """Weights far below the layer's step (the bias sets the scale) round to 0: netx cannot
+    load an all-zero Dense, so no network.net, and the report says why."""
+    n = {**lif(1), "v_leak": np.full(1, 2048.0), "v_threshold": np.full(1, 600.0)}
+    d = graph(
+        {"in": inp(2), "w": {"type": "Linear", "weight": np.array([[-1.0, -0.5]])}, "n": n, "out": out(1)},
+        [("in", "w"), ("w", "n"), ("n", "out")],
+    )
+    path = tmp_path / "m.nir"
+    nirc.write(module(d), path)
+    report = translate(path, tmp_path / "o")
+    assert report["netx"]["written"] is False and "no weight left" in report["netx"]["why_not"]
+    assert any("no weight left" in line for line in report["deviations"])
+    assert not (tmp_path / "o" / "network.net").exists()
