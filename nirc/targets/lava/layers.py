@@ -53,6 +53,12 @@ class Layer:
     reads: Layer | None = None
     #: the one-step delay the profile put in front of the neuron
     delay: Operation | None = None
+    #: a Flatten between the layer it reads and its Dense
+    flatten: Operation | None = None
+
+    @property
+    def conv(self) -> bool:
+        return isinstance(self.weight, nir.Conv2dOp)
 
     @property
     def name(self) -> str:
@@ -65,7 +71,8 @@ class Layer:
     @property
     def fan_in(self) -> int:
         """Dense synapses per neuron: the inputs, and the layer itself when recurrent."""
-        m = int(self.weight.param("weight").shape[1]) if self.weight is not None else 0  # type: ignore[attr-defined]
+        w = self.weight.param("weight") if self.weight is not None else None  # type: ignore[attr-defined]
+        m = 0 if w is None else int(np.prod(w.shape[1:]))
         return m + (self.size if self.neuron.RECURRENT else 0)
 
 
@@ -133,7 +140,7 @@ def _what(value: SSAValue) -> str:
     return f"{op.name} '{name}'" if name else str(getattr(op, "name", "a block argument"))
 
 
-def analyse(graph: nir.GraphOp, delayed: bool = True) -> Analysis:
+def analyse(graph: nir.GraphOp, delayed: bool = True, conv: bool = False) -> Analysis:
     """The input, layers and outputs of ``graph`` (see the module doc), with every
     violation of how Lava connects them; with ``delayed=False`` a layer reads its Dense
     directly (lava-dl's slayer blocks, whose synapse delivers in the same step)."""
@@ -149,7 +156,7 @@ def analyse(graph: nir.GraphOp, delayed: bool = True) -> Analysis:
     else:
         a.input = inputs[0]
         shape = shape_of(a.input.output)
-        if len(shape) != 1:
+        if len(shape) != 1 and not (conv and len(shape) == 3):
             v.append(
                 Violation(
                     "lava-input",
@@ -161,7 +168,7 @@ def analyse(graph: nir.GraphOp, delayed: bool = True) -> Analysis:
     layers = {op: Layer(op) for op in ops if isinstance(op, snn.NEURON_OPS)}
     used: set[Operation] = set()
     for layer in layers.values():
-        v.extend(_read(layer, layers, used, delayed))
+        v.extend(_read(layer, layers, used, delayed, conv))
     for op in ops:
         if op in used or isinstance(op, (nir.InputOp, nir.OutputOp, *snn.NEURON_OPS)):
             continue
@@ -189,7 +196,7 @@ def analyse(graph: nir.GraphOp, delayed: bool = True) -> Analysis:
 
 
 def _read(
-    layer: Layer, layers: dict[Operation, Layer], used: set[Operation], delayed: bool = True
+    layer: Layer, layers: dict[Operation, Layer], used: set[Operation], delayed: bool = True, conv: bool = False
 ) -> Iterator[Violation]:
     """Find the Dense feeding ``layer`` through the profile's one-step delay (or
     directly, without ``delayed``)."""
@@ -205,7 +212,7 @@ def _read(
                 actual=len(operands),
             )
             return
-        yield from _dense(layer, operands[0], layers, used)
+        yield from _dense(layer, operands[0], layers, used, conv)
         return
     if len(operands) != 1 or _one_step_delay(operands[0]) is None:
         yield Violation(
@@ -232,11 +239,15 @@ def _read(
     yield from _dense(layer, delay.operands[0], layers, used)
 
 
-def _dense(layer: Layer, value: SSAValue, layers: dict[Operation, Layer], used: set[Operation]) -> Iterator[Violation]:
-    """``value`` is the layer's Dense: a Linear/Affine reading the input or a layer."""
+def _dense(
+    layer: Layer, value: SSAValue, layers: dict[Operation, Layer], used: set[Operation], conv: bool = False
+) -> Iterator[Violation]:
+    """``value`` is the layer's Dense: a Linear/Affine (or, with ``conv``, a Conv2d)
+    reading the input or a layer (a Linear/Affine maybe through a Flatten)."""
     name = layer.name
     w = value.owner
-    if not isinstance(w, _WEIGHTS):
+    kinds = (*_WEIGHTS, nir.Conv2dOp) if conv else _WEIGHTS
+    if not isinstance(w, kinds):
         if isinstance(w, Operation) and not isinstance(w, (nir.InputOp, *snn.NEURON_OPS)):
             return  # an op Lava has no place for: its own violation names it
         yield Violation(
@@ -248,6 +259,10 @@ def _dense(layer: Layer, value: SSAValue, layers: dict[Operation, Layer], used: 
     used.add(w)
     layer.weight = w
     src = w.operands[0].owner if w.operands else None
+    if conv and isinstance(w, _WEIGHTS) and isinstance(src, nir.FlattenOp) and src.operands:
+        layer.flatten = src
+        used.add(src)
+        src = src.operands[0].owner
     if isinstance(src, nir.InputOp):
         layer.reads = None
     elif src in layers:
@@ -318,6 +333,17 @@ def neuron_rules(layer: Layer) -> Iterator[Violation]:
                 name,
                 f"Lava's decays lie in [0, 1]: '{key}' is {float(np.asarray(arr).reshape(-1)[0]):.6g}",
             )
+    if layer.conv:
+        out = int(layer.weight.param("weight").shape[0])  # type: ignore[union-attr]
+        gain = np.asarray(d.gain) * (np.asarray(d.syn_gain) if d.synaptic else 1.0)
+        for key, arr in (("gain", gain), ("threshold", np.asarray(d.threshold))):
+            per = np.broadcast_to(arr, shape_of(layer.neuron.results[0])).reshape(out, -1)
+            if not np.all(per == per[:, :1]):
+                yield Violation(
+                    "lava-shared",
+                    name,
+                    f"a convolution's neurons share their '{key}' within each output channel, '{name}' varies it",
+                )
     if d.synaptic and _constant_input(layer) is not None and float(np.asarray(d.syn_decay).reshape(-1)[0]) >= 1:
         yield Violation(
             "lava-constant-input",
@@ -329,9 +355,9 @@ def neuron_rules(layer: Layer) -> Iterator[Violation]:
         yield Violation("lava-neuron", name, "gain and bias must be finite")
 
 
-def check(graph: nir.GraphOp, delayed: bool = True) -> Analysis:
+def check(graph: nir.GraphOp, delayed: bool = True, conv: bool = False) -> Analysis:
     """:func:`analyse` and every neuron rule: all violations at once."""
-    a = analyse(graph, delayed)
+    a = analyse(graph, delayed, conv)
     for layer in a.layers:
         if layer.size:  # an empty layer has its own violation
             a.violations.extend(neuron_rules(layer))
@@ -347,8 +373,9 @@ def _constant_input(layer: Layer) -> np.ndarray | None:
     """The layer's constant input current (an Affine's bias, ``b_rec``), or None."""
     total = None
     w = layer.weight
-    if isinstance(w, nir.AffineOp) and np.any(w.param("bias")):
-        total = np.asarray(w.param("bias"), np.float64)
+    bias = w.opt_param("bias") if isinstance(w, (nir.AffineOp, nir.Conv2dOp)) else None  # type: ignore[attr-defined]
+    if bias is not None and np.any(bias):
+        total = np.asarray(bias, np.float64)
     if layer.neuron.RECURRENT:
         b_rec = layer.neuron.opt_param("b_rec")
         if b_rec is not None and np.any(b_rec):
@@ -371,8 +398,11 @@ def layer_params(layer: Layer) -> dict[str, Any]:
     c = vth / threshold  # one threshold per layer
     row = gain * c
     assert layer.weight is not None
+    w = np.asarray(layer.weight.param("weight"), np.float64)  # type: ignore[attr-defined]
+    # a conv layer's factor is one per output channel (neuron_rules: uniform within one)
+    per_out = row.reshape(w.shape[0], -1)[:, 0]
     params: dict[str, Any] = {
-        "weight": np.asarray(layer.weight.param("weight"), np.float64) * row[:, None],  # type: ignore[attr-defined]
+        "weight": w * per_out.reshape(-1, *([1] * (w.ndim - 1))),
         "du": np.array([du]),
         "dv": np.array([1.0 - float(np.asarray(d.decay).reshape(-1)[0])]),
         "vth": np.array([vth]),
@@ -380,6 +410,7 @@ def layer_params(layer: Layer) -> dict[str, Any]:
     bias = np.asarray(d.bias, np.float64).reshape(-1) * c
     constant = _constant_input(layer)
     if constant is not None:  # neuron_rules refuses a constant input to a current that never leaks
+        constant = np.repeat(constant, row.size // constant.size) if constant.size != row.size else constant
         bias = bias + row * constant / (1.0 - syn if syn < 1 else 1.0)
     params["bias_mant"] = bias
     if layer.neuron.RECURRENT:

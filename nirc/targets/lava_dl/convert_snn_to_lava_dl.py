@@ -32,14 +32,17 @@ from typing import Any, ClassVar
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, UnitAttr, i64
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, UnitAttr, i64
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
 
 from nirc.core.errors import Violation, Violations
 from nirc.core.gcpause import pauses_gc
+from nirc.core.node import shape_of
 from nirc.core.rewriting import build, erase_nodes, rewrite_session
+from nirc.core.shapes import per_dim
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
 from nirc.dialects.snn.discretization import DISCRETIZATION
@@ -73,7 +76,8 @@ def quantize_8bit(w: np.ndarray, scale: int) -> np.ndarray:
 def _bias_rules(layer: Layer) -> list[Violation]:
     out = []
     d = layer.neuron.discrete()
-    constant = isinstance(layer.weight, nir.AffineOp) and bool(np.any(layer.weight.param("bias")))
+    bias = layer.weight.opt_param("bias") if isinstance(layer.weight, (nir.AffineOp, nir.Conv2dOp)) else None
+    constant = bias is not None and bool(np.any(bias))
     if layer.neuron.RECURRENT and layer.neuron.opt_param("b_rec") is not None:
         constant = constant or bool(np.any(layer.neuron.param("b_rec")))
     if constant or np.any(np.asarray(d.bias)):
@@ -89,9 +93,10 @@ def _bias_rules(layer: Layer) -> list[Violation]:
 
 def check_lava_dl(graph: nir.GraphOp) -> Analysis:
     """Lava's layers and rules without the synapse's step, and slayer's own."""
-    a = check(graph, delayed=False)
+    a = check(graph, delayed=False, conv=True)
     for layer in a.layers:
         a.violations.extend(_bias_rules(layer))
+        a.violations.extend(_conv_rules(layer))
     if a.layers and a.chain is not None:
         a.violations.append(Violation("lava-dl-chain", None, f"lava-dl's network is a chain of blocks: {a.chain}"))
     return a
@@ -114,14 +119,45 @@ def block_params(layer: Layer, scale: int, quantize_weights: bool, delay_shift: 
     out["scale"] = IntegerAttr(s, i64)
     if delay_shift:
         out["delay_shift"] = UnitAttr()
+    if isinstance(layer.weight, nir.Conv2dOp):
+        w = layer.weight
+        out["stride"] = np.asarray(per_dim(w.param("stride"), 2, "stride"), np.int64)
+        out["dilation"] = np.asarray(per_dim(w.param("dilation"), 2, "dilation"), np.int64)
+        out["padding"] = np.asarray(_padding(w), np.int64)
+        out["groups"] = IntegerAttr(int(np.asarray(w.param("groups")).reshape(-1)[0]), i64)
     return out
+
+
+def _padding(w: nir.Conv2dOp) -> tuple[int, int] | None:
+    """The conv's zero padding per (height, width) as slayer takes it (the same on both
+    sides), or None where it has none (an odd 'same')."""
+    pad = w.padding
+    if not isinstance(pad, StringAttr):
+        return per_dim(pad.array, 2, "padding")  # type: ignore[return-value]
+    if pad.data == "valid":
+        return (0, 0)
+    dilation = per_dim(w.param("dilation"), 2, "dilation")
+    totals = [d * (k - 1) for d, k in zip(dilation, w.param("weight").shape[2:], strict=True)]
+    return None if any(t % 2 for t in totals) else (totals[0] // 2, totals[1] // 2)
+
+
+def _conv_rules(layer: Layer) -> list[Violation]:
+    if isinstance(layer.weight, nir.Conv2dOp) and _padding(layer.weight) is None:
+        return [
+            Violation(
+                "lava-dl-conv",
+                layer.weight.nir_name,
+                "slayer pads a convolution the same on both sides: this 'same' padding is uneven",
+            )
+        ]
+    return []
 
 
 def convert(
     graph: nir.GraphOp, rewriter: PatternRewriter, scale: int, quantize_weights: bool, delay_shift: bool
 ) -> None:
     block = graph.body.block
-    if any(isinstance(op, lava_dl.DenseOp) for op in block.ops):
+    if any(isinstance(op, lava_dl.BlockOp) for op in block.ops):
         return
     a = check_lava_dl(graph)
     params = (
@@ -146,22 +182,30 @@ def convert(
     at: Any = a.input
     source = a.input.output
     new = []
+    kept: list[Operation] = []
     for layer in a.layers:  # a chain, in order
-        op = build(
-            lava_dl.DenseOp,
-            layer.name,
-            [source],
-            block_params(layer, scale, quantize_weights, delay_shift),
-            (layer.size,),
-        )
+        if layer.flatten is not None:  # the Flatten between two blocks (slayer's Flatten block)
+            old = layer.flatten
+            flat = build(
+                nir.FlattenOp,
+                old.nir_name,
+                [source],
+                {k: old.properties[k] for k in ("start_dim", "end_dim", "input_type") if k in old.properties},
+                shape_of(old.results[0]),
+            )
+            rewriter.insert(flat, InsertPoint.after(at))
+            at, source = flat, flat.results[0]
+            kept.append(flat)
+        kind = lava_dl.ConvOp if layer.conv else lava_dl.DenseOp
+        op = build(kind, layer.name, [source], params[id(layer)], shape_of(layer.neuron.results[0]))
         rewriter.insert(op, InsertPoint.after(at))
         at, source = op, op.results[0]
         new.append(op)
     rewriter.replace_uses_with_if(
         a.layers[-1].neuron.results[0], source, lambda use: isinstance(use.operation, nir.OutputOp)
     )
-    keep = {a.input, *a.outputs, *new}
-    erase_nodes(rewriter, [op for op in block.ops if op not in keep], keep_names={op.nir_name for op in new})
+    keep = {a.input, *a.outputs, *new, *kept}
+    erase_nodes(rewriter, [op for op in block.ops if op not in keep], keep_names={op.nir_name for op in [*new, *kept]})
     graph.attributes.pop(DISCRETIZATION, None)
 
 

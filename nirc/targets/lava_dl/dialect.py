@@ -35,9 +35,34 @@ from nirc.core.traits import DiscreteTime
 DECAY_UNITY, THRESHOLD_MAX = 4096, (1 << 17) - 1
 
 
+class BlockOp(ValueNodeOp):
+    """A slayer CUBA block: a synapse feeding CUBA neurons (the neurons' parameters)."""
+
+    current_decay = prop_def(DenseAttr)
+    voltage_decay = prop_def(DenseAttr)
+    threshold = prop_def(DenseAttr)
+    #: the block's weight scale S (its state scale is 64 S)
+    scale = prop_def(IntegerAttr)
+    delay_shift = opt_prop_def(UnitAttr)
+
+    def integer(self, key: str) -> int:
+        attr = self.properties[key]
+        assert isinstance(attr, IntegerAttr)
+        return int(attr.value.data)
+
+    def _verify_neuron(self) -> None:
+        for key, hi in (("current_decay", DECAY_UNITY), ("voltage_decay", DECAY_UNITY), ("threshold", THRESHOLD_MAX)):
+            a = self.param(key)
+            if a.size != 1 or a.dtype.kind not in "iu" or not 0 <= int(a.reshape(-1)[0]) <= hi:
+                raise NodeError("lava-dl-range", f"'{key}' is one whole number per block from 0 to {hi}")
+        if self.integer("scale") < 1:
+            raise NodeError("lava-dl-range", f"scale is a whole number >= 1, got {self.integer('scale')}")
+
+
 @irdl_op_definition
-class DenseOp(ValueNodeOp):
-    """A slayer CUBA block: a Dense synapse (and a recurrent one) feeding CUBA neurons."""
+class DenseOp(BlockOp):
+    """``slayer.block.cuba.Dense`` (with ``weight_rec``, ``cuba.Recurrent``): a Dense
+    synapse (and a recurrent one) feeding CUBA neurons."""
 
     name = "lava_dl.dense"
     traits = traits_def(DiscreteTime())
@@ -46,12 +71,6 @@ class DenseOp(ValueNodeOp):
 
     weight = prop_def(DenseAttr)
     weight_rec = opt_prop_def(DenseAttr)
-    current_decay = prop_def(DenseAttr)
-    voltage_decay = prop_def(DenseAttr)
-    threshold = prop_def(DenseAttr)
-    #: the block's weight scale S (its state scale is 64 S)
-    scale = prop_def(IntegerAttr)
-    delay_shift = opt_prop_def(UnitAttr)
 
     @classmethod
     def property_order(cls) -> tuple[str, ...]:
@@ -60,11 +79,6 @@ class DenseOp(ValueNodeOp):
     @property
     def size(self) -> int:
         return int(self.param("weight").shape[0])
-
-    def integer(self, key: str) -> int:
-        attr = self.properties[key]
-        assert isinstance(attr, IntegerAttr)
-        return int(attr.value.data)
 
     def _verify_params(self) -> None:
         super()._verify_params()
@@ -79,12 +93,7 @@ class DenseOp(ValueNodeOp):
             raise NodeError(
                 "lava-dl-shape", f"weight_rec is a float ({n}, {n}) matrix, got {rec.dtype} {list(rec.shape)}"
             )
-        for key, hi in (("current_decay", DECAY_UNITY), ("voltage_decay", DECAY_UNITY), ("threshold", THRESHOLD_MAX)):
-            a = self.param(key)
-            if a.size != 1 or a.dtype.kind not in "iu" or not 0 <= int(a.reshape(-1)[0]) <= hi:
-                raise NodeError("lava-dl-range", f"'{key}' is one whole number per block from 0 to {hi}")
-        if self.integer("scale") < 1:
-            raise NodeError("lava-dl-range", f"scale is a whole number >= 1, got {self.integer('scale')}")
+        self._verify_neuron()
 
     def _verify_inputs(self) -> Shape | None:
         if len(self.inputs) != 1:
@@ -99,4 +108,70 @@ class DenseOp(ValueNodeOp):
         return (self.size,)
 
 
-LAVA_DL = Dialect("lava_dl", [DenseOp], [])
+@irdl_op_definition
+class ConvOp(BlockOp):
+    """``slayer.block.cuba.Conv``: a 2-D convolution (cross-correlation as PyTorch's,
+    weights ``(out, in / groups, kH, kW)``; stride, zero padding and dilation per
+    ``(height, width)``) feeding CUBA neurons ``(out, H', W')``."""
+
+    name = "lava_dl.conv"
+    traits = traits_def(DiscreteTime())
+    PARAMS: ClassVar[tuple[str, ...]] = (
+        "weight",
+        "stride",
+        "padding",
+        "dilation",
+        "current_decay",
+        "voltage_decay",
+        "threshold",
+    )
+
+    weight = prop_def(DenseAttr)
+    stride = prop_def(DenseAttr)
+    padding = prop_def(DenseAttr)
+    dilation = prop_def(DenseAttr)
+    groups = prop_def(IntegerAttr)
+
+    @classmethod
+    def property_order(cls) -> tuple[str, ...]:
+        return (*cls.PARAMS, "groups", "scale", "delay_shift", "metadata", "edge_ids")
+
+    def pair(self, key: str) -> tuple[int, int]:
+        a = self.param(key).reshape(-1)
+        return int(a[0]), int(a[1])
+
+    def _verify_params(self) -> None:
+        super()._verify_params()
+        w = self.param("weight")
+        if w.ndim != 4 or w.dtype.kind != "f":
+            raise NodeError(
+                "lava-dl-shape", f"weight is a float (out, in/groups, kH, kW) array, got {w.dtype} {list(w.shape)}"
+            )
+        for key, lo in (("stride", 1), ("padding", 0), ("dilation", 1)):
+            a = self.param(key)
+            if a.shape != (2,) or a.dtype.kind not in "iu" or int(a.min()) < lo:
+                raise NodeError("lava-dl-shape", f"'{key}' is two whole numbers >= {lo} (height, width)")
+        groups = self.integer("groups")
+        if groups < 1 or w.shape[0] % groups:
+            raise NodeError("lava-dl-shape", f"groups ({groups}) must divide the {w.shape[0]} output channels")
+        self._verify_neuron()
+
+    def _verify_inputs(self) -> Shape | None:
+        if len(self.inputs) != 1:
+            raise NodeError("lava-dl-fan-in", f"a block reads one source, got {len(self.inputs)} incoming edges")
+        got = shape_of(self.inputs[0])
+        c = int(self.param("weight").shape[1]) * self.integer("groups")
+        if len(got) != 3 or got[0] != c:
+            raise NodeError("edge-shape", f"incoming edge carries shape {list(got)}, expected ({c}, H, W)")
+        return got
+
+    def infer_output_shape(self, input_shape: Shape | None) -> Shape:
+        assert input_shape is not None
+        w = self.param("weight")
+        (sh, sw), (ph, pw), (dh, dw) = self.pair("stride"), self.pair("padding"), self.pair("dilation")
+        h = (input_shape[1] + 2 * ph - dh * (w.shape[2] - 1) - 1) // sh + 1
+        width = (input_shape[2] + 2 * pw - dw * (w.shape[3] - 1) - 1) // sw + 1
+        return (int(w.shape[0]), int(h), int(width))
+
+
+LAVA_DL = Dialect("lava_dl", [DenseOp, ConvOp], [])

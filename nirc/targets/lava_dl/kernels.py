@@ -16,8 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from nirc.core.kernel import Kernel
+from nirc.core.node import shape_of
 from nirc.core.semantics import Semantics
-from nirc.targets.lava_dl.dialect import DECAY_UNITY, DenseOp
+from nirc.dialects.nir.kernels import conv_nd
+from nirc.targets.lava_dl.dialect import DECAY_UNITY, BlockOp, ConvOp, DenseOp
 
 
 def _rtz_decay(x: np.ndarray, keep: int) -> np.ndarray:
@@ -26,17 +28,14 @@ def _rtz_decay(x: np.ndarray, keep: int) -> np.ndarray:
     return np.sign(prod) * (np.abs(prod) >> 12)
 
 
-class DenseKernel(Kernel):
-    """``lava_dl.dense``: the synapse, the CUBA neuron, the delay shift."""
+class BlockKernel(Kernel):
+    """A slayer CUBA block: its synapse (:meth:`synapse`), the CUBA neuron, the delay shift."""
 
     states = ("u", "v")
 
-    def __init__(self, op: DenseOp, sem: Semantics):
+    def __init__(self, op: BlockOp, sem: Semantics):
         super().__init__(op, sem)
-        self.n = op.size
-        self.w = np.asarray(op.param("weight"), np.float32)
-        rec = op.opt_param("weight_rec")
-        self.w_rec = None if rec is None else np.asarray(rec, np.float32)
+        self.shape = tuple(shape_of(op.results[0]))
         self.s_scale = np.float32(64 * op.integer("scale"))
         self.keep_u = DECAY_UNITY - int(op.param("current_decay").reshape(-1)[0])
         self.keep_v = DECAY_UNITY - int(op.param("voltage_decay").reshape(-1)[0])
@@ -48,16 +47,17 @@ class DenseKernel(Kernel):
         self.vth = np.float32((mant / scale + 0.01 / s) * s)
         self.shift = op.delay_shift is not None
 
+    def synapse(self, x: np.ndarray) -> np.ndarray:
+        """The synaptic input ``z`` (float32) of this step's input ``x`` (``(B, *in)``)."""
+        raise NotImplementedError
+
     def reset(self, batch: int) -> None:
-        self.u = np.zeros((batch, self.n), np.int64)
-        self.v = np.zeros((batch, self.n), np.int64)
-        self.spikes = np.zeros((batch, self.n), np.float32)
+        self.u = np.zeros((batch, *self.shape), np.int64)
+        self.v = np.zeros((batch, *self.shape), np.int64)
+        self.spikes = np.zeros((batch, *self.shape), np.float32)
 
     def step(self, x: np.ndarray) -> np.ndarray:
-        z = np.asarray(x, np.float32) @ self.w.T
-        if self.w_rec is not None:
-            z = z + self.spikes @ self.w_rec.T
-        a = np.trunc(self.s_scale * z).astype(np.int64)
+        a = np.trunc(self.s_scale * self.synapse(x)).astype(np.int64)
         u = _rtz_decay(self.u, self.keep_u) + a
         # the current series is a float32 tensor (u / s) that the voltage scales back
         v = _rtz_decay(self.v, self.keep_v) + u.astype(np.float32).astype(np.int64)
@@ -69,10 +69,42 @@ class DenseKernel(Kernel):
         return out.astype(self.dtype)
 
     def run(self, x: np.ndarray) -> np.ndarray:
-        out = np.empty((x.shape[0], x.shape[1], self.n), self.dtype)
+        out = np.empty((x.shape[0], x.shape[1], *self.shape), self.dtype)
         for t in range(x.shape[0]):
             out[t] = self.step(x[t])
         return out
 
 
-KERNELS: dict[type, type[Kernel]] = {DenseOp: DenseKernel}
+class DenseKernel(BlockKernel):
+    """``lava_dl.dense``: ``z = W x (+ W_rec y[t-1])``, float32 as slayer's Conv3d."""
+
+    def __init__(self, op: DenseOp, sem: Semantics):
+        super().__init__(op, sem)
+        self.w = np.asarray(op.param("weight"), np.float32)
+        rec = op.opt_param("weight_rec")
+        self.w_rec = None if rec is None else np.asarray(rec, np.float32)
+
+    def synapse(self, x: np.ndarray) -> np.ndarray:
+        z = np.asarray(x, np.float32) @ self.w.T
+        if self.w_rec is not None:
+            z = z + self.spikes @ self.w_rec.T
+        return z
+
+
+class ConvKernel(BlockKernel):
+    """``lava_dl.conv``: ``z = conv(x)``, summed in float64 and rounded to float32 (equal
+    to slayer's float32 sums where they are exact: spikes and weights on its grid)."""
+
+    def __init__(self, op: ConvOp, sem: Semantics):
+        super().__init__(op, sem)
+        self.w = np.asarray(op.param("weight"), np.float32).astype(np.float64)
+        (ph, pw) = op.pair("padding")
+        self.geometry = (op.pair("stride"), ((ph, ph), (pw, pw)), op.pair("dilation"), op.integer("groups"))
+
+    def synapse(self, x: np.ndarray) -> np.ndarray:
+        stride, padding, dilation, groups = self.geometry
+        z = conv_nd(np.asarray(x, np.float32).astype(np.float64), self.w, stride, padding, dilation, groups)
+        return z.astype(np.float32)
+
+
+KERNELS: dict[type, type[Kernel]] = {DenseOp: DenseKernel, ConvOp: ConvKernel}

@@ -1,10 +1,10 @@
 """A lava-dl slayer network, written by nirc (``nir-translate --target=lava-dl``).
 
-A chain of slayer CUBA blocks (``slayer.block.cuba.Dense``, ``slayer.block.cuba.Recurrent``
-where a layer feeds back to itself) whose parameters are in ``weights.npz`` beside this
-file; spikes are ``(batch, neurons, time)``, time last, as slayer takes them.
+A chain of slayer CUBA blocks (``slayer.block.cuba.Conv``, ``Flatten``, ``Dense``, and
+``Recurrent`` where a layer feeds back to itself) whose parameters are in ``weights.npz``
+beside this file; spikes are ``(batch, *shape, time)``, time last, as slayer takes them.
 
-    python model.py --input x.npy -o y.npz       # run (x: (time, channels) or (batch, time, channels))
+    python model.py --input x.npy -o y.npz       # run (x: (time, *shape) or (batch, time, *shape))
     python model.py --export network.net         # the netx HDF5 network, for Lava / Loihi 2
 
 ``y.npz`` holds the output spikes keyed by the output's name, in the input's layout:
@@ -42,9 +42,13 @@ class Network(torch.nn.Module):
     def __init__(self, p: dict[str, np.ndarray]):
         super().__init__()
         blocks = []
-        self.inputs = int(p["B0.weight"].shape[1])
+        self.input_shape = tuple(int(n) for n in p["input_shape"])
         for i in range(int(p["blocks"])):
             q = _block_params(p, i)
+            kind = str(q["kind"])
+            if kind == "flatten":
+                blocks.append(slayer.block.cuba.Flatten())
+                continue
             scale = int(q["scale"])
             recurrent = "weight_rec" in q
             neuron_params = {
@@ -55,9 +59,25 @@ class Network(torch.nn.Module):
                 "requires_grad": False,
                 "persistent_state": recurrent,  # a Recurrent block steps its neuron one step at a time
             }
-            n_out, n_in = q["weight"].shape
-            kind = slayer.block.cuba.Recurrent if recurrent else slayer.block.cuba.Dense
-            block = kind(neuron_params, n_in, n_out, weight_norm=False, delay_shift=bool(q["delay_shift"]))
+            n_out, n_in = q["weight"].shape[:2]
+            shift = bool(q["delay_shift"])
+            if kind == "conv":
+                block = slayer.block.cuba.Conv(
+                    neuron_params,
+                    int(n_in * q["groups"]),
+                    int(n_out),
+                    kernel_size=tuple(int(k) for k in q["weight"].shape[2:]),
+                    stride=tuple(int(k) for k in q["stride"]),
+                    padding=tuple(int(k) for k in q["padding"]),
+                    dilation=tuple(int(k) for k in q["dilation"]),
+                    groups=int(q["groups"]),
+                    weight_norm=False,
+                    delay_shift=shift,
+                )
+            elif recurrent:
+                block = slayer.block.cuba.Recurrent(neuron_params, n_in, n_out, weight_norm=False, delay_shift=shift)
+            else:
+                block = slayer.block.cuba.Dense(neuron_params, n_in, n_out, weight_norm=False, delay_shift=shift)
             synapse = block.input_synapse if recurrent else block.synapse
             with torch.no_grad():
                 synapse.weight.copy_(torch.from_numpy(q["weight"]).reshape(synapse.weight.shape))
@@ -88,10 +108,14 @@ class Network(torch.nn.Module):
     def export_hdf5(self, filename: str | Path) -> None:
         """The netx network (``lava.lib.dl.netx.hdf5.Network(net_config=filename)``)."""
         with torch.no_grad():  # a block learns its neurons' shape from its first input
-            self(torch.zeros(1, self.inputs, 1))
+            self(torch.zeros(1, *self.input_shape, 1))
         with h5py.File(filename, "w") as f:
             layers = f.create_group("layer")
-            for i, block in enumerate(self.blocks):
+            # the input layer gives netx the input's shape (CHW), which a first conv needs
+            first = layers.create_group("0")
+            first.create_dataset("type", (1,), "S10", [b"input"])
+            first.create_dataset("shape", data=np.array(self.input_shape))
+            for i, block in enumerate(self.blocks, start=1):
                 block.export_hdf5(layers.create_group(f"{i}"))
 
 
@@ -126,10 +150,12 @@ def main(argv: list[str] | None = None) -> None:
         x = np.load(args.input, allow_pickle=False)
         if isinstance(x, np.lib.npyio.NpzFile):
             x = x[model.input_name]
-        batched = x.ndim == 3
-        spikes = torch.from_numpy(np.asarray(x if batched else x[None], np.float32)).permute(0, 2, 1)
+        batched = x.ndim == len(model.input_shape) + 2
+        x = np.asarray(x if batched else x[None], np.float32)
+        # nir-run's (batch, time, *shape) -> slayer's (batch, *shape, time), and back
+        spikes = torch.from_numpy(np.moveaxis(x, 1, -1).copy())
         with torch.no_grad():
-            y = model(spikes.contiguous()).permute(0, 2, 1).numpy()
+            y = np.moveaxis(model(spikes).numpy(), -1, 1)
         save_npz(args.output or "y.npz", {model.output_name: y if batched else y[0]})
 
 

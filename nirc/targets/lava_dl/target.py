@@ -25,7 +25,7 @@ from nirc.io.atomic import owns, replace_dir
 from nirc.io.text import module_to_text
 from nirc.targets.lava.layers import layer_params
 from nirc.targets.lava_dl.convert_snn_to_lava_dl import check_lava_dl
-from nirc.targets.lava_dl.dialect import DenseOp
+from nirc.targets.lava_dl.dialect import BlockOp, ConvOp
 from nirc.targets.lava_dl.nir_to_lava_dl import NirToLavaDlPass
 from nirc.targets.lava_dl.profile import PROFILE
 
@@ -47,23 +47,33 @@ def power_of_two(text: str) -> int:
 
 
 def parameters(graph: nir.GraphOp) -> dict[str, np.ndarray]:
-    """``weights.npz``: per block ``i`` its parameters (``B{i}.weight`` ...), the input's
-    and output's names."""
+    """``weights.npz``: per block ``i`` (in order; a Flatten is a block of its own) its
+    kind and parameters (``B{i}.weight`` ...), the input's shape and name, the output's
+    name."""
     ops = list(graph.body.block.ops)
     inp = next(op for op in ops if isinstance(op, nir.InputOp))
     out = next(op for op in ops if isinstance(op, nir.OutputOp))
-    blocks = [op for op in ops if isinstance(op, DenseOp)]
+    blocks = [op for op in ops if isinstance(op, (BlockOp, nir.FlattenOp))]
     arrays: dict[str, np.ndarray] = {
         "blocks": np.array(len(blocks)),
         "block_names": np.array([op.nir_name for op in blocks]),
         "input_name": np.array(inp.nir_name),
+        "input_shape": np.asarray(shape_of(inp.output), np.int64),
         "output_name": np.array(out.nir_name),
     }
     for i, op in enumerate(blocks):
         p = f"B{i}."
+        if isinstance(op, nir.FlattenOp):
+            arrays[p + "kind"] = np.array("flatten")
+            continue
+        arrays[p + "kind"] = np.array("conv" if isinstance(op, ConvOp) else "dense")
         arrays[p + "weight"] = np.asarray(op.param("weight"), np.float32)
         if op.opt_param("weight_rec") is not None:
             arrays[p + "weight_rec"] = np.asarray(op.param("weight_rec"), np.float32)
+        if isinstance(op, ConvOp):
+            for key in ("stride", "padding", "dilation"):
+                arrays[p + key] = np.asarray(op.param(key), np.int64)
+            arrays[p + "groups"] = np.array(op.integer("groups"))
         for key in ("current_decay", "voltage_decay", "threshold"):
             arrays[p + key] = np.array(int(op.param(key).reshape(-1)[0]))
         arrays[p + "scale"] = np.array(op.integer("scale"))
@@ -73,7 +83,14 @@ def parameters(graph: nir.GraphOp) -> dict[str, np.ndarray]:
     return arrays
 
 
-def _quantization(op: DenseOp, model: dict[str, Any]) -> dict[str, Any]:
+def _block_class(op: BlockOp) -> str:
+    if isinstance(op, ConvOp):
+        return "slayer.block.cuba.Conv"
+    recurrent = op.opt_param("weight_rec") is not None  # type: ignore[attr-defined]
+    return "slayer.block.cuba.Recurrent" if recurrent else "slayer.block.cuba.Dense"
+
+
+def _quantization(op: BlockOp, model: dict[str, Any]) -> dict[str, Any]:
     """What slayer's grids did to a block's numbers: the weights' relative error, the
     weights rounded to 0 or clipped to slayer's 8-bit range, the threshold's error."""
     s = op.integer("scale")
@@ -139,7 +156,7 @@ class LavaDlTarget:
             step.apply(ctx, work)
             verify_module(work)
         graph = top_graph(work)
-        blocks = [op for op in graph.body.block.ops if isinstance(op, DenseOp)]
+        blocks = [op for op in graph.body.block.ops if isinstance(op, BlockOp)]
         floats = {layer.name: layer_params(layer) for layer in check_lava_dl(top_graph(snn_module)).layers}
         report: dict[str, Any] = {
             "target": "lava-dl",
@@ -149,10 +166,8 @@ class LavaDlTarget:
             "blocks": [
                 {
                     "node": op.nir_name,
-                    "class": "slayer.block.cuba.Recurrent"
-                    if op.opt_param("weight_rec") is not None
-                    else "slayer.block.cuba.Dense",
-                    "neurons": op.size,
+                    "class": _block_class(op),
+                    "neurons": int(np.prod(shape_of(op.results[0]))),
                     "scale": op.integer("scale"),
                     "threshold_mantissa": int(op.param("threshold")[0]),
                     "current_decay": int(op.param("current_decay")[0]),
@@ -167,7 +182,7 @@ class LavaDlTarget:
         if agreement:
             inputs = [op for op in top_graph(snn_module).body.block.ops if isinstance(op, nir.InputOp)]
             batch, steps, p, seed = AGREEMENT_INPUT
-            x = np.random.default_rng(seed).random((batch, steps, int(np.prod(shape_of(inputs[0].output))))) < p
+            x = np.random.default_rng(seed).random((batch, steps, *shape_of(inputs[0].output))) < p
             x = x.astype(np.float64)
             ref = run(snn_module, x).outputs
             got = run(work, x).outputs

@@ -3,8 +3,8 @@ spikes, one sample at a time.  Runs under the Lava venv's Python (``scripts/lava
 
     .venv-lava/bin/python tests/targets/lava_dl/netx_runner.py network.net x.npy y.npy
 
-``x`` is ``(time, channels)`` or ``(batch, time, channels)``; ``y`` the output spikes in
-the same layout.
+``x`` is ``(time, channels)``, ``(time, C, H, W)`` or either with a batch first; ``y`` the
+output spikes in the same layout.
 """
 
 from __future__ import annotations
@@ -25,13 +25,16 @@ def run(net_path: str, x: np.ndarray) -> np.ndarray:
     from lava.proc.io.sink import RingBuffer as Sink
     from lava.proc.io.source import RingBuffer
 
+    batched = x.ndim in (3, 5)  # (batch, time, n) or (batch, time, C, H, W)
     outs = []
-    for sample in x if x.ndim == 3 else x[None]:
+    for sample in x if batched else x[None]:
         steps = sample.shape[0]
         net = netx.hdf5.Network(net_config=net_path)
-        source = RingBuffer(data=sample.T.astype(float))
+        # netx's input is (x, y, f), the reverse of CHW: spikes as (W*H*C, T), reshaped
+        whc = np.transpose(sample, (3, 2, 1, 0)).reshape(-1, steps) if sample.ndim > 2 else sample.T
+        source = RingBuffer(data=whc.astype(float))
         sink = Sink(shape=net.out.shape, buffer=steps)
-        source.s_out.connect(net.inp)
+        source.s_out.reshape(net.inp.shape).connect(net.inp) if sample.ndim > 2 else source.s_out.connect(net.inp)
         net.out.connect(sink.a_in)
         try:
             net.run(condition=RunSteps(num_steps=steps), run_cfg=Loihi2SimCfg(select_tag="fixed_pt"))
@@ -39,7 +42,7 @@ def run(net_path: str, x: np.ndarray) -> np.ndarray:
         finally:
             net.stop()
     y = np.stack(outs)
-    return y if x.ndim == 3 else y[0]
+    return y if batched else y[0]
 
 
 if __name__ == "__main__":

@@ -258,3 +258,79 @@ def test_a_threshold_below_the_scale_step_is_refused(tmp_path: Path) -> None:
     assert res.code != 0 and "Traceback" not in res.stderr
     assert tool_violations(res.stderr, path, "lava-dl") == [("lava-dl-scale", "n0")]
     assert not (tmp_path / "o").exists()
+
+
+def conv_chain(seed: int = 0) -> dict:
+    """Conv (padded) -> CubaLIF -> Conv (strided) -> CubaLIF -> Flatten -> Linear -> CubaLIF."""
+    rng = np.random.default_rng(seed)
+
+    def conv(o: int, i: int, k: int, stride: int = 1, pad: int = 0) -> dict:
+        return {
+            "type": "Conv2d",
+            "weight": rng.normal(0, 1, (o, i, k, k)),
+            "bias": np.zeros(o),
+            "stride": np.array([stride, stride]),
+            "padding": np.array([pad, pad]),
+            "dilation": np.array([1, 1]),
+            "groups": np.array(1),
+        }
+
+    def cubalif(*shape: int) -> dict:
+        return {
+            "type": "CubaLIF",
+            "tau_mem": np.full(shape, 1e-3),
+            "tau_syn": np.full(shape, 5e-4),
+            "r": np.full(shape, 10.0),
+            "v_leak": np.zeros(shape),
+            "v_threshold": np.ones(shape),
+            "v_reset": np.zeros(shape),
+            "w_in": np.ones(shape),
+        }
+
+    return graph(
+        {
+            "in": inp(2, 8, 8),
+            "c1": conv(4, 2, 3, pad=1),
+            "n1": cubalif(4, 8, 8),
+            "c2": conv(3, 4, 3, stride=2),
+            "n2": cubalif(3, 3, 3),
+            "f": {"type": "Flatten", "start_dim": 0, "end_dim": -1, "input_type": np.array([3, 3, 3])},
+            "l": {"type": "Linear", "weight": rng.normal(0, 1, (5, 27))},
+            "n3": cubalif(5),
+            "out": out(5),
+        },
+        [("in", "c1"), ("c1", "n1"), ("n1", "c2"), ("c2", "n2"), ("n2", "f"), ("f", "l"), ("l", "n3"), ("n3", "out")],
+    )
+
+
+def test_conv_blocks_are_the_profile(tmp_path: Path) -> None:
+    path = tmp_path / "conv.nir"
+    nirc.write(nirc.module_from_dict(conv_chain()), path)
+    report = translate(path, tmp_path / "o")
+    assert [row["class"] for row in report["blocks"]] == [
+        "slayer.block.cuba.Conv",
+        "slayer.block.cuba.Conv",
+        "slayer.block.cuba.Dense",
+    ]
+    x = (np.random.default_rng(1).random((2, 40, 2, 8, 8)) < 0.3).astype(np.float64)
+    chip = nirc.run(nirc.read(tmp_path / "o" / "model.mlir"), x).outputs["out"]
+    np.testing.assert_array_equal(nirc.run(nirc.read(path), x, semantics="lava-dl", dt=DT).outputs["out"], chip)
+
+
+@needs_lava
+def test_conv_blocks_in_slayer_and_netx(tmp_path: Path) -> None:
+    """Conv, Flatten and Dense blocks in real slayer, and their netx export in Lava."""
+    path = tmp_path / "conv.nir"
+    nirc.write(nirc.module_from_dict(conv_chain()), path)
+    translate(path, tmp_path / "o")
+    x = (np.random.default_rng(1).random((2, 40, 2, 8, 8)) < 0.3).astype(np.float32)
+    want = nirc.run(nirc.read(tmp_path / "o" / "model.mlir"), x).outputs["out"]
+    assert want.sum() > 0
+    np.save(tmp_path / "o" / "x.npy", x)
+    o = tmp_path / "o"
+    run_lava(
+        [str(o / "model.py"), "--input", str(o / "x.npy"), "-o", str(o / "y.npz"), "--export", str(o / "network.net")]
+    )
+    np.testing.assert_array_equal(np.load(o / "y.npz")["out"], want)
+    run_lava([str(RUNNER), str(o / "network.net"), str(o / "x.npy"), str(o / "netx.npy")])
+    np.testing.assert_array_equal(np.load(o / "netx.npy"), want)
