@@ -15,6 +15,7 @@ EXTENSION = Extension(
         "nir-fuse-recurrent": "nirc.passes.nir_fuse_recurrent:NirFuseRecurrentPass",
         "inline-graphs": "nirc.passes.inline_graphs:InlineGraphsPass",
         "quantize": "nirc.passes.quantize:QuantizePass",
+        "fold-sum-pool": "nirc.passes.fold_sum_pool:FoldSumPoolPass",
     },
     pipelines={
         "nir-to-snn": "nirc.passes.nir_to_snn:NirToSnnPass",

@@ -1,6 +1,7 @@
 """``nir-to-lava-dl``: the named pipeline from a `nir` model to slayer CUBA blocks.
 
-``canonicalize`` ; ``convert-nir-to-snn{semantics=lava-dl dt=DT}`` ; ``inline-graphs`` ;
+``canonicalize`` ; ``fold-sum-pool`` (slayer's pooling block carries neurons) ;
+``convert-nir-to-snn{semantics=lava-dl dt=DT}`` ; ``inline-graphs`` ;
 ``snn-fuse-recurrent`` ; ``convert-snn-to-lava-dl{scale quantize-weights delay-shift}``,
 verified after each step.
 """
@@ -16,6 +17,7 @@ from xdsl.passes import ModulePass
 from nirc.core.pipeline import PipelinePass
 from nirc.passes.canonicalize import CanonicalizePass
 from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
+from nirc.passes.fold_sum_pool import FoldSumPoolPass
 from nirc.passes.inline_graphs import InlineGraphsPass
 from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
 from nirc.targets.lava_dl.convert_snn_to_lava_dl import ConvertSnnToLavaDlPass
@@ -24,7 +26,7 @@ from nirc.targets.lava_dl.profile import PROFILE
 
 @dataclass(frozen=True)
 class NirToLavaDlPass(PipelinePass):
-    """canonicalize ; convert-nir-to-snn{semantics=lava-dl} ; inline-graphs ;
+    """canonicalize ; fold-sum-pool ; convert-nir-to-snn{semantics=lava-dl} ; inline-graphs ;
     snn-fuse-recurrent ; convert-snn-to-lava-dl."""
 
     name: ClassVar[str] = "nir-to-lava-dl"
@@ -41,6 +43,7 @@ class NirToLavaDlPass(PipelinePass):
     def front(self) -> tuple[ModulePass, ...]:
         return (
             CanonicalizePass(),
+            FoldSumPoolPass(),
             ConvertNirToSnnPass(dt=self.dt, semantics=PROFILE.name),
             InlineGraphsPass(),
             SnnFuseRecurrentPass(),

@@ -3,7 +3,7 @@
 from nirc.core.semantics import profile
 
 #: The steps from the `snn` model to slayer's blocks (``nir-to-lava-dl`` after discretizing).
-LOWERING = "canonicalize,inline-graphs,snn-fuse-recurrent,convert-snn-to-lava-dl"
+LOWERING = "canonicalize,fold-sum-pool,inline-graphs,snn-fuse-recurrent,convert-snn-to-lava-dl"
 
 PROFILE = profile(
     "lava-dl",

@@ -334,3 +334,17 @@ def test_conv_blocks_in_slayer_and_netx(tmp_path: Path) -> None:
     np.testing.assert_array_equal(np.load(o / "y.npz")["out"], want)
     run_lava([str(RUNNER), str(o / "network.net"), str(o / "x.npy"), str(o / "netx.npy")])
     np.testing.assert_array_equal(np.load(o / "netx.npy"), want)
+
+
+@needs_lava
+def test_the_paper_cnn_in_slayer_and_netx(corpus: Path, tmp_path: Path) -> None:
+    """cnn_sinabs.nir: its two SumPools folded (fold-sum-pool), Conv x3 -> Flatten -> Dense
+    x2 blocks in real slayer and, exported, in Lava.  At dt = 1 an IF adds its input
+    unscaled (as in sinabs, which trained it), so the network spikes."""
+    translate(corpus / "cnn_sinabs.nir", tmp_path / "o", "--dt=1")
+    x = (np.random.default_rng(0).random((1, 40, 2, 34, 34)) < 0.2).astype(np.float32)
+    want = nirc.run(nirc.read(tmp_path / "o" / "model.mlir"), x).outputs["output"]
+    assert want.sum() > 0
+    slayer, netx = slayer_and_netx(tmp_path / "o", x)
+    np.testing.assert_array_equal(slayer, want)
+    np.testing.assert_array_equal(netx, want)
