@@ -3,7 +3,12 @@ model and the float model it was compiled from."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+from nirc.core.node import shape_of
+from nirc.dialects.nir import InputOp, top_graph
 
 
 def count_agreement(a: np.ndarray, b: np.ndarray) -> float:
@@ -19,3 +24,30 @@ def step_agreement(a: np.ndarray, b: np.ndarray) -> float:
     shape hold the same count (1 when both are empty)."""
     a, b = np.asarray(a), np.asarray(b)
     return 1.0 if a.size == 0 else float(np.mean(a == b))
+
+
+def random_input(module: Any, batch: int, steps: int, p: float, seed: int) -> tuple[np.ndarray, dict[str, Any]]:
+    """Random spikes ``(batch, steps, *shape)`` for ``module``'s one Input (each entry 1
+    with probability ``p``), and how they were made, for a report."""
+    inputs = [op for op in top_graph(module).body.block.ops if isinstance(op, InputOp)]
+    x = (np.random.default_rng(seed).random((batch, steps, *shape_of(inputs[0].output))) < p).astype(np.float64)
+    return x, {"random": True, "batch": batch, "steps": steps, "event_probability": p, "seed": seed}
+
+
+def output_agreement(
+    ref: dict[str, np.ndarray], got: dict[str, np.ndarray], latency: int = 0, key: str = "chip_spikes"
+) -> dict[str, dict[str, Any]]:
+    """Per output (``(B, T, ...)`` arrays keyed by name): the spikes of the float model
+    (``ref``) and of the compiled one (``got``, under ``key``), and their count and step
+    agreement with ``got`` shifted back by ``latency`` steps."""
+    rows = {}
+    for name in ref:
+        steps = ref[name].shape[1]
+        a, b = ref[name][:, : max(0, steps - latency)], got[name][:, latency:]
+        rows[name] = {
+            "model_spikes": int(ref[name].sum()),
+            key: int(got[name].sum()),
+            "count_agreement": count_agreement(a.sum(axis=1), b.sum(axis=1)),
+            "step_agreement": step_agreement(a, b),
+        }
+    return rows

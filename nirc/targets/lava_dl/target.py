@@ -19,7 +19,7 @@ from nirc.core.target import TargetOption, seconds
 from nirc.core.verify import verify_module
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
-from nirc.interp.agreement import count_agreement, step_agreement
+from nirc.interp.agreement import output_agreement, random_input
 from nirc.interp.run import run
 from nirc.io.atomic import owns, replace_dir
 from nirc.io.text import module_to_text
@@ -180,23 +180,10 @@ class LavaDlTarget:
             "latency_steps": len(blocks) if delay_shift else 0,
         }
         if agreement:
-            inputs = [op for op in top_graph(snn_module).body.block.ops if isinstance(op, nir.InputOp)]
-            batch, steps, p, seed = AGREEMENT_INPUT
-            x = np.random.default_rng(seed).random((batch, steps, *shape_of(inputs[0].output))) < p
-            x = x.astype(np.float64)
-            ref = run(snn_module, x).outputs
-            got = run(work, x).outputs
-            lat = report["latency_steps"]
-            rows = {}
-            for name in ref:
-                a, b = ref[name][:, : max(0, steps - lat)], got[name][:, lat:]
-                rows[name] = {
-                    "model_spikes": int(ref[name].sum()),
-                    "blocks_spikes": int(got[name].sum()),
-                    "count_agreement": count_agreement(a.sum(axis=1), b.sum(axis=1)),
-                    "step_agreement": step_agreement(a, b),
-                }
-            report["agreement"] = {"input": {"random": True, "batch": batch, "steps": steps, "seed": seed}, **rows}
+            x, how = random_input(snn_module, *AGREEMENT_INPUT)
+            ref, got = run(snn_module, x).outputs, run(work, x).outputs
+            rows = output_agreement(ref, got, report["latency_steps"], key="blocks_spikes")
+            report["agreement"] = {"input": how, **rows}
         return work, report
 
     def emit(self, module: ModuleOp, outdir: str | os.PathLike[str], **options: Any) -> dict[str, Any]:

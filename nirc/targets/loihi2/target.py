@@ -12,12 +12,11 @@ import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
-from nirc.core.node import shape_of
 from nirc.core.target import TargetOption, seconds
 from nirc.core.verify import verify_module
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
-from nirc.interp.agreement import count_agreement, step_agreement
+from nirc.interp.agreement import output_agreement, random_input
 from nirc.interp.run import run
 from nirc.io.atomic import owns, replace_dir
 from nirc.io.text import module_to_text
@@ -93,26 +92,9 @@ def _deviations(a: Analysis) -> list[str]:
 
 
 def _agreement(snn_module: ModuleOp, chips: dict[str, ModuleOp]) -> dict[str, Any]:
-    inputs = [op for op in top_graph(snn_module).body.block.ops if isinstance(op, nir.InputOp)]
-    channels = int(np.prod(shape_of(inputs[0].output)))
-    batch, steps, p, seed = AGREEMENT_INPUT
-    x = (np.random.default_rng(seed).random((batch, steps, channels)) < p).astype(np.float64)
+    x, how = random_input(snn_module, *AGREEMENT_INPUT)
     ref = run(snn_module, x).outputs
-    out: dict[str, Any] = {
-        "input": {"random": True, "batch": batch, "steps": steps, "event_probability": p, "seed": seed}
-    }
-    for key, module in chips.items():
-        got = run(module, x).outputs
-        out[key] = {
-            name: {
-                "model_spikes": int(ref[name].sum()),
-                "chip_spikes": int(got[name].sum()),
-                "count_agreement": count_agreement(ref[name].sum(axis=1), got[name].sum(axis=1)),
-                "step_agreement": step_agreement(ref[name], got[name]),
-            }
-            for name in ref
-        }
-    return out
+    return {"input": how, **{key: output_agreement(ref, run(module, x).outputs) for key, module in chips.items()}}
 
 
 def _owned(outdir: Path) -> bool:
