@@ -119,3 +119,46 @@ def dense_chain(*neurons: dict, n_in: int = 3, bias: bool = False) -> dict:
     nodes["out"] = out(m)
     edges.append((prev, "out"))
     return graph(nodes, edges)
+
+
+def conv_chain(seed: int = 0) -> dict:
+    """Conv (padded) -> CubaLIF -> Conv (strided) -> CubaLIF -> Flatten -> Linear -> CubaLIF."""
+    rng = np.random.default_rng(seed)
+
+    def conv(o: int, i: int, k: int, stride: int = 1, pad: int = 0) -> dict:
+        return {
+            "type": "Conv2d",
+            "weight": rng.normal(0, 1, (o, i, k, k)),
+            "bias": np.zeros(o),
+            "stride": np.array([stride, stride]),
+            "padding": np.array([pad, pad]),
+            "dilation": np.array([1, 1]),
+            "groups": np.array(1),
+        }
+
+    def cubalif(*shape: int) -> dict:
+        return {
+            "type": "CubaLIF",
+            "tau_mem": np.full(shape, 1e-3),
+            "tau_syn": np.full(shape, 5e-4),
+            "r": np.full(shape, 10.0),
+            "v_leak": np.zeros(shape),
+            "v_threshold": np.ones(shape),
+            "v_reset": np.zeros(shape),
+            "w_in": np.ones(shape),
+        }
+
+    return graph(
+        {
+            "in": inp(2, 8, 8),
+            "c1": conv(4, 2, 3, pad=1),
+            "n1": cubalif(4, 8, 8),
+            "c2": conv(3, 4, 3, stride=2),
+            "n2": cubalif(3, 3, 3),
+            "f": {"type": "Flatten", "start_dim": 0, "end_dim": -1, "input_type": np.array([3, 3, 3])},
+            "l": {"type": "Linear", "weight": rng.normal(0, 1, (5, 27))},
+            "n3": cubalif(5),
+            "out": out(5),
+        },
+        [("in", "c1"), ("c1", "n1"), ("n1", "c2"), ("c2", "n2"), ("n2", "f"), ("f", "l"), ("l", "n3"), ("n3", "out")],
+    )

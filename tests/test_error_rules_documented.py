@@ -52,6 +52,8 @@ FORWARDED: dict[tuple[str, str], str] = {
     ("nirc/targets/pygen/walk.py", "e.rule or self.rule"): "the errors collected per node",
     ("nirc/targets/speck/rules.py", "rule"): "Analysis.fail passes its rule on to Violation",
     ("nirc/patterns/compiled.py", "self.name"): "a legality rule's name, from its .pat file",
+    ("nirc/targets/lava/conv.py", "self.SHAPE_RULE"): "each conv op's shape rule (loihi2-shape, lava-dl-shape)",
+    ("nirc/targets/lava/conv.py", "fan_in_rule"): "each conv op's fan-in rule (loihi2-fan-in, lava-dl-fan-in)",
 }
 
 

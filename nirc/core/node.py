@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
-from xdsl.dialects.builtin import DictionaryAttr, Float32Type, StringAttr, TensorType, f32
+from xdsl.dialects.builtin import DictionaryAttr, Float32Type, IntegerAttr, StringAttr, TensorType, f32
 from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.irdl import IRDLOperation, opt_prop_def, prop_def, result_def, var_operand_def
 from xdsl.parser import Parser, UnresolvedOperand
@@ -169,6 +169,12 @@ class NodeOp(IRDLOperation):
     def opt_param(self, key: str) -> np.ndarray | None:
         attr = self.properties.get(key)
         return attr.array if isinstance(attr, DenseAttr) else None
+
+    def integer(self, key: str) -> int:
+        """The value of an integer property (``groups = 1 : i64``)."""
+        attr = self.properties[key]
+        assert isinstance(attr, IntegerAttr)
+        return int(attr.value.data)
 
     @property
     def nir_name(self) -> str:

@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from xdsl.dialects.builtin import IntegerAttr, StringAttr, i64
 from xdsl.ir import Operation, SSAValue
 
 from nirc.core.errors import Violation
 from nirc.core.node import shape_of
+from nirc.core.shapes import per_dim
 from nirc.dialects import nir, snn
 
 _WEIGHTS = (nir.LinearOp, nir.AffineOp)
@@ -236,7 +238,7 @@ def _read(
         )
         return
     layer.delay = delay
-    yield from _dense(layer, delay.operands[0], layers, used)
+    yield from _dense(layer, delay.operands[0], layers, used, conv)
 
 
 def _dense(
@@ -355,12 +357,47 @@ def neuron_rules(layer: Layer) -> Iterator[Violation]:
         yield Violation("lava-neuron", name, "gain and bias must be finite")
 
 
+def conv_padding(w: nir.Conv2dOp) -> tuple[int, int] | None:
+    """The conv's zero padding per (height, width) as Lava takes it (the same on both
+    sides), or None where it has none (an odd 'same')."""
+    pad = w.padding
+    if not isinstance(pad, StringAttr):
+        return per_dim(pad.array, 2, "padding")  # type: ignore[return-value]
+    if pad.data == "valid":
+        return (0, 0)
+    dilation = per_dim(w.param("dilation"), 2, "dilation")
+    totals = [d * (k - 1) for d, k in zip(dilation, w.param("weight").shape[2:], strict=True)]
+    return None if any(t % 2 for t in totals) else (totals[0] // 2, totals[1] // 2)
+
+
+def conv_geometry(w: nir.Conv2dOp) -> dict[str, Any]:
+    """``stride``, ``padding``, ``dilation`` (per height, width) and ``groups`` of a conv
+    whose padding Lava can hold (:func:`conv_padding`)."""
+    return {
+        "stride": np.asarray(per_dim(w.param("stride"), 2, "stride"), np.int64),
+        "dilation": np.asarray(per_dim(w.param("dilation"), 2, "dilation"), np.int64),
+        "padding": np.asarray(conv_padding(w), np.int64),
+        "groups": IntegerAttr(int(np.asarray(w.param("groups")).reshape(-1)[0]), i64),
+    }
+
+
+def conv_rules(layer: Layer) -> Iterator[Violation]:
+    """Lava's Conv pads the same on both sides."""
+    if isinstance(layer.weight, nir.Conv2dOp) and conv_padding(layer.weight) is None:
+        yield Violation(
+            "lava-conv",
+            layer.weight.nir_name,
+            "Lava pads a convolution the same on both sides: this 'same' padding is uneven",
+        )
+
+
 def check(graph: nir.GraphOp, delayed: bool = True, conv: bool = False) -> Analysis:
     """:func:`analyse` and every neuron rule: all violations at once."""
     a = analyse(graph, delayed, conv)
     for layer in a.layers:
         if layer.size:  # an empty layer has its own violation
             a.violations.extend(neuron_rules(layer))
+        a.violations.extend(conv_rules(layer))
     if a.input is not None and not a.layers:
         a.violations.append(Violation("lava-layers", None, "the model has no layer of spiking neurons"))
     return a

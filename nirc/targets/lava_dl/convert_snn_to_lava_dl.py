@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, StringAttr, UnitAttr, i64
+from xdsl.dialects.builtin import IntegerAttr, ModuleOp, UnitAttr, i64
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter
@@ -42,11 +42,10 @@ from nirc.core.errors import Violation, Violations
 from nirc.core.gcpause import pauses_gc
 from nirc.core.node import shape_of
 from nirc.core.rewriting import build, erase_nodes, rewrite_session
-from nirc.core.shapes import per_dim
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
 from nirc.dialects.snn.discretization import DISCRETIZATION
-from nirc.targets.lava.layers import Analysis, Layer, check, layer_params
+from nirc.targets.lava.layers import Analysis, Layer, check, conv_geometry, layer_params
 from nirc.targets.lava_dl import dialect as lava_dl
 from nirc.targets.lava_dl.dialect import DECAY_UNITY, THRESHOLD_MAX
 
@@ -96,7 +95,6 @@ def check_lava_dl(graph: nir.GraphOp) -> Analysis:
     a = check(graph, delayed=False, conv=True)
     for layer in a.layers:
         a.violations.extend(_bias_rules(layer))
-        a.violations.extend(_conv_rules(layer))
     if a.layers and a.chain is not None:
         a.violations.append(Violation("lava-dl-chain", None, f"lava-dl's network is a chain of blocks: {a.chain}"))
     return a
@@ -120,37 +118,8 @@ def block_params(layer: Layer, scale: int, quantize_weights: bool, delay_shift: 
     if delay_shift:
         out["delay_shift"] = UnitAttr()
     if isinstance(layer.weight, nir.Conv2dOp):
-        w = layer.weight
-        out["stride"] = np.asarray(per_dim(w.param("stride"), 2, "stride"), np.int64)
-        out["dilation"] = np.asarray(per_dim(w.param("dilation"), 2, "dilation"), np.int64)
-        out["padding"] = np.asarray(_padding(w), np.int64)
-        out["groups"] = IntegerAttr(int(np.asarray(w.param("groups")).reshape(-1)[0]), i64)
+        out.update(conv_geometry(layer.weight))
     return out
-
-
-def _padding(w: nir.Conv2dOp) -> tuple[int, int] | None:
-    """The conv's zero padding per (height, width) as slayer takes it (the same on both
-    sides), or None where it has none (an odd 'same')."""
-    pad = w.padding
-    if not isinstance(pad, StringAttr):
-        return per_dim(pad.array, 2, "padding")  # type: ignore[return-value]
-    if pad.data == "valid":
-        return (0, 0)
-    dilation = per_dim(w.param("dilation"), 2, "dilation")
-    totals = [d * (k - 1) for d, k in zip(dilation, w.param("weight").shape[2:], strict=True)]
-    return None if any(t % 2 for t in totals) else (totals[0] // 2, totals[1] // 2)
-
-
-def _conv_rules(layer: Layer) -> list[Violation]:
-    if isinstance(layer.weight, nir.Conv2dOp) and _padding(layer.weight) is None:
-        return [
-            Violation(
-                "lava-dl-conv",
-                layer.weight.nir_name,
-                "slayer pads a convolution the same on both sides: this 'same' padding is uneven",
-            )
-        ]
-    return []
 
 
 def convert(
@@ -186,13 +155,7 @@ def convert(
     for layer in a.layers:  # a chain, in order
         if layer.flatten is not None:  # the Flatten between two blocks (slayer's Flatten block)
             old = layer.flatten
-            flat = build(
-                nir.FlattenOp,
-                old.nir_name,
-                [source],
-                {k: old.properties[k] for k in ("start_dim", "end_dim", "input_type") if k in old.properties},
-                shape_of(old.results[0]),
-            )
+            flat = old.clone(value_mapper={old.operands[0]: source})
             rewriter.insert(flat, InsertPoint.after(at))
             at, source = flat, flat.results[0]
             kept.append(flat)

@@ -30,6 +30,7 @@ from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
 from nirc.core.dense import DenseAttr
 from nirc.core.node import NodeError, Shape, ValueNodeOp, shape_of
 from nirc.core.traits import DiscreteTime
+from nirc.targets.lava.conv import ConvGeometry
 
 #: slayer's 12-bit decays (out of 4096) and the 17-bit threshold mantissa netx carries
 DECAY_UNITY, THRESHOLD_MAX = 4096, (1 << 17) - 1
@@ -44,11 +45,6 @@ class BlockOp(ValueNodeOp):
     #: the block's weight scale S (its state scale is 64 S)
     scale = prop_def(IntegerAttr)
     delay_shift = opt_prop_def(UnitAttr)
-
-    def integer(self, key: str) -> int:
-        attr = self.properties[key]
-        assert isinstance(attr, IntegerAttr)
-        return int(attr.value.data)
 
     def _verify_neuron(self) -> None:
         for key, hi in (("current_decay", DECAY_UNITY), ("voltage_decay", DECAY_UNITY), ("threshold", THRESHOLD_MAX)):
@@ -109,10 +105,9 @@ class DenseOp(BlockOp):
 
 
 @irdl_op_definition
-class ConvOp(BlockOp):
-    """``slayer.block.cuba.Conv``: a 2-D convolution (cross-correlation as PyTorch's,
-    weights ``(out, in / groups, kH, kW)``; stride, zero padding and dilation per
-    ``(height, width)``) feeding CUBA neurons ``(out, H', W')``."""
+class ConvOp(ConvGeometry, BlockOp):
+    """``slayer.block.cuba.Conv``: a 2-D convolution (a cross-correlation as PyTorch's,
+    :class:`~nirc.targets.lava.conv.ConvGeometry`) feeding CUBA neurons ``(out, H', W')``."""
 
     name = "lava_dl.conv"
     traits = traits_def(DiscreteTime())
@@ -125,53 +120,25 @@ class ConvOp(BlockOp):
         "voltage_decay",
         "threshold",
     )
-
-    weight = prop_def(DenseAttr)
-    stride = prop_def(DenseAttr)
-    padding = prop_def(DenseAttr)
-    dilation = prop_def(DenseAttr)
-    groups = prop_def(IntegerAttr)
+    SHAPE_RULE: ClassVar[str] = "lava-dl-shape"
 
     @classmethod
     def property_order(cls) -> tuple[str, ...]:
         return (*cls.PARAMS, "groups", "scale", "delay_shift", "metadata", "edge_ids")
 
-    def pair(self, key: str) -> tuple[int, int]:
-        a = self.param(key).reshape(-1)
-        return int(a[0]), int(a[1])
-
     def _verify_params(self) -> None:
         super()._verify_params()
-        w = self.param("weight")
-        if w.ndim != 4 or w.dtype.kind != "f":
-            raise NodeError(
-                "lava-dl-shape", f"weight is a float (out, in/groups, kH, kW) array, got {w.dtype} {list(w.shape)}"
-            )
-        for key, lo in (("stride", 1), ("padding", 0), ("dilation", 1)):
-            a = self.param(key)
-            if a.shape != (2,) or a.dtype.kind not in "iu" or int(a.min()) < lo:
-                raise NodeError("lava-dl-shape", f"'{key}' is two whole numbers >= {lo} (height, width)")
-        groups = self.integer("groups")
-        if groups < 1 or w.shape[0] % groups:
-            raise NodeError("lava-dl-shape", f"groups ({groups}) must divide the {w.shape[0]} output channels")
+        w = self.verify_geometry()
+        if w.dtype.kind != "f":
+            raise NodeError("lava-dl-shape", f"weight is a float (out, in/groups, kH, kW) array, got {w.dtype}")
         self._verify_neuron()
 
     def _verify_inputs(self) -> Shape | None:
-        if len(self.inputs) != 1:
-            raise NodeError("lava-dl-fan-in", f"a block reads one source, got {len(self.inputs)} incoming edges")
-        got = shape_of(self.inputs[0])
-        c = int(self.param("weight").shape[1]) * self.integer("groups")
-        if len(got) != 3 or got[0] != c:
-            raise NodeError("edge-shape", f"incoming edge carries shape {list(got)}, expected ({c}, H, W)")
-        return got
+        return self.verify_conv_input("lava-dl-fan-in")
 
     def infer_output_shape(self, input_shape: Shape | None) -> Shape:
         assert input_shape is not None
-        w = self.param("weight")
-        (sh, sw), (ph, pw), (dh, dw) = self.pair("stride"), self.pair("padding"), self.pair("dilation")
-        h = (input_shape[1] + 2 * ph - dh * (w.shape[2] - 1) - 1) // sh + 1
-        width = (input_shape[2] + 2 * pw - dw * (w.shape[3] - 1) - 1) // sw + 1
-        return (int(w.shape[0]), int(h), int(width))
+        return self.conv_output_shape(input_shape)
 
 
 LAVA_DL = Dialect("lava_dl", [DenseOp, ConvOp], [])

@@ -98,8 +98,7 @@ class ConvKernel(BlockKernel):
     def __init__(self, op: ConvOp, sem: Semantics):
         super().__init__(op, sem)
         self.w = np.asarray(op.param("weight"), np.float32).astype(np.float64)
-        (ph, pw) = op.pair("padding")
-        self.geometry = (op.pair("stride"), ((ph, ph), (pw, pw)), op.pair("dilation"), op.integer("groups"))
+        self.geometry = op.geometry()
 
     def synapse(self, x: np.ndarray) -> np.ndarray:
         stride, padding, dilation, groups = self.geometry

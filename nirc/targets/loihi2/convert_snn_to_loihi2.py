@@ -1,15 +1,17 @@
-"""``convert-snn-to-loihi2``: a discrete-time graph as Lava's Dense + CUBA-LIF layers.
+"""``convert-snn-to-loihi2``: a discrete-time graph as Lava's Dense/Conv + CUBA-LIF layers.
 
 Precondition: ``convert-nir-to-snn{semantics=lava}`` ran, its nested graphs inlined and
 its recurrences fused (``nir-to-loihi2`` runs all of these), so every neuron reads one
-Linear/Affine through the profile's one-step delay, which is Lava's Dense.  Every design
-rule (:mod:`nirc.targets.lava.layers`, :mod:`nirc.targets.loihi2.rules`) runs first and the pass fails with all the
-violations at once (``[loihi2-*]``, one line each), or replaces each layer (the delay,
-the weights and the neuron) by one ``loihi2.dense`` of the neuron's name, with float
-parameters (Lava's floating-point LIF):
+Linear/Affine (Lava's Dense) or Conv2d (Lava's Conv) through the profile's one-step
+delay.  Every design rule (:mod:`nirc.targets.lava.layers`,
+:mod:`nirc.targets.loihi2.rules`) runs first and the pass fails with all the violations
+at once (``[lava-*]``, ``[loihi2-*]``, one line each), or replaces each layer (the
+delay, the synapse and the neuron) by one ``loihi2.dense`` or ``loihi2.conv`` of the
+neuron's name (a Flatten in front of a Dense stays), with float parameters (Lava's
+floating-point LIF):
 
 * Lava's current is the model's synaptic current times the membrane gain, ``u = gain i``:
-  ``du = 1 - syn_decay`` and the Dense weights ``gain syn_gain W`` per neuron (a neuron
+  ``du = 1 - syn_decay`` and the weights ``gain syn_gain W`` per neuron (a neuron
   without a synaptic current has ``du = 1``: the current is this step's input); the
   membrane decay is ``dv = 1 - decay``;
 * one threshold per layer: a neuron whose threshold ``th`` differs from the layer's
@@ -31,17 +33,19 @@ from typing import Any, ClassVar
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint
 
 from nirc.core.errors import Violations
 from nirc.core.gcpause import pauses_gc
+from nirc.core.node import shape_of
 from nirc.core.rewriting import build, erase_nodes, rewrite_session
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
 from nirc.dialects.snn.discretization import DISCRETIZATION
-from nirc.targets.lava.layers import Analysis, Layer
+from nirc.targets.lava.layers import Analysis, Layer, conv_geometry
 from nirc.targets.lava.layers import layer_params as lava_layer_params
 from nirc.targets.loihi2 import dialect as loihi2
 from nirc.targets.loihi2.resources import LOIHI2
@@ -49,12 +53,15 @@ from nirc.targets.loihi2.rules import check
 
 
 def layer_params(layer: Layer) -> dict[str, Any]:
-    """The float ``loihi2.dense`` parameters of one layer: Lava's (see the module doc),
-    no weight or bias exponent yet."""
+    """The float ``loihi2.dense`` / ``loihi2.conv`` parameters of one layer: Lava's (see
+    the module doc), no weight or bias exponent yet."""
     params: dict[str, Any] = lava_layer_params(layer)
-    for key in ("weight_exp", "bias_exp"):
-        params[key] = IntegerAttr(0, i64)
-    params["num_weight_bits"] = IntegerAttr(8, i64)
+    params["bias_exp"] = IntegerAttr(0, i64)
+    if isinstance(layer.weight, nir.Conv2dOp):
+        params.update(conv_geometry(layer.weight))
+    else:
+        params["weight_exp"] = IntegerAttr(0, i64)
+        params["num_weight_bits"] = IntegerAttr(8, i64)
     return params
 
 
@@ -77,21 +84,30 @@ def _ordered(layers: list[Layer]) -> list[Layer]:
 
 
 def convert(graph: nir.GraphOp, rewriter: PatternRewriter) -> Analysis | None:
-    """Replace the layers of ``graph`` by ``loihi2.dense`` ops; None where it holds
-    them already."""
+    """Replace the layers of ``graph`` by ``loihi2.dense`` / ``loihi2.conv`` ops (and the
+    Flattens between them); None where it holds them already."""
     block = graph.body.block
-    if any(isinstance(op, loihi2.DenseOp) for op in block.ops):
+    if any(isinstance(op, loihi2.LayerOp) for op in block.ops):
         return None
     a = check(graph, LOIHI2)
     if a.violations:
         raise Violations("loihi2", a.violations)
     assert a.input is not None
-    new: dict[int, loihi2.DenseOp] = {}
-    at = a.input
+    new: dict[int, loihi2.LayerOp] = {}
+    flats: dict[int, nir.FlattenOp] = {}
+    at: Operation = a.input
     for layer in _ordered(a.layers):
         source = a.input.output if layer.reads is None else new[id(layer.reads)].results[0]
-        op = build(loihi2.DenseOp, layer.name, [source], layer_params(layer), (layer.size,))
-        assert isinstance(op, loihi2.DenseOp)
+        if layer.flatten is not None:  # the Flatten between a conv layer (or the input) and a Dense
+            old = layer.flatten
+            if id(old) not in flats:
+                flat = old.clone(value_mapper={old.operands[0]: source})
+                rewriter.insert(flat, InsertPoint.after(at))
+                at = flats[id(old)] = flat
+            source = flats[id(old)].results[0]
+        kind = loihi2.ConvOp if layer.conv else loihi2.DenseOp
+        op = build(kind, layer.name, [source], layer_params(layer), shape_of(layer.neuron.results[0]))
+        assert isinstance(op, loihi2.LayerOp)
         carry_metadata = layer.neuron.properties.get("metadata")
         if carry_metadata is not None:
             op.properties["metadata"] = carry_metadata
@@ -103,9 +119,9 @@ def convert(graph: nir.GraphOp, rewriter: PatternRewriter) -> Analysis | None:
         rewriter.replace_uses_with_if(
             old, new[id(layer)].results[0], lambda use: isinstance(use.operation, nir.OutputOp)
         )
-    keep = {a.input, *a.outputs, *new.values()}
+    keep = {a.input, *a.outputs, *new.values(), *flats.values()}
     dead = [op for op in block.ops if op not in keep]
-    erase_nodes(rewriter, dead, keep_names={op.nir_name for op in new.values()})
+    erase_nodes(rewriter, dead, keep_names={op.nir_name for op in [*new.values(), *flats.values()]})
     graph.attributes.pop(DISCRETIZATION, None)
     return a
 

@@ -1,4 +1,4 @@
-"""The `loihi2` dialect: one op per Loihi 2 layer, a Dense synapse and its CUBA-LIF neurons.
+"""The `loihi2` dialect: one op per Loihi 2 layer, a synapse and its CUBA-LIF neurons.
 
 ``loihi2.dense "NAME"(%x)`` is what lava-nc's ``Dense`` process feeding a ``LIF``
 process computes (and what a netx ``dense`` / ``dense_rec`` layer becomes), with
@@ -19,7 +19,12 @@ mixed weights that need every bit).  The recurrent Dense has its own
 ``weight_exp_rec`` / ``num_weight_bits_rec`` (absent: the input Dense's).  ``W x`` sums the weights of the inputs that spiked
 (binary spikes), or multiplies (``graded``).
 
-With float parameters the same op is Lava's floating-point LIF: ``u = u (1 - du) + a``,
+``loihi2.conv "NAME"(%x)`` is Lava's ``Conv`` process feeding a ``LIF`` process (a
+netx ``conv`` layer): the same neurons, whose synapse sums ``a[t] = conv(W, x[t-1])``
+(a PyTorch cross-correlation on ``(C, H, W)`` spikes; no weight exponent, the weights
+used as they are, the sums wrapped to signed 24 bits in fixed point).
+
+With float parameters the same ops are Lava's floating-point models: ``u = u (1 - du) + a``,
 ``v = v (1 - dv) + u + bias``, ``s = v > vth``, reset to 0, the Dense a step late.
 ``nirc/targets/loihi2/kernels.py`` is the reference semantics.
 """
@@ -36,37 +41,23 @@ from xdsl.irdl import irdl_op_definition, opt_prop_def, prop_def, traits_def
 from nirc.core.dense import DenseAttr
 from nirc.core.node import NodeError, Shape, ValueNodeOp, shape_of
 from nirc.core.traits import DiscreteTime, Quantizable
+from nirc.targets.lava.conv import ConvGeometry
 
 #: Lava's registers: du, dv uint12; vth uint17; bias_mant int13; bias_exp 0..7 (Lava
 #: allows a negative exponent: a right shift)
 DECAY_MAX, VTH_MAX, BIAS_MANT, WEIGHT_EXP = 4095, (1 << 17) - 1, (-(1 << 12), (1 << 12) - 1), (-8, 7)
 
 
-@irdl_op_definition
-class DenseOp(ValueNodeOp):
-    """A Dense synapse (and optionally a recurrent one) feeding CUBA-LIF neurons."""
+class LayerOp(ValueNodeOp):
+    """A Loihi 2 layer: a synapse (:class:`DenseOp`, :class:`ConvOp`) feeding a population
+    of CUBA-LIF neurons, with the neurons' parameters and where the layer is placed."""
 
-    name = "loihi2.dense"
-    traits = traits_def(
-        DiscreteTime(),
-        Quantizable((("weight", "weight"), ("weight_rec", "weight"), ("bias_mant", "bias"), ("vth", "threshold"))),
-    )
-    PARAMS: ClassVar[tuple[str, ...]] = ("weight", "du", "dv", "vth", "bias_mant")
-    OPTIONAL_PARAMS: ClassVar[tuple[str, ...]] = ("weight_rec",)
-
-    weight = prop_def(DenseAttr)
-    weight_rec = opt_prop_def(DenseAttr)
     #: per layer: the current and voltage decay registers and the threshold mantissa
     du = prop_def(DenseAttr)
     dv = prop_def(DenseAttr)
     vth = prop_def(DenseAttr)
-    #: per neuron
+    #: per neuron (in the order of the layer's output, flattened)
     bias_mant = prop_def(DenseAttr)
-    weight_exp = prop_def(IntegerAttr)
-    num_weight_bits = prop_def(IntegerAttr)
-    #: the recurrent Dense's own (absent: the same as the input Dense's)
-    weight_exp_rec = opt_prop_def(IntegerAttr)
-    num_weight_bits_rec = opt_prop_def(IntegerAttr)
     bias_exp = prop_def(IntegerAttr)
     #: spikes carry values (Lava's num_message_bits > 0) instead of being binary
     graded = opt_prop_def(UnitAttr)
@@ -76,27 +67,15 @@ class DenseOp(ValueNodeOp):
     cores = opt_prop_def(DenseAttr)
     core_neurons = opt_prop_def(DenseAttr)
 
-    @classmethod
-    def property_order(cls) -> tuple[str, ...]:
-        return (
-            *cls.PARAMS,
-            *cls.OPTIONAL_PARAMS,
-            "weight_exp",
-            "num_weight_bits",
-            "weight_exp_rec",
-            "num_weight_bits_rec",
-            "bias_exp",
-            "graded",
-            "scale",
-            "cores",
-            "core_neurons",
-            "metadata",
-            "edge_ids",
-        )
-
     @property
     def size(self) -> int:
-        return int(self.param("weight").shape[0])
+        """The layer's neurons."""
+        raise NotImplementedError
+
+    @property
+    def fan_in(self) -> int:
+        """Synapses per neuron: its inputs (and the layer itself, when recurrent)."""
+        raise NotImplementedError
 
     @property
     def fixed(self) -> bool:
@@ -104,21 +83,14 @@ class DenseOp(ValueNodeOp):
 
     def integer(self, key: str) -> int:
         """An integer property; a recurrent one that is absent is the input Dense's."""
-        attr = self.properties.get(key)
-        if attr is None and key.endswith("_rec"):
-            attr = self.properties[key.removesuffix("_rec")]
-        assert isinstance(attr, IntegerAttr)
-        return int(attr.value.data)
+        if key not in self.properties and key.endswith("_rec"):
+            key = key.removesuffix("_rec")
+        return super().integer(key)
 
-    def _verify_params(self) -> None:
-        super()._verify_params()
-        w = self.param("weight")
-        if w.ndim != 2:
-            raise NodeError("loihi2-shape", f"weight is (neurons, inputs), got shape {list(w.shape)}")
+    def _verify_neurons(self, arrays: list[np.ndarray]) -> None:
+        """The neurons' parameters, fixed or float as the synapse's ``arrays`` are, and
+        the placement."""
         n = self.size
-        rec = self.opt_param("weight_rec")
-        if rec is not None and rec.shape != (n, n):
-            raise NodeError("loihi2-shape", f"weight_rec is ({n}, {n}), got shape {list(rec.shape)}")
         for key in ("du", "dv", "vth"):
             if self.param(key).size != 1:
                 raise NodeError(
@@ -128,32 +100,28 @@ class DenseOp(ValueNodeOp):
             raise NodeError(
                 "loihi2-shape", f"bias_mant has shape {list(self.param('bias_mant').shape)}, expected [{n}]"
             )
-        arrays = [self.param(k) for k in ("weight", "du", "dv", "vth", "bias_mant")] + (
-            [rec] if rec is not None else []
-        )
+        arrays = arrays + [self.param(k) for k in ("du", "dv", "vth", "bias_mant")]
         kinds = {a.dtype.kind in "iu" for a in arrays}
         if len(kinds) > 1:
             raise NodeError("loihi2-fixed", "parameters are all integers (fixed point) or all floats")
         if self.fixed:
-            self._verify_fixed()
+            for key, lo, hi in (
+                ("du", 0, DECAY_MAX),
+                ("dv", 0, DECAY_MAX),
+                ("vth", 0, VTH_MAX),
+                ("bias_mant", *BIAS_MANT),
+            ):
+                a = self.param(key)
+                if a.size and (int(a.min()) < lo or int(a.max()) > hi):
+                    raise NodeError(
+                        "loihi2-range",
+                        f"'{key}' must lie in [{lo}, {hi}], got values in [{int(a.min())}, {int(a.max())}]",
+                    )
         else:
             for key in ("du", "dv"):
                 d = float(self.param(key).reshape(-1)[0])
                 if not 0 <= d <= 1:
                     raise NodeError("loihi2-decay", f"'{key}' is a decay in [0, 1], got {d}")
-        lo, hi = WEIGHT_EXP
-        for suffix, w in (("", self.param("weight")), ("_rec", rec)):
-            if w is None:
-                continue
-            exp, bits = self.integer(f"weight_exp{suffix}"), self.integer(f"num_weight_bits{suffix}")
-            if not lo <= exp <= hi:
-                raise NodeError("loihi2-weight", f"weight_exp{suffix} is from {lo} to {hi}, got {exp}")
-            mixed = bool(w.size) and float(w.min()) < 0 < float(w.max())
-            if not 1 <= bits <= (9 if mixed else 8):
-                raise NodeError(
-                    "loihi2-weight",
-                    f"num_weight_bits{suffix} is from 1 to 8 (9 for weights of both signs, as netx sets it), got {bits}",
-                )
         if not 0 <= self.integer("bias_exp") <= 7:
             raise NodeError("loihi2-bias", f"bias_exp is from 0 to 7, got {self.integer('bias_exp')}")
         cores, counts = self.opt_param("cores"), self.opt_param("core_neurons")
@@ -171,22 +139,89 @@ class DenseOp(ValueNodeOp):
                 "loihi2-cores", f"cores and core_neurons list each slice's core and its neurons (> 0, {n} in all)"
             )
 
-    def _verify_fixed(self) -> None:
-        for key, lo, hi in (("du", 0, DECAY_MAX), ("dv", 0, DECAY_MAX), ("vth", 0, VTH_MAX), ("bias_mant", *BIAS_MANT)):
-            a = self.param(key)
-            if a.size and (int(a.min()) < lo or int(a.max()) > hi):
-                raise NodeError(
-                    "loihi2-range", f"'{key}' must lie in [{lo}, {hi}], got values in [{int(a.min())}, {int(a.max())}]"
-                )
-        for key in ("weight", "weight_rec"):
-            a = self.opt_param(key)
-            if a is not None and a.size and (int(a.min()) < -256 or int(a.max()) > 255):
-                raise NodeError("loihi2-range", f"'{key}' must lie in [-256, 255] (8 bits and a sign)")
+    def _verify_weight_range(self, key: str) -> None:
+        a = self.opt_param(key)
+        if self.fixed and a is not None and a.size and (int(a.min()) < -256 or int(a.max()) > 255):
+            raise NodeError("loihi2-range", f"'{key}' must lie in [-256, 255] (8 bits and a sign)")
 
-    def _verify_inputs(self) -> Shape | None:
+    def _one_source(self) -> Shape:
         if len(self.inputs) != 1:
             raise NodeError("loihi2-fan-in", f"a layer reads one source, got {len(self.inputs)} incoming edges")
-        got = shape_of(self.inputs[0])
+        return shape_of(self.inputs[0])
+
+
+#: the properties every layer prints after its synapse's
+_LAYER_ORDER = ("bias_exp", "graded", "scale", "cores", "core_neurons", "metadata", "edge_ids")
+
+
+@irdl_op_definition
+class DenseOp(LayerOp):
+    """A Dense synapse (and optionally a recurrent one) feeding CUBA-LIF neurons."""
+
+    name = "loihi2.dense"
+    traits = traits_def(
+        DiscreteTime(),
+        Quantizable((("weight", "weight"), ("weight_rec", "weight"), ("bias_mant", "bias"), ("vth", "threshold"))),
+    )
+    PARAMS: ClassVar[tuple[str, ...]] = ("weight", "du", "dv", "vth", "bias_mant")
+    OPTIONAL_PARAMS: ClassVar[tuple[str, ...]] = ("weight_rec",)
+
+    weight = prop_def(DenseAttr)
+    weight_rec = opt_prop_def(DenseAttr)
+    weight_exp = prop_def(IntegerAttr)
+    num_weight_bits = prop_def(IntegerAttr)
+    #: the recurrent Dense's own (absent: the same as the input Dense's)
+    weight_exp_rec = opt_prop_def(IntegerAttr)
+    num_weight_bits_rec = opt_prop_def(IntegerAttr)
+
+    @classmethod
+    def property_order(cls) -> tuple[str, ...]:
+        return (
+            *cls.PARAMS,
+            *cls.OPTIONAL_PARAMS,
+            "weight_exp",
+            "num_weight_bits",
+            "weight_exp_rec",
+            "num_weight_bits_rec",
+            *_LAYER_ORDER,
+        )
+
+    @property
+    def size(self) -> int:
+        return int(self.param("weight").shape[0])
+
+    @property
+    def fan_in(self) -> int:
+        return int(self.param("weight").shape[1]) + (self.size if self.opt_param("weight_rec") is not None else 0)
+
+    def _verify_params(self) -> None:
+        super()._verify_params()
+        w = self.param("weight")
+        if w.ndim != 2:
+            raise NodeError("loihi2-shape", f"weight is (neurons, inputs), got shape {list(w.shape)}")
+        n = self.size
+        rec = self.opt_param("weight_rec")
+        if rec is not None and rec.shape != (n, n):
+            raise NodeError("loihi2-shape", f"weight_rec is ({n}, {n}), got shape {list(rec.shape)}")
+        self._verify_neurons([w] + ([rec] if rec is not None else []))
+        for key in ("weight", "weight_rec"):
+            self._verify_weight_range(key)
+        lo, hi = WEIGHT_EXP
+        for suffix, w in (("", self.param("weight")), ("_rec", rec)):
+            if w is None:
+                continue
+            exp, bits = self.integer(f"weight_exp{suffix}"), self.integer(f"num_weight_bits{suffix}")
+            if not lo <= exp <= hi:
+                raise NodeError("loihi2-weight", f"weight_exp{suffix} is from {lo} to {hi}, got {exp}")
+            mixed = bool(w.size) and float(w.min()) < 0 < float(w.max())
+            if not 1 <= bits <= (9 if mixed else 8):
+                raise NodeError(
+                    "loihi2-weight",
+                    f"num_weight_bits{suffix} is from 1 to 8 (9 for weights of both signs, as netx sets it), got {bits}",
+                )
+
+    def _verify_inputs(self) -> Shape | None:
+        got = self._one_source()
         m = int(self.param("weight").shape[1])
         if got != (m,):
             raise NodeError("edge-shape", f"incoming edge carries shape {list(got)}, expected [{m}]")
@@ -194,6 +229,48 @@ class DenseOp(ValueNodeOp):
 
     def infer_output_shape(self, input_shape: Shape | None) -> Shape:
         return (self.size,)
+
+
+@irdl_op_definition
+class ConvOp(ConvGeometry, LayerOp):
+    """A Conv synapse (Lava's ``Conv`` process, a netx ``conv`` layer) feeding CUBA-LIF
+    neurons ``(out, H', W')``: a 2-D cross-correlation as PyTorch's
+    (:class:`~nirc.targets.lava.conv.ConvGeometry`).  Lava's Conv has no weight exponent
+    and keeps its weights as they are; in fixed point its sums wrap to 24 bits (signed)."""
+
+    name = "loihi2.conv"
+    traits = traits_def(
+        DiscreteTime(),
+        Quantizable((("weight", "weight"), ("bias_mant", "bias"), ("vth", "threshold"))),
+    )
+    PARAMS: ClassVar[tuple[str, ...]] = ("weight", "stride", "padding", "dilation", "du", "dv", "vth", "bias_mant")
+    INT_PARAMS: ClassVar[tuple[str, ...]] = ("stride", "padding", "dilation")
+    SHAPE_RULE: ClassVar[str] = "loihi2-shape"
+
+    @classmethod
+    def property_order(cls) -> tuple[str, ...]:
+        return (*cls.PARAMS, "groups", *_LAYER_ORDER)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(shape_of(self.results[0])))
+
+    @property
+    def fan_in(self) -> int:
+        return int(np.prod(self.param("weight").shape[1:]))
+
+    def _verify_params(self) -> None:
+        super()._verify_params()
+        w = self.verify_geometry()
+        self._verify_neurons([w])
+        self._verify_weight_range("weight")
+
+    def _verify_inputs(self) -> Shape | None:
+        return self.verify_conv_input("loihi2-fan-in")
+
+    def infer_output_shape(self, input_shape: Shape | None) -> Shape:
+        assert input_shape is not None
+        return self.conv_output_shape(input_shape)
 
 
 def effective_weights(w: np.ndarray, num_weight_bits: int) -> np.ndarray:
@@ -212,4 +289,4 @@ def effective_weights(w: np.ndarray, num_weight_bits: int) -> np.ndarray:
     return -x if inhibitory else x
 
 
-LOIHI2 = Dialect("loihi2", [DenseOp], [])
+LOIHI2 = Dialect("loihi2", [DenseOp, ConvOp], [])

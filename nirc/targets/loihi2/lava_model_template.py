@@ -1,7 +1,7 @@
 """A network of Lava processes for Intel Loihi 2, written by nirc (``nir-translate --target=loihi2``).
 
-Each layer is a ``Dense`` synapse feeding a ``LIF`` population (and a recurrent ``Dense``
-from the population back to itself where the layer has one), with the fixed-point
+Each layer is a ``Dense`` or ``Conv`` synapse feeding a ``LIF`` population (and a recurrent
+``Dense`` from the population back to itself where the layer has one), with the fixed-point
 parameters in ``weights.npz`` beside this file; a ``RingBuffer`` plays the input spikes
 and a ``Sink`` records each output.  It runs in Lava's bit-accurate CPU simulation
 (``Loihi2SimCfg(select_tag="fixed_pt")``); on a Loihi 2 system, use ``Loihi2HwCfg``.
@@ -9,9 +9,11 @@ and a ``Sink`` records each output.  It runs in Lava's bit-accurate CPU simulati
     python lava_model.py --input x.npy -o y.npz           # Lava processes
     python lava_model.py --input x.npy -o y.npz --netx    # network.net through lava-dl's netx
 
-``x`` is ``(time, channels)`` or ``(batch, time, channels)`` (a ``.npz`` keyed by the
-input's name works too); ``y.npz`` holds each output's spikes in the same layout, keyed
-by the output's name: what ``nir-run model.mlir`` predicts, step for step.
+``x`` is ``(time, *shape)`` or ``(batch, time, *shape)`` (an image input is ``(C, H, W)``,
+as nirc and PyTorch order it; a ``.npz`` keyed by the input's name works too); ``y.npz``
+holds each output's spikes in the same layout, keyed by the output's name: what
+``nir-run model.mlir`` predicts, step for step.  Lava orders images (x, y, channel):
+the script turns arrays into that order and back.
 """
 
 from __future__ import annotations
@@ -32,30 +34,81 @@ def load(path: Path = HERE / "weights.npz") -> dict[str, np.ndarray]:
         return {k: f[k] for k in f.files}
 
 
+def whc(chw: np.ndarray) -> np.ndarray:
+    """An array in nirc's (C, H, W) order (a last axis of time allowed) in Lava's (x, y, channel)."""
+    return np.swapaxes(chw, 0, 2)
+
+
+def lava_conv_weight(w: np.ndarray) -> np.ndarray:
+    """PyTorch's (out, in, kH, kW) cross-correlation kernel as Lava's Conv weight: (out, kx,
+    ky, in), flipped in space (Lava's Conv convolves), as netx turns it."""
+    return w[:, :, ::-1, ::-1].transpose(0, 3, 2, 1)
+
+
+def source_data(x: np.ndarray) -> np.ndarray:
+    """One sample ``(time, *shape)`` as a RingBuffer plays it: ``(n, time)``, a (C, H, W)
+    input in Lava's (x, y, channel) order, flattened."""
+    steps = x.shape[0]
+    if x.ndim == 4:
+        x = np.transpose(x, (3, 2, 1, 0))  # (W, H, C, time)
+    else:
+        x = x.T
+    return x.reshape(-1, steps).astype(float)
+
+
+def lava_shape(shape: np.ndarray) -> tuple[int, ...]:
+    return tuple(int(d) for d in shape[::-1])
+
+
+def output_spikes(data: np.ndarray) -> np.ndarray:
+    """A Sink's ``(*lava_shape, time)`` record as ``(time, *shape)`` in nirc's order."""
+    return np.transpose(data, tuple(range(data.ndim))[::-1]).copy()
+
+
 def build(p: dict[str, np.ndarray], steps: int, x: np.ndarray):
-    """The processes for one sample ``x`` (``(time, channels)``): the source, the
-    layers' LIF processes, and a sink per output."""
+    """The processes for one sample ``x`` (``(time, *shape)``): the source, the layers'
+    LIF processes, and a sink per output."""
+    from lava.proc.conv.process import Conv
     from lava.proc.dense.process import Dense
     from lava.proc.io.sink import RingBuffer as Sink
     from lava.proc.io.source import RingBuffer
     from lava.proc.lif.process import LIF
 
-    source = RingBuffer(data=x.T.astype(float))
+    source = RingBuffer(data=source_data(x))
+    input_shape = lava_shape(p["input_shape"])
+    source_port = source.s_out.reshape(input_shape) if len(input_shape) > 1 else source.s_out
     lifs = []
     for i, reads in enumerate(p["reads"]):
         q = {k.split(".", 1)[1]: v for k, v in p.items() if k.startswith(f"L{i}.")}
-        n = q["weight"].shape[0]
-        dense = Dense(weights=q["weight"], weight_exp=int(q["weight_exp"]), num_weight_bits=int(q["num_weight_bits"]))
+        shape = lava_shape(q["shape"])
+        spikes = source_port if reads < 0 else lifs[reads].s_out
+        if bool(q["flatten"]):  # nirc's (C, H, W) flatten of Lava's (x, y, channel) spikes
+            spikes = spikes.transpose([2, 1, 0]).flatten()
+        if str(q["kind"]) == "conv":
+            synapse = Conv(
+                weight=lava_conv_weight(q["weight"]),
+                input_shape=tuple(spikes.shape),
+                stride=tuple(q["stride"][::-1]),
+                padding=tuple(q["padding"][::-1]),
+                dilation=tuple(q["dilation"][::-1]),
+                groups=int(q["groups"]),
+            )
+            bias = whc(q["bias_mant"].reshape(q["shape"]))
+        else:
+            synapse = Dense(
+                weights=q["weight"], weight_exp=int(q["weight_exp"]), num_weight_bits=int(q["num_weight_bits"])
+            )
+            bias = q["bias_mant"]
         lif = LIF(
-            shape=(n,),
+            shape=shape,
             du=int(q["du"]),
             dv=int(q["dv"]),
             vth=int(q["vth"]),
-            bias_mant=q["bias_mant"],
+            bias_mant=bias,
             bias_exp=int(q["bias_exp"]),
         )
-        (source if reads < 0 else lifs[reads]).s_out.connect(dense.s_in)
-        dense.a_out.connect(lif.a_in)
+        spikes.connect(synapse.s_in)
+        synapse.a_out.connect(lif.a_in)
         if "weight_rec" in q:
             rec = Dense(
                 weights=q["weight_rec"],
@@ -74,7 +127,7 @@ def build(p: dict[str, np.ndarray], steps: int, x: np.ndarray):
 
 
 def run_processes(p: dict[str, np.ndarray], x: np.ndarray) -> list[np.ndarray]:
-    """The outputs' spikes ``(time, n)`` for one sample."""
+    """The outputs' spikes ``(time, *shape)`` for one sample."""
     from lava.magma.core.run_conditions import RunSteps
     from lava.magma.core.run_configs import Loihi2SimCfg
 
@@ -82,13 +135,13 @@ def run_processes(p: dict[str, np.ndarray], x: np.ndarray) -> list[np.ndarray]:
     _, lifs, sinks = build(p, steps, x)
     try:
         lifs[0].run(condition=RunSteps(num_steps=steps), run_cfg=Loihi2SimCfg(select_tag="fixed_pt"))
-        return [sink.data.get().T.copy() for sink in sinks]
+        return [output_spikes(sink.data.get()) for sink in sinks]
     finally:
         lifs[0].stop()
 
 
 def run_netx(x: np.ndarray) -> list[np.ndarray]:
-    """The output spikes ``(time, n)`` of ``network.net`` (netx) for one sample."""
+    """The output spikes ``(time, *shape)`` of ``network.net`` (netx) for one sample."""
     # lava-dl's slayer imports its object-detection module, which needs torchvision: an
     # empty stand-in (netx does not use it)
     name = "lava.lib.dl.slayer.object_detection"
@@ -101,13 +154,15 @@ def run_netx(x: np.ndarray) -> list[np.ndarray]:
 
     steps = x.shape[0]
     net = netx.hdf5.Network(net_config=str(HERE / "network.net"))
-    source = RingBuffer(data=x.T.astype(float))
+    if len(net.inp.shape) == 1:  # a first Dense reads the input flattened, in nirc's order
+        x = x.reshape(steps, -1)
+    source = RingBuffer(data=source_data(x))
     sink = Sink(shape=net.out.shape, buffer=steps)
-    source.s_out.connect(net.inp)
+    source.s_out.reshape(net.inp.shape).connect(net.inp)
     net.out.connect(sink.a_in)
     try:
         net.run(condition=RunSteps(num_steps=steps), run_cfg=Loihi2SimCfg(select_tag="fixed_pt"))
-        return [sink.data.get().T.copy()]
+        return [output_spikes(sink.data.get())]
     finally:
         net.stop()
 
@@ -123,7 +178,7 @@ def save_npz(path: str | Path, arrays: dict[str, np.ndarray]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", required=True, help="spikes: .npy (time, channels) or (batch, time, channels)")
+    parser.add_argument("--input", required=True, help="spikes: .npy (time, *shape) or (batch, time, *shape)")
     parser.add_argument("-o", "--output", required=True, help="the outputs' spikes, .npz keyed by output name")
     parser.add_argument("--netx", action="store_true", help="run network.net through lava-dl's netx")
     args = parser.parse_args(argv)
@@ -131,10 +186,11 @@ def main(argv: list[str] | None = None) -> None:
     x = np.load(args.input, allow_pickle=False)
     if isinstance(x, np.lib.npyio.NpzFile):
         x = x[str(p["input_name"])]
-    batched = x.ndim == 3
+    shape = tuple(int(d) for d in p["input_shape"])
+    batched = x.ndim == len(shape) + 2
     samples = x if batched else x[None]
-    if samples.ndim != 3 or samples.shape[2] != int(p["input_size"]):
-        sys.exit(f"lava_model.py: the input must be (time, {int(p['input_size'])}) or (batch, time, ...)")
+    if samples.ndim != len(shape) + 2 or samples.shape[2:] != shape:
+        sys.exit(f"lava_model.py: the input must be (time, {', '.join(map(str, shape))}) or (batch, time, ...)")
     results = [run_netx(s) if args.netx else run_processes(p, s) for s in samples]
     names = [str(n) for n in p["output_names"]]
     out = {}

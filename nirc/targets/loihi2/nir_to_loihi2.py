@@ -1,9 +1,11 @@
 """``nir-to-loihi2``: the named pipeline from a `nir` model to placed Loihi 2 layers.
 
-``canonicalize`` ; ``convert-nir-to-snn{semantics=lava dt=DT}`` ; ``inline-graphs`` ;
+``canonicalize`` ; ``fold-sum-pool`` ; ``convert-nir-to-snn{semantics=lava dt=DT}`` ; ``inline-graphs`` ;
 ``snn-fuse-recurrent`` ; ``convert-snn-to-loihi2`` ; ``loihi2-quantize`` ;
 ``loihi2-place``, verified after each step.
 
+* a SumPool2d is folded into the Conv2d or Flatten-Linear that reads it (Lava has no
+  pooling process; exact on integers);
 * the model is discretized once, with the ``lava`` profile at ``dt`` (each Dense
   delivers a step late), its nested graphs inlined and its recurrences fused;
 * ``loihi2-quantize`` is nirc's generic quantize configured as Loihi 2 stores its
@@ -22,6 +24,7 @@ from xdsl.passes import ModulePass
 from nirc.core.pipeline import PipelinePass
 from nirc.passes.canonicalize import CanonicalizePass
 from nirc.passes.convert_nir_to_snn import ConvertNirToSnnPass
+from nirc.passes.fold_sum_pool import FoldSumPoolPass
 from nirc.passes.inline_graphs import InlineGraphsPass
 from nirc.passes.snn_fuse_recurrent import SnnFuseRecurrentPass
 from nirc.targets.loihi2.convert_snn_to_loihi2 import ConvertSnnToLoihi2Pass
@@ -32,7 +35,7 @@ from nirc.targets.loihi2.quantize import Loihi2QuantizePass
 
 @dataclass(frozen=True)
 class NirToLoihi2Pass(PipelinePass):
-    """canonicalize ; convert-nir-to-snn{semantics=lava} ; inline-graphs ;
+    """canonicalize ; fold-sum-pool ; convert-nir-to-snn{semantics=lava} ; inline-graphs ;
     snn-fuse-recurrent ; convert-snn-to-loihi2 ; loihi2-quantize ; loihi2-place."""
 
     name: ClassVar[str] = "nir-to-loihi2"
@@ -48,6 +51,7 @@ class NirToLoihi2Pass(PipelinePass):
         """The steps to the `snn` model Loihi's is measured against."""
         return (
             CanonicalizePass(),
+            FoldSumPoolPass(),
             ConvertNirToSnnPass(dt=self.dt, semantics=PROFILE.name),
             InlineGraphsPass(),
             SnnFuseRecurrentPass(),

@@ -4,9 +4,11 @@ A core holds a slice of one layer while the slice's dense synapses and neuron st
 its memory and neuron count (:meth:`~nirc.targets.loihi2.resources.Loihi2Chip.neurons_fitting`);
 a layer takes the fewest cores that hold it, split into slices as equal as possible,
 and layers take consecutive cores in the graph's order (a chain's layers then sit side
-by side, so a layer's spikes travel to the neighbouring cores).  Each ``loihi2.dense``
+by side, so a layer's spikes travel to the neighbouring cores).  Each layer
 records its slices in ``cores`` / ``core_neurons``.  More cores than the chip's is an
-error ``[loihi2-cores]`` naming the layers that take the most.
+error ``[loihi2-cores]`` naming the layers that take the most.  A conv layer is budgeted
+the same way, each neuron with its kernel window as dense synapses: an upper bound, as
+Loihi 2 can share a convolution's weights between neurons, in a packing that is not public.
 """
 
 from __future__ import annotations
@@ -23,12 +25,8 @@ from nirc.core.dense import DenseAttr
 from nirc.core.errors import Violation, Violations
 from nirc.core.gcpause import pauses_gc
 from nirc.dialects.nir import top_graph
-from nirc.targets.loihi2.dialect import DenseOp
+from nirc.targets.loihi2.dialect import LayerOp
 from nirc.targets.loihi2.resources import LOIHI2, Loihi2Chip
-
-
-def fan_in(op: DenseOp) -> int:
-    return int(op.param("weight").shape[1]) + (op.size if op.opt_param("weight_rec") is not None else 0)
 
 
 def slices(n: int, capacity: int) -> list[int]:
@@ -39,8 +37,8 @@ def slices(n: int, capacity: int) -> list[int]:
 
 
 def place(module: ModuleOp, chip: Loihi2Chip = LOIHI2) -> None:
-    layers = [op for op in top_graph(module).body.block.ops if isinstance(op, DenseOp)]
-    plan = [(op, slices(op.size, max(1, chip.neurons_fitting(fan_in(op))))) for op in layers]
+    layers = [op for op in top_graph(module).body.block.ops if isinstance(op, LayerOp)]
+    plan = [(op, slices(op.size, max(1, chip.neurons_fitting(op.fan_in)))) for op in layers]
     used = sum(len(s) for _, s in plan)
     if used > chip.cores:
         biggest = sorted(plan, key=lambda p: -len(p[1]))[:3]
@@ -69,9 +67,9 @@ def usage(module: ModuleOp, chip: Loihi2Chip = LOIHI2) -> list[dict[str, Any]]:
     model of :mod:`nirc.targets.loihi2.resources`)."""
     rows = []
     for op in top_graph(module).body.block.ops:
-        if not isinstance(op, DenseOp) or op.opt_param("cores") is None:
+        if not isinstance(op, LayerOp) or op.opt_param("cores") is None:
             continue
-        k = fan_in(op)
+        k = op.fan_in
         for core, n in zip(op.param("cores").tolist(), op.param("core_neurons").tolist(), strict=True):
             memory = n * (chip.neuron_bytes + chip.synapse_bytes * k)
             rows.append(
@@ -89,7 +87,7 @@ def usage(module: ModuleOp, chip: Loihi2Chip = LOIHI2) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Loihi2PlacePass(ModulePass):
-    """Put each ``loihi2.dense`` layer's neurons in slices onto the chip's cores."""
+    """Put each ``loihi2`` layer's neurons in slices onto the chip's cores."""
 
     name: ClassVar[str] = "loihi2-place"
 

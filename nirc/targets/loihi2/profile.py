@@ -12,7 +12,7 @@ PROFILE = profile(
 )
 
 #: The steps from the `snn` model to Lava's fixed point (``nir-to-loihi2`` without placing).
-FIXED_LOWERING = "canonicalize,inline-graphs,snn-fuse-recurrent,convert-snn-to-loihi2,loihi2-quantize"
+FIXED_LOWERING = "canonicalize,fold-sum-pool,inline-graphs,snn-fuse-recurrent,convert-snn-to-loihi2,loihi2-quantize"
 
 FIXED_PROFILE = profile(
     "lava-fixed",

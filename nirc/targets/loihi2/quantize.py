@@ -1,4 +1,4 @@
-"""``loihi2-quantize``: float ``loihi2.dense`` layers as Lava's fixed-point registers.
+"""``loihi2-quantize``: float ``loihi2`` layers as Lava's fixed-point registers.
 
 nirc's generic ``quantize`` (:mod:`nirc.passes.quantize`), configured as Loihi 2 stores
 its numbers (:data:`LOIHI2_QUANTIZE`): one factor per layer (a layer shares its
@@ -9,11 +9,12 @@ enter the current ``<< 6``).  Then, as lava-dl's netx does when it loads the fil
 
 * the decays become Lava's 12-bit registers: ``iDecay = round(4096 du)`` (at least 1)
   and Lava's ``du = iDecay - 1``; ``dv = round(4096 dv)`` (at most 4095);
-* the weights (with the recurrent ones, as one matrix) go through netx's
+* a Dense's weights (with the recurrent ones, as one matrix) go through netx's
   ``optimize_weight_bits`` (:func:`optimize_weight_bits`): shifted up to fill the 8-bit
   mantissa, with a negative ``weight_exp`` that shifts the sums back exactly, and the
   ``num_weight_bits`` netx computes, so the kernel runs what Lava runs (a matrix netx
-  would damage is moved a step first, :func:`netx_safe`).
+  would damage is moved a step first, :func:`netx_safe`); a Conv's stay as quantize
+  made them (netx gives Lava's Conv no exponent, and Lava uses them as they are).
 
 Not exact: weights move by up to half a step, the decays by up to 1/8192.  The returned
 report has the scale and errors per layer.
@@ -33,7 +34,7 @@ from nirc.core.dense import DenseAttr
 from nirc.core.gcpause import pauses_gc
 from nirc.dialects.nir import graphs
 from nirc.passes.quantize import Options, Report, quantize_module
-from nirc.targets.loihi2.dialect import DECAY_MAX, DenseOp, effective_weights
+from nirc.targets.loihi2.dialect import DECAY_MAX, DenseOp, LayerOp, effective_weights
 from nirc.targets.loihi2.resources import LOIHI2
 
 #: How Loihi 2 stores its numbers, as the generic quantize pass's options.
@@ -102,16 +103,22 @@ def netx_safe(weight: np.ndarray, split: int | None = None) -> tuple[np.ndarray,
             w[h] = np.where(part == low, low + 1, part) if low < 0 else part
 
 
-def registers(op: DenseOp) -> int:
-    """Turn the float decays of a quantized layer into Lava's registers and its weights
-    into what netx gives Lava (see the module doc); how many weights netx's damage made
-    move."""
+def registers(op: LayerOp) -> int:
+    """Turn the float decays of a quantized layer into Lava's registers and a Dense's
+    weights into what netx gives Lava (see the module doc); how many weights netx's
+    damage made move (a Conv's weights stay: netx and Lava's Conv use them as they are)."""
     du = float(op.param("du").reshape(-1)[0])
     dv = float(op.param("dv").reshape(-1)[0])
     i_decay = int(np.clip(np.rint(du * DECAY_UNITY), 1, DECAY_UNITY))
     v_decay = int(np.clip(np.rint(dv * DECAY_UNITY), 0, DECAY_MAX))
     op.properties["du"] = DenseAttr.from_array(np.array([i_decay - 1], np.int64))
     op.properties["dv"] = DenseAttr.from_array(np.array([v_decay], np.int64))
+    op.properties["bias_exp"] = IntegerAttr(LOIHI2.bias_exp, i64)
+    op.properties["bias_mant"] = DenseAttr.from_array(np.asarray(op.param("bias_mant"), np.int64))
+    op.properties["vth"] = DenseAttr.from_array(np.asarray(op.param("vth"), np.int64))
+    if not isinstance(op, DenseOp):
+        op.properties["weight"] = DenseAttr.from_array(np.asarray(op.param("weight"), np.int64))
+        return 0
     w = np.asarray(op.param("weight"), np.int64)
     rec = op.opt_param("weight_rec")
     both = w if rec is None else np.hstack([w, np.asarray(rec, np.int64)])
@@ -124,28 +131,27 @@ def registers(op: DenseOp) -> int:
     op.properties["weight_exp"] = IntegerAttr(exp, i64)
     for key in ("weight_exp_rec", "num_weight_bits_rec"):
         op.properties.pop(key, None)
-    op.properties["bias_exp"] = IntegerAttr(LOIHI2.bias_exp, i64)
-    op.properties["bias_mant"] = DenseAttr.from_array(np.asarray(op.param("bias_mant"), np.int64))
-    op.properties["vth"] = DenseAttr.from_array(np.asarray(op.param("vth"), np.int64))
     return moved
 
 
-def file_weights(op: DenseOp, key: str = "weight") -> np.ndarray:
+def file_weights(op: LayerOp, key: str = "weight") -> np.ndarray:
     """The integer weights as a netx file holds them (before netx's shift): the weights
-    Lava's Dense adds, ``weight * 2^weight_exp``."""
+    Lava's Dense adds, ``weight * 2^weight_exp`` (a Conv's as they are)."""
     w = np.asarray(op.param(key), np.int64)
+    if not isinstance(op, DenseOp):
+        return w
     exp = op.integer("weight_exp_rec" if key == "weight_rec" else "weight_exp")
     return w << exp if exp >= 0 else w >> -exp
 
 
 def quantize(module: ModuleOp) -> Report:
-    """Quantize every float ``loihi2.dense`` of ``module`` in place; the generic pass's
+    """Quantize every float ``loihi2`` layer of ``module`` in place; the generic pass's
     report (scale and errors per layer)."""
     report = quantize_module(module, LOIHI2_QUANTIZE)
     rows = layer_rows(report)
     for graph in graphs(module):
         for op in graph.body.block.ops:
-            if isinstance(op, DenseOp) and op.param("du").dtype.kind == "f" and op.fixed:
+            if isinstance(op, LayerOp) and op.param("du").dtype.kind == "f" and op.fixed:
                 moved = registers(op)
                 row = rows.get(op.nir_name)
                 if row is not None:

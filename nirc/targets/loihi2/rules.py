@@ -1,5 +1,5 @@
-"""What Loihi 2 can run: Lava's layers (:mod:`nirc.targets.lava.layers`: Dense + CUBA-LIF,
-rules ``lava-*``), each reading its Dense through the ``lava`` profile's one-step delay,
+"""What Loihi 2 can run: Lava's layers (:mod:`nirc.targets.lava.layers`: Dense or Conv +
+CUBA-LIF, rules ``lava-*``), each reading its synapse through the ``lava`` profile's one-step delay,
 and the chip's own rule: a neuron's synapses fit one core (``loihi2-fan-in``; the cores
 a model takes are ``loihi2-place``'s).  Whether the layers form the chain a netx file
 can hold is not a rule: :attr:`~nirc.targets.lava.layers.Analysis.chain` says so, and a
@@ -33,7 +33,7 @@ def resource_rules(layer: Layer, chip: Loihi2Chip) -> Iterator[Violation]:
 
 def check(graph: nir.GraphOp, chip: Loihi2Chip) -> Analysis:
     """Lava's layers and rules, with the synapse's step, and the chip's: all violations."""
-    a = layers.check(graph, delayed=True)
+    a = layers.check(graph, delayed=True, conv=True)
     for layer in a.layers:
         if layer.weight is not None:
             a.violations.extend(resource_rules(layer, chip))

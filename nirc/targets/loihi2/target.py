@@ -12,6 +12,7 @@ import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
+from nirc.core.node import shape_of
 from nirc.core.target import TargetOption, seconds
 from nirc.core.verify import verify_module
 from nirc.dialects import nir
@@ -22,7 +23,7 @@ from nirc.io.atomic import owns, replace_dir
 from nirc.io.text import module_to_text
 from nirc.targets.lava.layers import Analysis
 from nirc.targets.loihi2 import emit as emitter
-from nirc.targets.loihi2.dialect import DenseOp
+from nirc.targets.loihi2.dialect import ConvOp, LayerOp
 from nirc.targets.loihi2.nir_to_loihi2 import NirToLoihi2Pass
 from nirc.targets.loihi2.place import usage
 from nirc.targets.loihi2.profile import PROFILE
@@ -40,7 +41,7 @@ def _tau(decay: float, dt: float) -> float | None:
     return None if decay <= 0 else dt / decay
 
 
-def _layers(snn_layers: Analysis, ops: list[DenseOp], dt: float) -> list[dict[str, Any]]:
+def _layers(snn_layers: Analysis, ops: list[LayerOp], dt: float) -> list[dict[str, Any]]:
     rows = []
     by_name = {op.nir_name: op for op in ops}
     for layer in snn_layers.layers:
@@ -62,8 +63,15 @@ def _layers(snn_layers: Analysis, ops: list[DenseOp], dt: float) -> list[dict[st
                 "current_decay": {"model": model_syn, "chip": i_decay / 4096, "tau_model_s": _tau(model_syn, dt)},
                 "voltage_decay": {"model": model_mem, "chip": dv / 4096, "tau_model_s": _tau(model_mem, dt)},
                 "vThMant": int(op.param("vth").reshape(-1)[0]),
-                "weight_exp": op.integer("weight_exp"),
-                "num_weight_bits": op.integer("num_weight_bits"),
+                **(
+                    {"kind": "conv", "shape": list(shape_of(op.results[0]))}
+                    if isinstance(op, ConvOp)
+                    else {
+                        "kind": "dense",
+                        "weight_exp": op.integer("weight_exp"),
+                        "num_weight_bits": op.integer("num_weight_bits"),
+                    }
+                ),
             }
         )
     return rows
@@ -82,7 +90,7 @@ def _deviations(a: Analysis) -> list[str]:
                 f"'{layer.name}' has one threshold per layer on Loihi: each neuron's weights and bias are scaled "
                 "to the largest (its spikes are the same, its voltage is scaled)"
             )
-        constant = isinstance(layer.weight, nir.AffineOp) and np.any(layer.weight.param("bias"))
+        constant = isinstance(layer.weight, (nir.AffineOp, nir.Conv2dOp)) and np.any(layer.weight.param("bias"))
         if layer.neuron.RECURRENT and layer.neuron.opt_param("b_rec") is not None:
             constant = constant or bool(np.any(layer.neuron.param("b_rec")))
         if constant:
@@ -149,7 +157,7 @@ class Loihi2Target:
             and not np.any(op.opt_param("weight_rec") if op.opt_param("weight_rec") is not None else 0)
         ]
         if why_not is None and empty:
-            why_not = f"'{empty[0]}' has no weight left after quantization: netx cannot load an all-zero Dense"
+            why_not = f"'{empty[0]}' has no weight left after quantization: netx cannot load an all-zero layer"
         report: dict[str, Any] = {
             "target": "loihi2",
             "ok": True,
@@ -199,9 +207,10 @@ class Loihi2Target:
             f"{r['synapses']} synapses"
         ]
         for row in report["layers"]:
+            exp = f", weight_exp {row['weight_exp']}" if "weight_exp" in row else ""
             lines.append(
-                f"layer '{row['node']}' ({row['neurons']} neurons, cores {row['cores']}): iDecay {row['iDecay']}, "
-                f"vDecay {row['vDecay']}, vThMant {row['vThMant']}, weight_exp {row['weight_exp']}"
+                f"{row['kind']} layer '{row['node']}' ({row['neurons']} neurons, cores {row['cores']}): "
+                f"iDecay {row['iDecay']}, vDecay {row['vDecay']}, vThMant {row['vThMant']}{exp}"
             )
         netx = report["netx"]
         lines.append("netx: network.net written" if netx["written"] else f"netx: not written ({netx['why_not']})")

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from builders import cuba, dense_chain, graph, inp, out
+from builders import conv_chain, cuba, dense_chain, graph, inp, out
 from conftest import CORPUS, run_tool
 from lava_venv import LAVA_PYTHON, needs_lava
 from rule_cases import tool_violations
@@ -258,49 +258,6 @@ def test_a_threshold_below_the_scale_step_is_refused(tmp_path: Path) -> None:
     assert res.code != 0 and "Traceback" not in res.stderr
     assert tool_violations(res.stderr, path, "lava-dl") == [("lava-dl-scale", "n0")]
     assert not (tmp_path / "o").exists()
-
-
-def conv_chain(seed: int = 0) -> dict:
-    """Conv (padded) -> CubaLIF -> Conv (strided) -> CubaLIF -> Flatten -> Linear -> CubaLIF."""
-    rng = np.random.default_rng(seed)
-
-    def conv(o: int, i: int, k: int, stride: int = 1, pad: int = 0) -> dict:
-        return {
-            "type": "Conv2d",
-            "weight": rng.normal(0, 1, (o, i, k, k)),
-            "bias": np.zeros(o),
-            "stride": np.array([stride, stride]),
-            "padding": np.array([pad, pad]),
-            "dilation": np.array([1, 1]),
-            "groups": np.array(1),
-        }
-
-    def cubalif(*shape: int) -> dict:
-        return {
-            "type": "CubaLIF",
-            "tau_mem": np.full(shape, 1e-3),
-            "tau_syn": np.full(shape, 5e-4),
-            "r": np.full(shape, 10.0),
-            "v_leak": np.zeros(shape),
-            "v_threshold": np.ones(shape),
-            "v_reset": np.zeros(shape),
-            "w_in": np.ones(shape),
-        }
-
-    return graph(
-        {
-            "in": inp(2, 8, 8),
-            "c1": conv(4, 2, 3, pad=1),
-            "n1": cubalif(4, 8, 8),
-            "c2": conv(3, 4, 3, stride=2),
-            "n2": cubalif(3, 3, 3),
-            "f": {"type": "Flatten", "start_dim": 0, "end_dim": -1, "input_type": np.array([3, 3, 3])},
-            "l": {"type": "Linear", "weight": rng.normal(0, 1, (5, 27))},
-            "n3": cubalif(5),
-            "out": out(5),
-        },
-        [("in", "c1"), ("c1", "n1"), ("n1", "c2"), ("c2", "n2"), ("n2", "f"), ("f", "l"), ("l", "n3"), ("n3", "out")],
-    )
 
 
 def test_conv_blocks_are_the_profile(tmp_path: Path) -> None:

@@ -79,21 +79,23 @@ def li(n: int) -> dict:
     return {"type": "LI", "tau": np.full(n, 1e-3), "r": np.ones(n), "v_leak": np.zeros(n)}
 
 
-def conv_model() -> dict:
+def conv1d_model() -> dict:
+    """A Conv1d layer: Lava's Conv is 2-D."""
     return graph(
         {
-            "in": inp(2, 4, 4),
+            "in": inp(2, 6),
             "c": {
-                "type": "Conv2d",
-                "weight": np.ones((2, 2, 3, 3)),
+                "type": "Conv1d",
+                "weight": np.ones((2, 2, 3)),
                 "bias": np.zeros(2),
-                "stride": np.array([1, 1]),
-                "padding": np.array([0, 0]),
-                "dilation": np.array([1, 1]),
+                "stride": np.array([1]),
+                "padding": np.array([0]),
+                "dilation": np.array([1]),
                 "groups": np.array(1),
+                "input_shape": np.array([6]),
             },
-            "n": lif(2, 2, 2),
-            "out": out(2, 2, 2),
+            "n": lif(2, 4),
+            "out": out(2, 4),
         },
         [("in", "c"), ("c", "n"), ("n", "out")],
     )
@@ -109,7 +111,7 @@ RULES = [
     ("negative-threshold", lambda: dense_chain(cuba(2, v_threshold=np.array([1.0, -1.0]))), "lava-threshold", {"n0"}),
     ("li-readout", lambda: dense_chain(cuba(3), li(2)), "lava-readout", {"n1"}),
     ("no-dense", direct_model, "lava-weights", {"n"}),
-    ("conv", conv_model, "lava-unsupported", {"c"}),
+    ("conv1d", conv1d_model, "lava-unsupported", {"c"}),
 ]
 
 
@@ -335,8 +337,8 @@ def test_lava_fixed_profile_runs_what_the_target_emits(name: str, tmp_path: Path
 
 def test_lava_fixed_profile_refuses_what_lava_cannot_run(tmp_path: Path) -> None:
     path = tmp_path / "conv.nir"
-    nirc.write(module(conv_model()), path)
-    np.save(tmp_path / "x.npy", np.zeros((3, 2, 4, 4)))
+    nirc.write(module(conv1d_model()), path)
+    np.save(tmp_path / "x.npy", np.zeros((3, 2, 6)))
     res = run_tool("nir-run", path, "--input", tmp_path / "x.npy", "--semantics", "lava-fixed", "--dt", "1e-4")
     assert res.code != 0 and "Traceback" not in res.stderr
     assert any(line.endswith("[lava-unsupported]") for line in res.stderr.splitlines()), res.stderr

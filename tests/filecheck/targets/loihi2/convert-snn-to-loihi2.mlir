@@ -56,6 +56,37 @@ nir.graph {
   nir.output "out"(%k) {shape = #nir.dense<1xi64: [1]>} : tensor<1xf32>
 }
 
+// -----
+// A conv layer (Lava's Conv feeding a LIF) read, flattened, by a Dense layer: n1 becomes
+// one loihi2.conv of the neuron's name, its kernel and geometry as they are (the gain is
+// 1); the conv's bias 0.25 on channel 1 is a constant input into a neuron without
+// current memory, so it joins the bias of that channel's 4 neurons (bias_mant is per
+// neuron, in the (C, H, W) order of the output); the Flatten stays in front of the Dense.
+// In fixed point the conv's weights are quantize's and stay (no netx shift, no
+// exponent: Lava's Conv has none): 127 and 63.5 -> 64 (half to even), the bias 31.75 -> 32.
+// CHECK-LABEL: %in = nir.input "in" {shape = #nir.dense<3xi64: [1, 3, 3]>}
+// CHECK-NEXT:  %n1 = loihi2.conv "n1"(%in) {weight = #nir.dense<2x1x2x2xf64: [1.0, 0.0, 0.0, 1.0, 0.5, 0.5, 0.5, 0.5]>, stride = #nir.dense<2xi64: 1>, padding = #nir.dense<2xi64: 0>, dilation = #nir.dense<2xi64: 1>, du = #nir.dense<1xf64: [1.0]>, dv = #nir.dense<1xf64: [0.5]>, vth = #nir.dense<1xf64: [1.0]>, bias_mant = #nir.dense<8xf64: [0.0, 0.0, 0.0, 0.0, 0.25, 0.25, 0.25, 0.25]>, groups = 1 : i64, bias_exp = 0 : i64} : tensor<1x3x3xf32> -> tensor<2x2x2xf32>
+// CHECK-NEXT:  %f = nir.flatten "f"(%n1)
+// CHECK-NEXT:  %n2 = loihi2.dense "n2"(%f) {weight = #nir.dense<1x8xf64: 0.5>, {{.*}}} : tensor<8xf32> -> tensor<1xf32>
+// CHECK-NEXT:  nir.output "out"(%n2)
+// CHECK-NOT:   snn.
+// CHECK-NOT:   nir.conv2d
+// FIXED-LABEL: %in = nir.input "in" {shape = #nir.dense<3xi64: [1, 3, 3]>}
+// FIXED-NEXT:  %n1 = loihi2.conv "n1"(%in) {weight = #nir.dense<2x1x2x2xi64: [127, 0, 0, 127, 64, 64, 64, 64]>, stride = #nir.dense<2xi64: 1>, padding = #nir.dense<2xi64: 0>, dilation = #nir.dense<2xi64: 1>, du = #nir.dense<1xi64: [4095]>, dv = #nir.dense<1xi64: [2048]>, vth = #nir.dense<1xi64: [127]>, bias_mant = #nir.dense<8xi64: [0, 0, 0, 0, 32, 32, 32, 32]>, groups = 1 : i64, bias_exp = 6 : i64, scale = #nir.dense<f64: 127.0>, cores = #nir.dense<1xi64: [0]>, core_neurons = #nir.dense<1xi64: [8]>} : tensor<1x3x3xf32> -> tensor<2x2x2xf32>
+// FIXED-NEXT:  %f = nir.flatten "f"(%n1)
+// FIXED-NEXT:  %n2 = loihi2.dense "n2"(%f) {weight = #nir.dense<1x8xi64: 254>, {{.*}} weight_exp = -1 : i64, num_weight_bits = 7 : i64, {{.*}} cores = #nir.dense<1xi64: [1]>, core_neurons = #nir.dense<1xi64: [1]>} : tensor<8xf32> -> tensor<1xf32>
+nir.graph {
+  %in = nir.input "in" {shape = #nir.dense<3xi64: [1, 3, 3]>} : tensor<1x3x3xf32>
+  %c = nir.conv2d "c"(%in) {weight = #nir.dense<2x1x2x2xf64: [1.0, 0.0, 0.0, 1.0, 0.5, 0.5, 0.5, 0.5]>, bias = #nir.dense<2xf64: [0.0, 0.25]>, stride = #nir.dense<2xi64: 1>, padding = #nir.dense<2xi64: 0>, dilation = #nir.dense<2xi64: 1>, groups = #nir.dense<i64: 1>} : tensor<1x3x3xf32> -> tensor<2x2x2xf32>
+  %d1 = snn.delay "n1.input_delay"(%c) {steps = #nir.dense<2x2x2xi64: 1>} : tensor<2x2x2xf32> -> tensor<2x2x2xf32>
+  %n1 = snn.leaky "n1"(%d1) {decay = #nir.dense<2x2x2xf64: 0.5>, gain = #nir.dense<2x2x2xf64: 1.0>, bias = #nir.dense<2x2x2xf64: 0.0>, threshold = #nir.dense<2x2x2xf64: 1.0>, v_reset = #nir.dense<2x2x2xf64: 0.0>, reset = "value", compare = ">", spike_timing = "same", reset_timing = "same", order = "leak-then-integrate", output = "spikes"} : tensor<2x2x2xf32> -> tensor<2x2x2xf32>
+  %f = nir.flatten "f"(%n1) {start_dim = #nir.dense<i64: 0>, end_dim = #nir.dense<i64: -1>, input_type = #nir.dense<3xi64: 2>} : tensor<2x2x2xf32> -> tensor<8xf32>
+  %l = nir.linear "l"(%f) {weight = #nir.dense<1x8xf64: 0.5>} : tensor<8xf32> -> tensor<1xf32>
+  %d2 = snn.delay "n2.input_delay"(%l) {steps = #nir.dense<1xi64: [1]>} : tensor<1xf32> -> tensor<1xf32>
+  %n2 = snn.leaky "n2"(%d2) {decay = #nir.dense<1xf64: [0.5]>, gain = #nir.dense<1xf64: [1.0]>, bias = #nir.dense<1xf64: [0.0]>, threshold = #nir.dense<1xf64: [2.0]>, v_reset = #nir.dense<1xf64: [0.0]>, reset = "value", compare = ">", spike_timing = "same", reset_timing = "same", order = "leak-then-integrate", output = "spikes"} : tensor<1xf32> -> tensor<1xf32>
+  nir.output "out"(%n2) {shape = #nir.dense<1xi64: [1]>} : tensor<1xf32>
+}
+
 // Every violation, one line each, nothing printed of the module: b reads a's spikes
 // without a Dense and breaks Lava's spike test and reset; a resets to 0.5 and has two
 // membrane decays.
