@@ -87,7 +87,9 @@ def snntorch_cnn(module: Any) -> Any:
         kind = node["type"]
         if kind == "Conv2d":
             w = torch.tensor(node["weight"])
-            conv = torch.nn.Conv2d(w.shape[1], w.shape[0], w.shape[2:], stride=tuple(node["stride"]), padding=tuple(node["padding"]))
+            conv = torch.nn.Conv2d(
+                w.shape[1], w.shape[0], w.shape[2:], stride=tuple(node["stride"]), padding=tuple(node["padding"])
+            )
             conv.weight.data, conv.bias.data = w, torch.tensor(node["bias"])
             layers.append(conv)
         elif kind == "Affine":
@@ -157,7 +159,9 @@ def main() -> None:
         cell = f"{steps / t_snn:,.0f}" if t_snn else "-"
         ratio = f"{t_snn / t32:.2f}x" if t_snn else "-"
         rows.append(f"| {name} | {steps} | {batch} | {steps / t64:,.0f} | {steps / t32:,.0f} | {cell} | {ratio} |")
-    print("| model | steps | batch | nirc f64 steps/s | nirc f32 steps/s | snnTorch steps/s | nirc f32 speed vs snnTorch |")
+    print(
+        "| model | steps | batch | nirc f64 steps/s | nirc f32 steps/s | snnTorch steps/s | nirc f32 speed vs snnTorch |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
 

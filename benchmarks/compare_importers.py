@@ -100,14 +100,21 @@ def quiet(said: list[str] | None = None) -> Any:
     saved = root.handlers[:]
     root.handlers = [handler]  # also replaces a handler some import left on the real stderr
     try:
-        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            contextlib.redirect_stdout(buf),
+            contextlib.redirect_stderr(buf),
+        ):
             warnings.simplefilter("always")
             yield
     finally:
         root.handlers = saved
         if said is not None:
             lines = [ln.strip() for ln in buf.getvalue().splitlines() if ln.strip()]
-            lines += [f"{w.category.__name__}: {str(w.message).strip().splitlines()[0] if str(w.message).strip() else ''}" for w in caught]
+            lines += [
+                f"{w.category.__name__}: {str(w.message).strip().splitlines()[0] if str(w.message).strip() else ''}"
+                for w in caught
+            ]
             for ln in lines:
                 if ln not in said:
                     said.append(ln)
@@ -212,7 +219,9 @@ def step_loop(net: Any, x: np.ndarray) -> np.ndarray:
     return np.swapaxes(np.stack(outs), 0, 1)  # (B, T, n); compare() reshapes to the reference's layout
 
 
-def run_stepped(net_factory: Callable[[], Any], x: np.ndarray, seed: int, said: list[str]) -> tuple[np.ndarray | None, str]:
+def run_stepped(
+    net_factory: Callable[[], Any], x: np.ndarray, seed: int, said: list[str]
+) -> tuple[np.ndarray | None, str]:
     """Run a fresh module from ``net_factory`` on the batch; if that fails with batch > 1,
     run each sample alone (batch 1, a fresh module each) and say so."""
     try:
@@ -232,7 +241,12 @@ def run_stepped(net_factory: Callable[[], Any], x: np.ndarray, seed: int, said: 
         return np.concatenate(outs), f"{failed} (batch {x.shape[0]}); measured per sample, batch 1 each"
     except Exception as exc:
         again = reason(exc)
-        return None, f"{failed} (at batch {x.shape[0]} and at batch 1)" if f"run failed: {again}" == failed else f"{failed}; batch 1: {again}"
+        return (
+            None,
+            f"{failed} (at batch {x.shape[0]} and at batch 1)"
+            if f"run failed: {again}" == failed
+            else f"{failed}; batch 1: {again}",
+        )
 
 
 def run_snntorch_import(path: Path, x: np.ndarray, seed: int, said: list[str]) -> tuple[np.ndarray | None, str, str]:
@@ -306,7 +320,15 @@ def nirc_emitted(model_path: str | os.PathLike[str], framework: str, profile: st
 
     with tempfile.TemporaryDirectory(prefix=f"nirc-{framework}-") as tmp:
         out_dir = Path(tmp) / "out"
-        cmd = [*_translate_cmd(), str(model_path), f"--target={framework}", "-o", str(out_dir), f"--semantics={profile}", "--dtype=float64"]
+        cmd = [
+            *_translate_cmd(),
+            str(model_path),
+            f"--target={framework}",
+            "-o",
+            str(out_dir),
+            f"--semantics={profile}",
+            "--dtype=float64",
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
         except subprocess.TimeoutExpired:
@@ -315,7 +337,9 @@ def nirc_emitted(model_path: str | os.PathLike[str], framework: str, profile: st
             text = (proc.stderr or "") + (proc.stdout or "")
             if "unknown target" in text:
                 return NOT_AVAILABLE
-            lines = [ln.strip().removeprefix("nir-translate: error: ") for ln in text.strip().splitlines() if ln.strip()]
+            lines = [
+                ln.strip().removeprefix("nir-translate: error: ") for ln in text.strip().splitlines() if ln.strip()
+            ]
             last = (lines[-1] if lines else "")[:130]
             if "failed to load" in text:  # registered, but its module is not there (yet)
                 return f"{NOT_AVAILABLE}: {last}"
@@ -447,11 +471,15 @@ def main(argv: list[str] | None = None) -> int:
         import snntorch
         import torch
 
-        versions = f"torch {torch.__version__}, snntorch {snntorch.__version__}, norse {getattr(norse, '__version__', '?')}"
+        versions = (
+            f"torch {torch.__version__}, snntorch {snntorch.__version__}, norse {getattr(norse, '__version__', '?')}"
+        )
     except Exception as exc:
         versions = f"frameworks not importable: {reason(exc)}"
     print(f"# NIR importers vs nirc's reference ({'quick' if args.quick else 'full'} run)\n")
-    print(f"nirc reference: `nirc.run(..., semantics=PROFILE, dt={DT:g}, dtype='float64')`; {versions}; seed {args.seed}.\n")
+    print(
+        f"nirc reference: `nirc.run(..., semantics=PROFILE, dt={DT:g}, dtype='float64')`; {versions}; seed {args.seed}.\n"
+    )
 
     rows: list[Row] = []
     ref_notes: list[str] = []
@@ -478,12 +506,16 @@ def main(argv: list[str] | None = None) -> int:
                 status += " (see notes)"
                 notes.append(f"- {model.file}, {runner_name}: {note}")
             if said:
-                shown = "; ".join(f"`{md_escape(ln[:140])}`" for ln in said[:6]) + (f"; ... ({len(said)} distinct lines)" if len(said) > 6 else "")
+                shown = "; ".join(f"`{md_escape(ln[:140])}`" for ln in said[:6]) + (
+                    f"; ... ({len(said)} distinct lines)" if len(said) > 6 else ""
+                )
                 notes.append(f"- {model.file}, {runner_name} printed/warned: {shown}")
             else:
                 notes.append(f"- {model.file}, {runner_name}: no print, log or warning")
             for profile in profiles:
-                rows.append(compare(Row(label, runner_name, profile, status), out, ref_for(profile), model.steps_column))
+                rows.append(
+                    compare(Row(label, runner_name, profile, status), out, ref_for(profile), model.steps_column)
+                )
         if not args.no_emitted:
             for runner_name, framework, profiles in EMITTED:
                 for profile in profiles:
@@ -493,7 +525,9 @@ def main(argv: list[str] | None = None) -> int:
                         out, status = run_emitted(framework)(path, x, seed, profile)
                         emitted_available[framework] = not status.startswith(NOT_AVAILABLE)
                         unavailable[framework] = status
-                    rows.append(compare(Row(label, runner_name, profile, status), out, ref_for(profile), model.steps_column))
+                    rows.append(
+                        compare(Row(label, runner_name, profile, status), out, ref_for(profile), model.steps_column)
+                    )
         # the reference itself in float32, to tell dtype flips from semantics
         for profile, ref in sorted(refs.items()):
             if isinstance(ref, str):
@@ -504,9 +538,20 @@ def main(argv: list[str] | None = None) -> int:
                 ref_notes.append(f"- {model.file}, `{profile}`: float32 {ref32}")
                 continue
             diff = int(np.count_nonzero(ref32 != ref))
-            ref_notes.append(f"- {model.file}, `{profile}`: {ref.sum():g} spikes (float64), {ref32.sum():g} (float32), {diff} entries differ")
+            ref_notes.append(
+                f"- {model.file}, `{profile}`: {ref.sum():g} spikes (float64), {ref32.sum():g} (float32), {diff} entries differ"
+            )
 
-    header = ["model (B x T)", "runner", "profile", "status", "spikes runner / ref", "differing entries", "agreement", "spike steps runner / ref"]
+    header = [
+        "model (B x T)",
+        "runner",
+        "profile",
+        "status",
+        "spikes runner / ref",
+        "differing entries",
+        "agreement",
+        "spike steps runner / ref",
+    ]
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join(["---"] * 3 + ["---"] + ["--:"] * 3 + ["---"]) + "|")
     for r in rows:
@@ -517,7 +562,9 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(notes))
     print("\nReference float64 vs float32 (same input, same profile):\n")
     print("\n".join(ref_notes))
-    print(f"\nLIF benchmark: the paper's reference spike steps are {', '.join(map(str, LIF_EXPECTED))} (lif_exact.csv).")
+    print(
+        f"\nLIF benchmark: the paper's reference spike steps are {', '.join(map(str, LIF_EXPECTED))} (lif_exact.csv)."
+    )
     print(f"Done in {time.perf_counter() - t_start:.1f} s.")
     return 0
 

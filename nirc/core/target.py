@@ -49,6 +49,21 @@ def seconds(text: str) -> float:
     return value
 
 
+def dt_option(default: float) -> TargetOption:
+    """``--dt``, as every chip target takes it: the time step its decays are computed for."""
+    return TargetOption(
+        "dt", f"the time step in seconds the decays are computed for (default {default})", type=seconds, default=default
+    )
+
+
+def agreement_option(what: str = "the chip's output spikes") -> TargetOption:
+    """``--agreement`` / ``--no-agreement``: whether the report measures ``what`` against
+    the float model's."""
+    return TargetOption(
+        "agreement", f"measure {what} against the float model's for the report (default on)", type=bool, default=True
+    )
+
+
 @runtime_checkable
 class Target(Protocol):
     name: str

@@ -30,7 +30,10 @@ power of two (a chip that scales by shifting).  Values become ``round(x s)`` in 
 narrowest signed integer type holding the bits (``rounding``: ``half-even`` as numpy and
 torch round, ``half-away`` from zero, ``floor``, ``truncate``), a positive threshold at
 least 1; with ``saturate`` a value that rounding pushes past its range is clipped, else
-it is an error ``[quantize-range]``.  The neuron records ``s`` in ``scale``; a neuron
+it is an error ``[quantize-range]``.  With ``symmetric`` the weights' range is
+``[-hi, hi]`` (a chip storing a sign and a magnitude); the roles in ``float-roles``
+(``bias``, ``threshold``) are multiplied by ``s`` but not rounded and do not limit it (a
+chip whose neurons compute in float, as SpiNNaker2's).  The neuron records ``s`` in ``scale``; a neuron
 whose membrane is read as a value (no spikes) gets a ``nir.scale`` of ``1/s`` after it,
 so what reads it sees what it did (a ``Quantizable`` op whose ``reads_membrane`` is true,
 such as a Xylo readout read as membrane, likewise).  Decays stay as they are: a chip's conversion turns
@@ -74,10 +77,13 @@ SCALES = ("any", "power-of-two")
 _WEIGHTS = (nir.LinearOp, nir.AffineOp, nir.Conv1dOp, nir.Conv2dOp)
 
 
-def range_factor(t: np.ndarray, bits: int, axis: int | None = None) -> np.ndarray:
+def range_factor(t: np.ndarray, bits: int, axis: int | None = None, symmetric: bool = False) -> np.ndarray:
     """The largest factor that maps ``t`` into the signed ``bits``-bit range (inf for
-    zeros); with ``axis``, one per index of that axis (the others reduced)."""
+    zeros; ``symmetric``: ``[-hi, hi]``); with ``axis``, one per index of that axis (the
+    others reduced)."""
     lo, hi = int_range(bits)
+    if symmetric:
+        lo = -hi
     t = np.asarray(t, np.float64)
     if axis is None:
         tmax, tmin = np.max(t, initial=0.0), np.min(t, initial=0.0)
@@ -106,6 +112,11 @@ class Options:
     #: The neurons' state width (0: unbounded) and what a state beyond it becomes.
     state_bits: int = 0
     overflow: str = "saturate"
+    #: Weights in ``[-hi, hi]`` (a chip that stores a sign and a magnitude, as SpiNNaker2's ±127).
+    symmetric: bool = False
+    #: Roles (``bias``, ``threshold``) scaled with the layer but kept as floats (a chip
+    #: that computes its neurons in float, as SpiNNaker2): they do not limit the scale.
+    float_roles: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for key in ("weight_bits", "bias_bits", "threshold_bits", "state_bits"):
@@ -116,6 +127,9 @@ class Options:
         for key, allowed in (("scheme", SCHEMES), ("rounding", ROUNDINGS), ("scale", SCALES), ("overflow", OVERFLOWS)):
             if getattr(self, key) not in allowed:
                 raise ValueError(f"{key} must be one of {', '.join(allowed)}, got {getattr(self, key)!r}")
+        unknown = set(self.float_roles) - {"bias", "threshold"}
+        if unknown:
+            raise ValueError(f"float-roles are 'bias' and 'threshold', got {', '.join(sorted(unknown))}")
         if self.state_bits:
             for key in ("bias_bits", "threshold_bits"):
                 if getattr(self, key) > self.state_bits:
@@ -288,14 +302,19 @@ def _factor(layer: Layer, opts: Options) -> np.ndarray:
     per_channel = opts.scheme == "per-channel" and _per_channel_ok(layer)
     factors = []
     for role in ("weight", "bias", "threshold"):
+        if role in opts.float_roles:
+            continue
+        symmetric = opts.symmetric and role == "weight"
         arrays = [np.asarray(p.op.param(p.key), np.float64) for p in layer.parts if p.role == role]  # type: ignore[attr-defined]
         if not arrays:
             continue
         bits = opts.bits(role)
         if per_channel:
-            factors.append(np.min([range_factor(a.reshape(layer.channels, -1), bits, axis=0) for a in arrays], axis=0))
+            factors.append(
+                np.min([range_factor(a.reshape(layer.channels, -1), bits, 0, symmetric) for a in arrays], axis=0)
+            )
         else:
-            factors.append(np.min([range_factor(a, bits) for a in arrays]))
+            factors.append(np.min([range_factor(a, bits, None, symmetric) for a in arrays]))
     s = np.min(factors, axis=0) if factors else np.asarray(1.0)
     s = np.where(np.isinf(s), 1.0, s)  # a layer of zeros
     if opts.scale == "power-of-two":
@@ -316,7 +335,11 @@ def _scaled(part: Part, s: np.ndarray, layer: Layer) -> np.ndarray:
 
 
 def _to_int(x: np.ndarray, role: str, part: Part, layer: Layer, opts: Options) -> np.ndarray:
+    if role in opts.float_roles:
+        return x
     lo, hi = int_range(opts.bits(role))
+    if opts.symmetric and role == "weight":
+        lo = -hi
     q = opts.round(x)
     if role == "threshold" and part.key != "v_reset":
         q = np.where(x > 0, np.maximum(q, 1), q)  # a positive threshold never becomes 0
@@ -458,7 +481,9 @@ class QuantizePass(ModulePass):
     """Weights, biases and thresholds to integers with one scale per layer or per
     channel (``{weight-bits=8 bias-bits=16 threshold-bits=16 state-bits=0
     overflow=saturate scheme=per-layer rounding=half-even saturate=true scale=any
-    report=PATH}``); ``state-bits`` gives the neurons a state of that width."""
+    symmetric=false float-roles="" report=PATH}``); ``state-bits`` gives the neurons a
+    state of that width, ``symmetric`` weights in ``[-hi, hi]``, ``float-roles`` (``bias``,
+    ``threshold``, space- or comma-separated) are scaled but stay floats."""
 
     name: ClassVar[str] = "quantize"
 
@@ -471,6 +496,8 @@ class QuantizePass(ModulePass):
     overflow: str = "saturate"
     saturate: bool = True
     scale: str = "any"
+    symmetric: bool = False
+    float_roles: str = ""
     report: str = ""
 
     def options(self) -> Options:
@@ -484,6 +511,8 @@ class QuantizePass(ModulePass):
             scale=self.scale,
             state_bits=self.state_bits,
             overflow=self.overflow,
+            symmetric=self.symmetric,
+            float_roles=tuple(r for r in self.float_roles.replace(",", " ").split() if r),
         )
 
     def __post_init__(self) -> None:

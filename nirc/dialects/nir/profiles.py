@@ -28,7 +28,7 @@ SPEC_PROFILES = (
     ),
 )
 
-#: Platforms without a target in nirc yet (Sinabs, Rockpool, Spyx, Nengo, SpiNNaker2).
+#: Platforms without a target in nirc yet (Sinabs, Rockpool, Spyx, Nengo).
 PLATFORM_PROFILES = (
     profile(
         "sinabs",
@@ -62,10 +62,5 @@ PLATFORM_PROFILES = (
         "nengo.neurons.LIF (step): exact integration v += (J - v) * (1 - exp(-dt/tau_rc)), spike when "
         "v > 1, reset to 0 (tau_ref = 0 as the NIR importer sets it).",
         integrator="exact",
-    ),
-    profile(
-        "spinnaker2",
-        "py-spinnaker2 lif_no_delay neuron model: forward Euler v = alpha v + I with alpha = 1 - "
-        "dt/tau from the NIR importer, spike when v > threshold, reset to v_reset.",
     ),
 )

@@ -15,7 +15,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 from nirc.core.node import shape_of
-from nirc.core.target import TargetOption, seconds
+from nirc.core.target import TargetOption, agreement_option, dt_option
 from nirc.core.verify import verify_module
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
@@ -116,12 +116,7 @@ def _owned(outdir: Path) -> bool:
 class LavaDlTarget:
     name = "lava-dl"
     options = (
-        TargetOption(
-            "dt",
-            f"the time step in seconds the decays are computed for (default {PROFILE.dt})",
-            type=seconds,
-            default=PROFILE.dt,
-        ),
+        dt_option(PROFILE.dt),
         TargetOption(
             "scale",
             "the blocks' weight scale, a power of two (default 0: per block, the largest that holds its weights)",
@@ -134,12 +129,7 @@ class LavaDlTarget:
             type=bool,
             default=True,
         ),
-        TargetOption(
-            "agreement",
-            "measure the blocks' output spikes against the float model's for the report (default on)",
-            type=bool,
-            default=True,
-        ),
+        agreement_option("the blocks' output spikes"),
     )
 
     def compile(

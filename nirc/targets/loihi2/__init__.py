@@ -1,7 +1,7 @@
-"""The Intel Loihi 2 target (lava-nc processes, lava-dl netx): in progress.
+"""The Intel Loihi 2 target (lava-nc processes, lava-dl netx), ``docs/targets/loihi2.md``.
 
-Today: the ``loihi2`` dialect (:mod:`~nirc.targets.loihi2.dialect`) and its
-interpreter kernel (:mod:`~nirc.targets.loihi2.kernels`), which reproduce Lava's
-bit-accurate Dense and CUBA-LIF (``PyDenseModelBitAcc``, ``PyLifModelBitAcc``), so
-``nir-run`` runs a ``loihi2`` module as Lava's fixed-point simulation does.
+The ``loihi2`` dialect (:mod:`~nirc.targets.loihi2.dialect`: Dense and Conv layers of
+CUBA-LIF neurons) and its interpreter kernels (:mod:`~nirc.targets.loihi2.kernels`),
+which reproduce Lava's bit-accurate models; the rules, conversion, quantization and
+placement passes; the netx and Lava-process emitter and the target object.
 """

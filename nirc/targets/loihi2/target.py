@@ -13,7 +13,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 
 from nirc.core.node import shape_of
-from nirc.core.target import TargetOption, seconds
+from nirc.core.target import agreement_option, dt_option
 from nirc.core.verify import verify_module
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
@@ -112,18 +112,8 @@ def _owned(outdir: Path) -> bool:
 class Loihi2Target:
     name = "loihi2"
     options = (
-        TargetOption(
-            "dt",
-            f"the time step in seconds the decays are computed for (default {PROFILE.dt})",
-            type=seconds,
-            default=PROFILE.dt,
-        ),
-        TargetOption(
-            "agreement",
-            "measure the chip's output spikes against the float model's for the report (default on)",
-            type=bool,
-            default=True,
-        ),
+        dt_option(PROFILE.dt),
+        agreement_option(),
     )
 
     def compile(

@@ -13,7 +13,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from nirc.core.errors import NircError
 from nirc.core.node import shape_of
-from nirc.core.target import TargetOption, seconds
+from nirc.core.target import TargetOption, agreement_option, dt_option
 from nirc.core.verify import verify_module
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
@@ -215,24 +215,14 @@ class XyloTarget:
         TargetOption(
             "chip", "the Xylo chip: audio2 (default), audio3 or imu", choices=tuple(CHIPS), default=DEFAULT_CHIP
         ),
-        TargetOption(
-            "dt",
-            f"the time step in seconds the decays are computed for (default {PROFILE.dt})",
-            type=seconds,
-            default=PROFILE.dt,
-        ),
+        dt_option(PROFILE.dt),
         TargetOption(
             "calibration",
             "a .npy of input spike counts, (T, C) or (B, T, C), for the report's spike agreement "
             f"(default: random, {AGREEMENT_INPUT[0]} samples x {AGREEMENT_INPUT[1]} steps)",
             default=None,
         ),
-        TargetOption(
-            "agreement",
-            "measure the chip's output against the float model's for the report (default on)",
-            type=bool,
-            default=True,
-        ),
+        agreement_option("the chip's output"),
     )
 
     def compile(
