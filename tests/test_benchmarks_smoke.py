@@ -83,3 +83,9 @@ def test_bench_xylo_kernel_quick_prints_table() -> None:
     if "not available" in out and "|" not in out:
         return  # rockpool's XyloSim is not installed: the script says so
     assert "kernels / XyloSim" in out and "| yes" in out
+
+
+def test_bench_spinnaker2_quick_prints_table() -> None:
+    out = run_quick(REPO / "benchmarks" / "bench_spinnaker2.py", "--quick", timeout=300)
+    assert "| inter-chip packets: nirc | in order (peer) |" in out
+    assert "| CNN, 5 conv layers (2x40x40 in) |" in out and "| columns: 333 x 3 x 100 |" in out

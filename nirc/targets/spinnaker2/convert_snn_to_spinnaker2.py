@@ -300,9 +300,8 @@ def memory_rules(
 ) -> tuple[int, list[Violation]]:
     """``max_atoms_per_core`` of a population, or the violation when one neuron does not fit a PE."""
     nb = chip.curr_exp_neuron_bytes if pop.synaptic else chip.lif_neuron_bytes
-    if native:
-        synapses = 0
-        rows = sum(int(np.prod(shape_of(f.source))) for f in pop.feeders)
+    if native:  # a Conv2DProjection stores its kernel once per PE and computes the synapses from it
+        synapses, rows = 0, 0
         kernels = sum(int(w.size) for w in weights)
     else:
         synapses = sum(int(np.count_nonzero(w, axis=1).max(initial=0)) for w in weights)

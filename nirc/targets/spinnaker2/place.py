@@ -10,8 +10,10 @@ neurons spikes once (a packet is multicast to every PE that has synapses of its 
 One chip holds 152 PEs.  When the slices need more, they are assigned to chips by greedy
 graph growing: a chip starts from the first unplaced slice (in the graph's order) and
 takes, again and again, the unplaced slice with the most traffic to and from the slices
-already on it, until it is full; so slices that talk to each other share a chip and the
-traffic between chips is small.  :func:`place` also measures the naive in-order
+already on it, until it is full; so slices that talk to each other share a chip.  Then recursive
+bisection with Kernighan-Lin refinement (networkx), seeded by that assignment, swaps
+slices between groups of chips while it lowers the traffic across (:func:`refine`); the
+better of the two is kept.  :func:`place` also measures the naive in-order
 assignment (slices in the graph's order, chip after chip) for the report.  More chips
 than a 48-chip board is refused ``[spinnaker2-chips]``.
 """
@@ -23,7 +25,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import networkx as nx
 import numpy as np
+from networkx.algorithms.community import kernighan_lin_bisection
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import SSAValue
@@ -35,7 +39,6 @@ from nirc.core.gcpause import pauses_gc
 from nirc.core.node import shape_of
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
-from nirc.dialects.nir.kernels import conv_nd
 from nirc.targets.spinnaker2.dialect import Conv2dOp, PopulationOp, ProjectionOp
 from nirc.targets.spinnaker2.resources import SPINNAKER2, SpiNNaker2Chip
 
@@ -75,15 +78,39 @@ def _add_dense(
                 plan.traffic[(a, b)] = plan.traffic.get((a, b), 0) + int(counts[i])
 
 
-def _conv_pattern(op: Conv2dOp) -> np.ndarray:
-    """The ``(post, pre)`` nonzero pattern of a Conv2DProjection."""
-    shape = shape_of(op.operands[0])
-    n = int(np.prod(shape))
-    pt, pb, pl, pr = op.param("padding").tolist()
-    eye = np.eye(n, dtype=np.float64).reshape(n, *shape)
-    w = (np.asarray(op.param("weight")) != 0).astype(np.float64)
-    out = conv_nd(eye, w, tuple(op.param("stride").tolist()), ((pt, pb), (pl, pr)), (1, 1), 1)
-    return out.reshape(n, -1).T != 0
+def _add_conv(plan: Plan, op: Conv2dOp, pre: range, post: range, pre_sizes: list[int], post_sizes: list[int]) -> None:
+    """Traffic of a Conv2DProjection, from its geometry (no dense matrix): which post
+    slices each input pixel reaches through a kernel position, for each input channel
+    (a kernel position counts where any input channel's weight there is nonzero)."""
+    _, h, w = shape_of(op.operands[0])
+    c_out, oh, ow = shape_of(op.results[0])[1:]
+    (sh, sw), (pt, _pb, pl, _pr) = op.param("stride").tolist(), op.param("padding").tolist()
+    mask = np.asarray(op.param("weight")) != 0  # (out, in, kH, kW)
+    slice_of = np.repeat(np.arange(len(post_sizes)), post_sizes).reshape(c_out, oh, ow)
+    ys, xs = np.arange(oh) * sh - pt, np.arange(ow) * sw - pl
+    pixels, targets = [], []
+    for ky, kx in zip(*np.nonzero(mask.any(axis=(0, 1))), strict=True):
+        py, px = ys + ky, xs + kx
+        oky, okx = (py >= 0) & (py < h), (px >= 0) & (px < w)
+        if not oky.any() or not okx.any():
+            continue
+        pix = (py[oky, None] * w + px[None, okx]).reshape(-1)
+        for co in np.flatnonzero(mask[:, :, ky, kx].any(axis=1)):
+            pixels.append(pix)
+            targets.append(slice_of[co][np.ix_(oky, okx)].reshape(-1))
+    if not pixels:
+        return
+    n_post = len(post_sizes)
+    pairs = np.unique(np.concatenate(pixels).astype(np.int64) * n_post + np.concatenate(targets))
+    pix, tgt = pairs // n_post, pairs % n_post
+    channels = np.flatnonzero(mask.any(axis=(0, 2, 3)))
+    pre_slice_of = np.repeat(np.arange(len(pre_sizes)), pre_sizes)
+    ids = (channels[:, None] * (h * w) + pix[None, :]).reshape(-1)
+    keys = pre_slice_of[ids] * n_post + np.tile(tgt, channels.size)
+    counts = np.bincount(keys, minlength=len(pre_sizes) * n_post).reshape(len(pre_sizes), n_post)
+    for i, j in zip(*np.nonzero(counts), strict=True):
+        a, b = pre[int(i)], post[int(j)]
+        plan.traffic[(a, b)] = plan.traffic.get((a, b), 0) + int(counts[i, j])
 
 
 def slice_plan(
@@ -130,9 +157,11 @@ def traffic(module: ModuleOp, plan: Plan, where: dict[Any, range], by_value: dic
             src = by_value[syn.operands[0]]  # type: ignore[union-attr]
             pre = where[src]
             pre_sizes = [plan.sizes[i] for i in pre]
-            nz = _conv_pattern(syn) if isinstance(syn, Conv2dOp) else np.asarray(syn.param("weight")) != 0  # type: ignore[union-attr]
-            assert isinstance(syn, (Conv2dOp, ProjectionOp))
-            _add_dense(plan, nz, pre, post, pre_sizes, post_sizes)
+            if isinstance(syn, Conv2dOp):
+                _add_conv(plan, syn, pre, post, pre_sizes, post_sizes)
+            else:
+                assert isinstance(syn, ProjectionOp)
+                _add_dense(plan, np.asarray(syn.param("weight")) != 0, pre, post, pre_sizes, post_sizes)
         rec = op.opt_param("weight_rec")
         if rec is not None:
             _add_dense(plan, rec != 0, post, post, post_sizes, post_sizes)
@@ -176,6 +205,39 @@ def grow(plan: Plan, per_chip: int) -> list[int]:
     return chips
 
 
+def refine(plan: Plan, chips: list[int], per_chip: int) -> list[int]:
+    """Recursive bisection with Kernighan-Lin refinement (networkx), seeded by ``chips``:
+    the slices in the order of their chips are split into two runs holding whole chips
+    (the first ``per_chip * (k // 2)`` of the ``k`` chips' worth), KL swaps slices between
+    the halves while that lowers the traffic across, and each half is split again."""
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(plan.sizes)))
+    for (a, b), t in plan.traffic.items():
+        if a != b:
+            w = graph[a][b]["weight"] + t if graph.has_edge(a, b) else t
+            graph.add_edge(a, b, weight=w)
+    out = [0] * len(plan.sizes)
+    next_chip = 0
+
+    def split(nodes: list[int]) -> None:
+        nonlocal next_chip
+        k = -(-len(nodes) // per_chip)
+        if k <= 1:
+            for s in nodes:
+                out[s] = next_chip
+            next_chip += 1
+            return
+        cut = per_chip * (k // 2)
+        halves = kernighan_lin_bisection(
+            graph.subgraph(nodes), partition=(set(nodes[:cut]), set(nodes[cut:])), max_iter=10, weight="weight", seed=0
+        )
+        for half in halves:
+            split([s for s in nodes if s in half])
+
+    split(sorted(range(len(plan.sizes)), key=lambda s: (chips[s], s)))
+    return out
+
+
 def in_order(plan: Plan, per_chip: int) -> list[int]:
     return [i // per_chip for i in range(len(plan.sizes))]
 
@@ -204,7 +266,11 @@ def place(module: ModuleOp, chip: SpiNNaker2Chip = SPINNAKER2) -> dict[str, Any]
             ],
         )
     plan.traffic = traffic(module, plan, where, by_value)
-    chips = grow(plan, chip.pes_per_chip) if chips_needed > 1 else [0] * n
+    chips = [0] * n
+    if chips_needed > 1:
+        grown = grow(plan, chip.pes_per_chip)
+        refined = refine(plan, grown, chip.pes_per_chip)
+        chips = refined if inter_chip(plan, refined) <= inter_chip(plan, grown) else grown
     naive = in_order(plan, chip.pes_per_chip)
     pe_next: dict[int, int] = defaultdict(int)
     pes = [0] * n

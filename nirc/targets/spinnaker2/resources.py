@@ -11,7 +11,7 @@ How a PE's memory is split is not public, so nirc budgets it with a stated model
 128 KiB, ``RESERVED_BYTES`` hold the program, stacks and buffers; a neuron takes
 ``neuron_bytes`` (its float32 parameters and state); a synapse one 16-bit word, and each
 presynaptic neuron with synapses on the PE a row of three 32-bit header words; a
-Conv2DProjection stores its int8 kernel once per PE.
+Conv2DProjection stores its int8 kernel once per PE and computes its synapses from it.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from builders import cuba, graph, inp, lif, module, out
+from builders import conv, cuba, graph, inp, lif, module, out
 from conftest import CORPUS, run_tool
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -292,3 +292,34 @@ def test_too_many_pes_is_refused() -> None:
         for step in NirToSpiNNaker2Pass(dt=DT).steps():
             step.apply(Context(), m)
     assert [v.rule for v in err.value.violations] == ["spinnaker2-chips"]
+
+
+@pytest.mark.parametrize(("stride", "pad", "atoms"), [(1, 1, 7), (2, 0, 5), (2, 1, 250)])
+def test_conv_traffic_from_geometry_is_the_dense_patterns(stride: int, pad: int, atoms: int) -> None:
+    """The traffic of a Conv2DProjection computed from its geometry equals the count from
+    its unrolled (post, pre) matrix, slice by slice."""
+    from nirc.dialects.nir.kernels import conv_nd
+    from nirc.targets.spinnaker2.place import Plan, _add_conv, _add_dense, slices
+
+    rng = np.random.default_rng(stride + pad)
+    c = {**conv(3, 2, 3, stride=stride, pad=pad), "weight": rng.uniform(0.5, 1.0, (3, 2, 3, 3))}
+    size = (7 + 2 * pad - 3) // stride + 1
+    d = graph(
+        {"in": inp(2, 7, 7), "c": c, "n": lif(3, size, size), "out": out(3, size, size)},
+        [("in", "c"), ("c", "n"), ("n", "out")],
+    )
+    m = module(d)
+    for step in NirToSpiNNaker2Pass(dt=DT).steps()[:-1]:
+        step.apply(Context(), m)
+    (syn,) = [op for op in top_graph(m).body.block.ops if op.name == "spinnaker2.conv2d"]
+    pre_sizes, post_sizes = slices(2 * 49, atoms), slices(3 * size * size, atoms)
+    pre, post = range(len(pre_sizes)), range(len(pre_sizes), len(pre_sizes) + len(post_sizes))
+    fast, dense = Plan(), Plan()
+    _add_conv(fast, syn, pre, post, pre_sizes, post_sizes)
+    pt, pb, pl, pr = syn.param("padding").tolist()
+    eye = np.eye(98).reshape(98, 2, 7, 7)
+    pattern = conv_nd(
+        eye, np.abs(np.asarray(syn.param("weight"), np.float64)), (stride, stride), ((pt, pb), (pl, pr)), (1, 1), 1
+    )
+    _add_dense(dense, pattern.reshape(98, -1).T != 0, pre, post, pre_sizes, post_sizes)
+    assert fast.traffic == dense.traffic and fast.traffic
