@@ -323,3 +323,37 @@ def test_conv_traffic_from_geometry_is_the_dense_patterns(stride: int, pad: int,
     )
     _add_dense(dense, pattern.reshape(98, -1).T != 0, pre, post, pre_sizes, post_sizes)
     assert fast.traffic == dense.traffic and fast.traffic
+
+
+def test_more_than_s2_nir_handles(tmp_path: Path) -> None:
+    """A Linear -> Linear chain (s2_nir: two weight nodes in a row) is one projection, and
+    a CubaLIF after a Conv2d (s2_nir: an assertion) reads the convolution as a connection
+    list; the emitted script fires as nir-run predicts."""
+    rng = np.random.default_rng(4)
+    c = {**conv(2, 1, 3, pad=1), "weight": rng.uniform(-0.5, 1.5, (2, 1, 3, 3))}
+    shape = (2, 5, 5)
+    h = cuba(50, tau_mem=np.full(50, 4e-4), tau_syn=np.full(50, 2e-4), r=np.full(50, 4.0))
+    h = {k: (v.reshape(shape) if isinstance(v, np.ndarray) and v.size == 50 else v) for k, v in h.items()}
+    d = graph(
+        {
+            "in": inp(1, 5, 5),
+            "c": c,
+            "h": h,
+            "f": {"type": "Flatten", "start_dim": 0, "end_dim": -1, "input_type": np.array(shape)},
+            "a": {"type": "Linear", "weight": rng.uniform(-0.2, 0.6, (8, 50))},
+            "b": {"type": "Linear", "weight": rng.uniform(-0.2, 0.6, (3, 8))},
+            "n": {**lif(3), "tau": np.full(3, 4e-4), "r": np.full(3, 4.0)},
+            "out": out(3),
+        },
+        [("in", "c"), ("c", "h"), ("h", "f"), ("f", "a"), ("a", "b"), ("b", "n"), ("n", "out")],
+    )
+    path = tmp_path / "m.nir"
+    nirc.write(module(d), path)
+    report = translate(path, tmp_path / "o")
+    assert [row["neuron_model"] for row in report["populations"]] == ["lif_curr_exp_no_delay", "lif_no_delay"]
+    ops = [op.name for op in top_graph(nirc.read(tmp_path / "o" / "model.mlir")).body.block.ops]
+    assert ops.count("spinnaker2.projection") == 2 and "spinnaker2.conv2d" not in ops
+    x = spikes((2, 60, 1, 5, 5), p=0.5, seed=3)
+    want = nirc.run(nirc.read(tmp_path / "o" / "model.mlir"), x).outputs["out"]
+    assert want.sum() > 0
+    np.testing.assert_array_equal(standin_run(tmp_path / "o", x)["out"], want)

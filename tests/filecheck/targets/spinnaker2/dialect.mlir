@@ -123,10 +123,56 @@ nir.graph {
 
 // -----
 
+// spinnaker2-shape: padding is top, bottom, left, right
+// CHECK: node 'c': 'padding' is four whole numbers >= 0 (top, bottom, left, right) [spinnaker2-shape]
+nir.graph {
+  %in = nir.input "in" {shape = #nir.dense<3xi64: [1, 4, 4]>} : tensor<1x4x4xf32>
+  %c = spinnaker2.conv2d "c"(%in) {weight = #nir.dense<2x1x3x3xi64: 1>, stride = #nir.dense<2xi64: 1>, padding = #nir.dense<2xi64: 1>} : tensor<1x4x4xf32> -> tensor<2x2x4x4xf32>
+  %n = spinnaker2.population "n"(%c) {neuron_model = "lif_conv2d", threshold = #nir.dense<2x4x4xf32: 10.0>, alpha_decay = #nir.dense<2x4x4xf32: 0.9>, i_offset = #nir.dense<2x4x4xf32: 0.0>, v_reset = #nir.dense<2x4x4xf32: 0.0>, reset = "reset_to_v_reset", max_atoms_per_core = 250 : i64} : tensor<2x2x4x4xf32> -> tensor<2x4x4xf32>
+}
+// -----
+
+// spinnaker2-shape: the kernel is 4-D
+// CHECK: node 'c': weight is (out, in, kH, kW), got shape [2, 9] [spinnaker2-shape]
+nir.graph {
+  %in = nir.input "in" {shape = #nir.dense<3xi64: [1, 4, 4]>} : tensor<1x4x4xf32>
+  %c = spinnaker2.conv2d "c"(%in) {weight = #nir.dense<2x9xi64: 1>, stride = #nir.dense<2xi64: 1>, padding = #nir.dense<4xi64: 1>} : tensor<1x4x4xf32> -> tensor<2x2x4x4xf32>
+  %n = spinnaker2.population "n"(%c) {neuron_model = "lif_conv2d", threshold = #nir.dense<2x4x4xf32: 10.0>, alpha_decay = #nir.dense<2x4x4xf32: 0.9>, i_offset = #nir.dense<2x4x4xf32: 0.0>, v_reset = #nir.dense<2x4x4xf32: 0.0>, reset = "reset_to_v_reset", max_atoms_per_core = 250 : i64} : tensor<2x2x4x4xf32> -> tensor<2x4x4xf32>
+}
+// -----
+
+// edge-shape: the input's channels
+// CHECK: node 'c': incoming edge carries shape [2, 4, 4], expected (1, H, W) [edge-shape]
+nir.graph {
+  %in = nir.input "in" {shape = #nir.dense<3xi64: [2, 4, 4]>} : tensor<2x4x4xf32>
+  %c = spinnaker2.conv2d "c"(%in) {weight = #nir.dense<2x1x3x3xi64: 1>, stride = #nir.dense<2xi64: 1>, padding = #nir.dense<4xi64: 1>} : tensor<2x4x4xf32> -> tensor<2x2x4x4xf32>
+  %n = spinnaker2.population "n"(%c) {neuron_model = "lif_conv2d", threshold = #nir.dense<2x4x4xf32: 10.0>, alpha_decay = #nir.dense<2x4x4xf32: 0.9>, i_offset = #nir.dense<2x4x4xf32: 0.0>, v_reset = #nir.dense<2x4x4xf32: 0.0>, reset = "reset_to_v_reset", max_atoms_per_core = 250 : i64} : tensor<2x2x4x4xf32> -> tensor<2x4x4xf32>
+}
+// -----
+
+// spinnaker2-model: a Conv2DProjection targets lif_conv2d
+// CHECK: node 'n': a lif_conv2d population reads Conv2DProjections, and only it does [spinnaker2-model]
+nir.graph {
+  %in = nir.input "in" {shape = #nir.dense<3xi64: [1, 4, 4]>} : tensor<1x4x4xf32>
+  %c = spinnaker2.conv2d "c"(%in) {weight = #nir.dense<2x1x3x3xi64: 1>, stride = #nir.dense<2xi64: 1>, padding = #nir.dense<4xi64: 1>} : tensor<1x4x4xf32> -> tensor<2x2x4x4xf32>
+  %n = spinnaker2.population "n"(%c) {neuron_model = "lif_no_delay", threshold = #nir.dense<2x4x4xf32: 10.0>, alpha_decay = #nir.dense<2x4x4xf32: 0.9>, i_offset = #nir.dense<2x4x4xf32: 0.0>, v_reset = #nir.dense<2x4x4xf32: 0.0>, reset = "reset_to_v_reset", max_atoms_per_core = 250 : i64} : tensor<2x2x4x4xf32> -> tensor<2x4x4xf32>
+}
+// -----
+
 // The valid network.
 // CHECK: %n = spinnaker2.population "n"(%p) {neuron_model = "lif_no_delay", threshold = #nir.dense<2xf32: 10.0>, alpha_decay = #nir.dense<2xf32: 0.9>, i_offset = #nir.dense<2xf32: 0.0>, v_reset = #nir.dense<2xf32: 0.0>, reset = "reset_by_subtraction", max_atoms_per_core = 250 : i64} : tensor<2x2xf32> -> tensor<2xf32>
 nir.graph {
   %in = nir.input "in" {shape = #nir.dense<1xi64: [3]>} : tensor<3xf32>
   %p = spinnaker2.projection "p"(%in) {weight = #nir.dense<2x3xi64: [1, -2, 3, 4, -5, 127]>} : tensor<3xf32> -> tensor<2x2xf32>
   %n = spinnaker2.population "n"(%p) {neuron_model = "lif_no_delay", threshold = #nir.dense<2xf32: 10.0>, alpha_decay = #nir.dense<2xf32: 0.9>, i_offset = #nir.dense<2xf32: 0.0>, v_reset = #nir.dense<2xf32: 0.0>, reset = "reset_by_subtraction", max_atoms_per_core = 250 : i64} : tensor<2x2xf32> -> tensor<2xf32>
+}
+
+// -----
+
+// The valid conv network.
+// CHECK: %c = spinnaker2.conv2d "c"(%in) {weight = #nir.dense<2x1x3x3xi64: 1>, stride = #nir.dense<2xi64: 1>, padding = #nir.dense<4xi64: 1>} : tensor<1x4x4xf32> -> tensor<2x2x4x4xf32>
+nir.graph {
+  %in = nir.input "in" {shape = #nir.dense<3xi64: [1, 4, 4]>} : tensor<1x4x4xf32>
+  %c = spinnaker2.conv2d "c"(%in) {weight = #nir.dense<2x1x3x3xi64: 1>, stride = #nir.dense<2xi64: 1>, padding = #nir.dense<4xi64: 1>} : tensor<1x4x4xf32> -> tensor<2x2x4x4xf32>
+  %n = spinnaker2.population "n"(%c) {neuron_model = "lif_conv2d", threshold = #nir.dense<2x4x4xf32: 10.0>, alpha_decay = #nir.dense<2x4x4xf32: 0.9>, i_offset = #nir.dense<2x4x4xf32: 0.0>, v_reset = #nir.dense<2x4x4xf32: 0.0>, reset = "reset_to_v_reset", max_atoms_per_core = 250 : i64} : tensor<2x2x4x4xf32> -> tensor<2x4x4xf32>
 }
