@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would not show as itself (control
+    characters, NUL, escape sequences, line and paragraph separators) written as its
+    Python escape (``\\n``, ``\\x1b``, ``\\u2028``): a message naming hostile input stays
+    one line and cannot drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 class NircError(Exception):
     """A user-facing error: bad input, an unsupported construct, a violated rule.
 
@@ -39,7 +49,7 @@ class NircError(Exception):
         parts.append(self.message.replace("\n", " "))
         if self.rule:
             parts.append(f" [{self.rule}]")
-        return "".join(parts)
+        return printable("".join(parts))
 
 
 class NircWarning(UserWarning):

@@ -202,6 +202,8 @@ class NodeOp(IRDLOperation):
             arr = self.opt_param(key)
             if arr is None:
                 continue
+            if arr.dtype.kind not in "iuf":
+                raise NodeError("param-dtype", f"parameter '{key}' must hold numbers, got {arr.dtype}")
             if key in self.INT_PARAMS and arr.dtype.kind not in "iu":
                 raise NodeError("param-dtype", f"parameter '{key}' must hold integers, got {arr.dtype}")
             if arr.dtype.kind == "f" and not np.isfinite(arr).all():

@@ -234,8 +234,10 @@ def _write_value(group: h5py.Group, key: str, value: Any, compression: Any, comp
         for k, v in value.items():
             _write_value(sub, str(k), v, compression, compression_opts)
     elif isinstance(value, str):
+        _check_hdf5_string(value, key)
         group.create_dataset(key, data=value, dtype=h5py.string_dtype())
     elif isinstance(value, np.ndarray) and value.dtype == object:
+        _check_hdf5_string(value, key)
         group.create_dataset(key, data=value.astype(h5py.string_dtype()), dtype=h5py.string_dtype())
     elif (
         isinstance(value, np.ndarray)
@@ -251,12 +253,19 @@ def _write_value(group: h5py.Group, key: str, value: Any, compression: Any, comp
 
 
 def _check_hdf5_name(name: str, where: str) -> None:
-    if "/" in name or name in ("", ".", ".."):
+    if "/" in name or "\x00" in name or name in ("", ".", ".."):
         raise NircError(
-            f"name {name!r} cannot be stored in HDF5 (no '/', not empty, '.' or '..')",
+            f"name {name!r} cannot be stored in HDF5 (no '/' or NUL, not empty, '.' or '..')",
             rule="hdf5-name",
             node=where or None,
         )
+
+
+def _check_hdf5_string(value: Any, key: str) -> None:
+    """HDF5's variable-length strings end at a NUL: a string holding one cannot be stored."""
+    values = [value] if isinstance(value, str) else value.reshape(-1).tolist() if isinstance(value, np.ndarray) else []
+    if any(isinstance(v, str) and "\x00" in v for v in values):
+        raise NircError(f"'{key}' holds a string with a NUL character, which HDF5 cannot store", rule="hdf5-string")
 
 
 def _write_node(group: h5py.Group, node: NodeDict, path: str, compression: Any, compression_opts: Any) -> None:
@@ -272,6 +281,7 @@ def _write_node(group: h5py.Group, node: NodeDict, path: str, compression: Any, 
                 _write_node(nodes_group.create_group(name), child, child_path, compression, compression_opts)
         elif key == "edges":
             edges = np.array(value, dtype=h5py.string_dtype()).reshape(len(value), 2)
+            _check_hdf5_string(edges, "edges")
             group.create_dataset("edges", data=edges, dtype=h5py.string_dtype())
         else:
             _write_value(group, key, value, compression, compression_opts)

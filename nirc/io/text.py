@@ -104,12 +104,16 @@ def _write_blob_section(out: IO[str], blobs: dict[str, np.ndarray]) -> None:
 def _split_blob_section(text: str) -> tuple[str, BlobTable]:
     """Separate the trailing resource section (if any) from the ops and decode it."""
     table = BlobTable()
-    start = text.rfind(_SECTION_START)
-    if start < 0:
+    # the section opens at the start of a line (a string literal holds no raw newline, so
+    # a '{-#' inside a name or metadata string is never taken for it) and ends the text
+    start = text.rfind("\n" + _SECTION_START) + 1 if not text.startswith(_SECTION_START) else 0
+    if start <= 0 and not text.startswith(_SECTION_START):
         return text, table
     end = text.find(_SECTION_END, start)
     if end < 0:
         raise NircError("unterminated '{-#' resource section", rule="text-syntax")
+    if text[end + len(_SECTION_END) :].strip():
+        raise NircError("text after the '{-#' resource section, which ends the module", rule="text-syntax")
     section = text[start + len(_SECTION_START) : end]
     assert table.blobs is not None
     for match in _ENTRY.finditer(section):

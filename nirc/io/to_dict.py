@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from xdsl.dialects.builtin import ModuleOp, StringAttr
 from xdsl.ir import Operation, SSAValue
 
 from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError
-from nirc.core.node import NodeOp
+from nirc.core.node import NodeOp, shape_of
 from nirc.dialects.nir import GraphOp, NeuronOp, top_graph
 from nirc.io.metadata import attr_to_metadata
 
@@ -109,5 +110,8 @@ def _node_to_dict(op: NodeOp) -> NodeDict:
             out[key] = attr.array
         elif isinstance(attr, StringAttr):
             out[key] = attr.data
+    if "input_shape" in op.OPTIONAL_PARAMS and "input_shape" not in out and op.operands:
+        # nir's Conv1d/Conv2d require it: the spatial shape of the incoming edge
+        out["input_shape"] = np.asarray(shape_of(op.operands[0])[1:], np.int64)
     out["metadata"] = attr_to_metadata(op.metadata) if op.metadata is not None else {}
     return out

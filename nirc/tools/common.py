@@ -8,16 +8,22 @@ MESSAGE [RULE]``; no traceback unless ``NIRC_TRACEBACK=1`` is set.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import traceback
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import NoReturn
 
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
-from nirc.core.errors import NircError, Violations
-from nirc.core.verify import error_from_verify
+from nirc.core.errors import NircError, Violations, printable
+from nirc.core.verify import error_from_verify, verify_module
+from nirc.io.files import read, read_nir
+from nirc.io.text import parse_module
 
 #: The file a tool is reading, named in warnings.
 current_input: list[str] = []
@@ -54,13 +60,13 @@ def _show_warning(tool: str) -> Callable[..., None]:
         line: str | None = None,
     ) -> None:
         where = f"{current_input[-1]}: " if current_input else ""
-        print(f"{tool}: warning: {where}{message}", file=sys.stderr)
+        print(printable(f"{tool}: warning: {where}{str(message).strip()}".replace("\n", " ")), file=sys.stderr)
 
     return show
 
 
 def fail(tool: str, message: object, code: int) -> NoReturn:
-    text = str(message).strip().replace("\n", " ")
+    text = printable(str(message).strip().replace("\n", " "))
     print(f"{tool}: error: {text}", file=sys.stderr)
     sys.exit(code)
 
@@ -96,3 +102,43 @@ def run_tool(tool: str, body: Callable[[], int | None]) -> NoReturn:
             EXIT_INPUT,
         )
     sys.exit(code)
+
+
+#: The file name that stands for standard input or output, as in mlir-opt.
+STDIO = "-"
+
+
+def read_model(path: str) -> ModuleOp:
+    """``nirc.read(path)``, or with ``-`` the model on standard input: text IR, or a
+    `.nir` (HDF5, told by its signature)."""
+    if path != STDIO:
+        return read(path)
+    data = sys.stdin.buffer.read()
+    if data.startswith(b"\x89HDF"):
+        with tempfile.TemporaryDirectory(prefix="nirc-") as tmp:
+            file = Path(tmp) / "stdin.nir"
+            file.write_bytes(data)
+            try:
+                return read_nir(file)
+            except NircError as err:
+                err.file = "<stdin>"
+                raise
+    try:
+        module = parse_module(data.decode("utf-8"), name="<stdin>")
+        verify_module(module)
+    except UnicodeDecodeError as exc:
+        raise NircError(f"cannot read: {exc}", rule="file", file="<stdin>") from None
+    except NircError as err:
+        raise err.in_file("<stdin>") from None
+    return module
+
+
+def write_stdout(fill: Callable[[Path], None]) -> None:
+    """Write a binary output (``.nir``, ``.npz``) to standard output: ``fill`` writes it to
+    a temporary file first, so nothing partial reaches the pipe."""
+    with tempfile.TemporaryDirectory(prefix="nirc-") as tmp:
+        file = Path(tmp) / "out"
+        fill(file)
+        with open(file, "rb") as src:
+            shutil.copyfileobj(src, sys.stdout.buffer)
+        sys.stdout.buffer.flush()

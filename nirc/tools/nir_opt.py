@@ -33,7 +33,7 @@ from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.atomic import atomic_text_file
 from nirc.io.files import NIR_SUFFIXES, read_nir, write
 from nirc.io.text import parse_module, print_module
-from nirc.tools.common import UsageError, current_input, parse_compression, run_tool
+from nirc.tools.common import STDIO, UsageError, current_input, parse_compression, run_tool
 
 TOOL = "nir-opt"
 
@@ -192,6 +192,8 @@ class NirOptMain(xDSLOptMain):
 
     # ---------------------------------------------------------------- driver
     def run(self) -> None:  # type: ignore[override]
+        if self.args.input_file == STDIO:  # standard input, as mlir-opt reads it
+            self.args.input_file = None
         if self.args.input_file is not None and not Path(self.args.input_file).is_file():
             raise NircError("no such file", rule="file", file=self.args.input_file)
         current_input.append(self.get_input_name())
@@ -231,7 +233,7 @@ class NirOptMain(xDSLOptMain):
             if i:
                 buf.write("// -----\n")
             print_module(module, buf, blob_threshold=self._blob_threshold(), generic=self.args.print_op_generic)
-        if out is None:
+        if out in (None, STDIO):
             sys.stdout.write(buf.getvalue())
         else:
             with atomic_text_file(out) as stream:

@@ -22,8 +22,7 @@ from nirc.core.profiles import profiles
 from nirc.core.semantics import CHOICES
 from nirc.interp.run import run
 from nirc.io.atomic import atomic_path
-from nirc.io.files import read
-from nirc.tools.common import current_input, run_tool
+from nirc.tools.common import STDIO, current_input, read_model, run_tool, write_stdout
 
 TOOL = "nir-run"
 
@@ -92,7 +91,7 @@ def _main(argv: Sequence[str] | None) -> int:
     }
     if args.dt is not None and not args.dt > 0:
         raise NircError(f"--dt must be > 0, got {args.dt}", rule="semantics")
-    module = read(args.model)
+    module = read_model(args.model)
     x = _load_input(args.input)
     progress = _bar if sys.stderr.isatty() else None
     try:
@@ -113,9 +112,16 @@ def _main(argv: Sequence[str] | None) -> int:
         for key, arr in arrays.items():
             print(f"{key}: shape {list(arr.shape)}, sum {float(arr.sum()):g}")
         return 0
-    with atomic_path(args.output) as tmp:
-        with open(tmp, "wb") as f:
+
+    def save(file: Path) -> None:
+        with open(file, "wb") as f:
             np.savez(f, **arrays)
+
+    if args.output == STDIO:
+        write_stdout(save)
+        return 0
+    with atomic_path(args.output) as tmp:
+        save(tmp)
     how = result.fixed_by or (f"{result.semantics.name}, dt={result.semantics.dt}" if result.semantics else "")
     print(f"{TOOL}: wrote {', '.join(arrays)} to {args.output} ({how})", file=sys.stderr)
     return 0

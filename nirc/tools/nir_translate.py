@@ -20,9 +20,9 @@ from nirc.core.errors import NircError, Violations
 from nirc.core.extension import blame
 from nirc.core.extension import targets as registered_targets
 from nirc.io.atomic import atomic_text_file
-from nirc.io.files import read, write
+from nirc.io.files import write
 from nirc.io.text import print_module
-from nirc.tools.common import UsageError, current_input, parse_compression, run_tool
+from nirc.tools.common import STDIO, UsageError, current_input, parse_compression, read_model, run_tool, write_stdout
 
 TOOL = "nir-translate"
 
@@ -99,9 +99,9 @@ def _main(argv: Sequence[str] | None) -> int:
     args, target = _parse(argv)
     current_input.append(args.input_file)
     if args.import_nir:
-        module = read(args.input_file)
+        module = read_model(args.input_file)
         threshold = None if args.blob_threshold < 0 else args.blob_threshold
-        if args.output is None:
+        if args.output in (None, STDIO):
             print_module(module, sys.stdout, blob_threshold=threshold, generic=args.print_op_generic)
         else:
             with atomic_text_file(args.output) as out:
@@ -110,13 +110,21 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.export_nir:
         if args.output is None:
             raise UsageError("--export-nir needs -o OUT.nir")
-        module = read(args.input_file)
-        write(module, args.output, compression=parse_compression(args.compression))
+        module = read_model(args.input_file)
+        compression = parse_compression(args.compression)
+        if args.output == STDIO:
+            try:
+                write_stdout(lambda file: write(module, file, compression=compression))
+            except NircError as err:  # about the model, not the temporary file
+                err.file = args.input_file
+                raise
+        else:
+            write(module, args.output, compression=compression)
         return 0
-    if args.output is None:
-        raise UsageError("--target needs -o OUTDIR")
+    if args.output in (None, STDIO):
+        raise UsageError("--target needs -o OUTDIR (a folder: it writes several files)")
     options = {opt.keyword: getattr(args, f"target_{opt.keyword}") for opt in getattr(target, "options", ())}
-    model = read(args.input_file)
+    model = read_model(args.input_file)
     try:
         report = target.emit(model, args.output, **options)  # type: ignore[union-attr]
     except Violations as err:

@@ -1,0 +1,269 @@
+"""Hostile input and the command-line conventions of MLIR tools (issue 19's classes):
+
+* control characters in names and files come back escaped, on one line;
+* values of the wrong kind (a boolean ``tau``) are refused, names HDF5 cannot hold
+  (NUL) are refused before anything is written;
+* what nirc writes it reads back, and ``nir.read`` too: names and metadata holding the
+  resource section's ``{-#``, a Conv2d written without ``input_shape``;
+* outputs: a FIFO and a symbolic link are written through, never replaced; a missing
+  folder is a ``[file]`` error (``--target`` creates no parents); temporary files of a
+  killed run are removed by the next run that writes there, a live writer's are not;
+* ``-`` is standard input and output for text IR, ``.nir`` and ``nir-run``'s ``.npz``;
+* random byte flips and truncations of valid ``.mlir`` and ``.nir`` files are read or
+  refused with a rule, never an internal error (hypothesis).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import nir
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nirc
+from nirc.core.errors import NircError, printable
+from nirc.examples import path as example
+from nirc.io.atomic import TEMP_MARK, atomic_text_file
+from nirc.io.text import module_to_text
+
+SRNN = example("srnn.nir")
+MODULES = {
+    "nir-opt": "nirc.tools.nir_opt",
+    "nir-translate": "nirc.tools.nir_translate",
+    "nir-run": "nirc.tools.nir_run",
+}
+
+
+def run(tool: str, *args: object, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", MODULES[tool], *map(str, args)], input=stdin, capture_output=True, timeout=300
+    )
+
+
+def one_error(proc: subprocess.CompletedProcess[bytes], rule: str) -> str:
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err and "internal error" not in err, err
+    lines = [line for line in err.strip().splitlines() if ": warning: " not in line]
+    assert len(lines) == 1 and lines[0].endswith(f"[{rule}]"), err
+    assert lines[0].isprintable(), repr(lines[0])
+    return lines[0]
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def test_printable_escapes_what_a_terminal_would_act_on() -> None:
+    assert printable("plain 'name' ü") == "plain 'name' ü"
+    assert printable("a\x00b\x1b[31mc\nd\u2028e\x7f") == "a\\x00b\\x1b[31mc\\nd\\u2028e\\x7f"
+
+
+def test_control_characters_in_names_are_escaped_on_one_line(tmp_path: Path) -> None:
+    text = (
+        "nir.graph {\n"
+        '  %in = nir.input "in\\1b[31m" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
+        '  %n = nir.lif "n\\0Ax\\00"(%in) {tau = #nir.dense<2xf32: -1.0>, r = #nir.dense<2xf32: 1.0>, '
+        "v_leak = #nir.dense<2xf32: 0.0>, v_threshold = #nir.dense<2xf32: 1.0>, v_reset = #nir.dense<2xf32: 0.0>} "
+        ": tensor<2xf32> -> tensor<2xf32>\n"
+        '  nir.output "out"(%n) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
+        "}\n"
+    )
+    path = tmp_path / "m.mlir"
+    path.write_text(text)
+    line = one_error(run("nir-translate", "--import-nir", path), "positive-tau")
+    assert "node 'n\\nx\\x00'" in line
+
+
+def test_a_boolean_tau_is_refused(tmp_path: Path) -> None:
+    g = nir.NIRGraph(
+        nodes={
+            "in": nir.Input(np.array([2])),
+            "n": nir.LIF(
+                tau=np.array([True, True]),
+                r=np.ones(2),
+                v_leak=np.zeros(2),
+                v_threshold=np.ones(2),
+                v_reset=np.zeros(2),
+            ),
+            "out": nir.Output(np.array([2])),
+        },
+        edges=[("in", "n"), ("n", "out")],
+    )
+    nir.write(tmp_path / "b.nir", g)
+    line = one_error(run("nir-translate", "--import-nir", tmp_path / "b.nir"), "param-dtype")
+    assert "'tau' must hold numbers, got bool" in line
+
+
+def test_a_nul_in_a_name_is_refused_before_writing(tmp_path: Path) -> None:
+    path = tmp_path / "m.mlir"
+    path.write_text(
+        "nir.graph {\n"
+        '  %in = nir.input "in\\00x" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
+        '  nir.output "out"(%in) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
+        "}\n"
+    )
+    one_error(run("nir-translate", "--export-nir", path, "-o", tmp_path / "m.nir"), "hdf5-name")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.mlir"]
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def graph(nodes: dict, edges: list) -> dict:
+    return {"type": "NIRGraph", "nodes": nodes, "edges": edges, "metadata": {"note": "a {-# b #-} c"}}
+
+
+def test_the_resource_section_marker_inside_strings_round_trips(tmp_path: Path) -> None:
+    for width in (2, 40):  # without and with a blob section
+        d = graph(
+            {
+                "in{-#": {"type": "Input", "shape": np.array([2])},
+                "w #-}": {"type": "Linear", "weight": np.arange(2.0 * width).reshape(width, 2)},
+                "out": {"type": "Output", "shape": np.array([width])},
+            },
+            [("in{-#", "w #-}"), ("w #-}", "out")],
+        )
+        module = nirc.module_from_dict(d)
+        nirc.write(module, tmp_path / "m.mlir")
+        back = nirc.read(tmp_path / "m.mlir")
+        assert module_to_text(back) == module_to_text(module)
+
+
+def test_a_conv_without_input_shape_writes_what_nir_reads(tmp_path: Path) -> None:
+    d = graph(
+        {
+            "in": {"type": "Input", "shape": np.array([1, 5, 4])},
+            "c": {
+                "type": "Conv2d",
+                "weight": np.ones((2, 1, 3, 3)),
+                "bias": np.zeros(2),
+                "stride": np.array([1, 1]),
+                "padding": np.array([0, 0]),
+                "dilation": np.array([1, 1]),
+                "groups": np.array(1),
+            },
+            "out": {"type": "Output", "shape": np.array([2, 3, 2])},
+        },
+        [("in", "c"), ("c", "out")],
+    )
+    nirc.write(nirc.module_from_dict(d), tmp_path / "c.nir")
+    assert list(nir.read(tmp_path / "c.nir").nodes["c"].input_shape) == [5, 4]
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_written_through(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    proc = run("nir-translate", "--import-nir", SRNN, "-o", fifo)
+    out, _ = reader.communicate(timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert fifo.is_fifo() and out.decode().startswith("builtin.module")
+
+
+def test_a_symbolic_link_is_followed(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.mlir", tmp_path / "link.mlir"
+    real.write_text("old")
+    link.symlink_to(real)
+    assert run("nir-translate", "--import-nir", SRNN, "-o", link).returncode == 0
+    assert link.is_symlink() and real.read_text().startswith("builtin.module")
+
+
+def test_a_target_creates_no_missing_folder(tmp_path: Path, corpus: Path) -> None:
+    out = tmp_path / "missing" / "out"
+    line = one_error(run("nir-translate", corpus / "lif_norse.nir", "--target=loihi2", "-o", out), "file")
+    assert "does not exist" in line and not (tmp_path / "missing").exists()
+
+
+def test_a_killed_runs_temporary_files_are_removed(tmp_path: Path) -> None:
+    target = tmp_path / "out.mlir"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".out.mlir.{TEMP_MARK}{int(dead.stdout)}.abc.tmp"
+    live = tmp_path / f".out.mlir.{TEMP_MARK}{os.getpid()}.def.tmp"
+    other = tmp_path / ".out.mlir.someone-else.tmp"
+    for p in (stale, live, other):
+        p.write_text("x")
+    with atomic_text_file(target) as f:
+        f.write("new")
+    assert target.read_text() == "new"
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+# --------------------------------------------------------------------------- stdin, stdout
+
+
+def test_dash_is_standard_input_and_output(tmp_path: Path) -> None:
+    text = run("nir-translate", "--import-nir", SRNN, "-o", "-")
+    assert text.returncode == 0 and text.stdout.startswith(b"builtin.module")
+    assert not (Path.cwd() / "-").exists()
+    opt = run("nir-opt", "-", "-p", "canonicalize", "-o", "-", stdin=text.stdout)
+    assert opt.returncode == 0 and opt.stdout.startswith(b"builtin.module"), opt.stderr
+    binary = run("nir-translate", "--export-nir", "-", "-o", "-", stdin=text.stdout)
+    assert binary.returncode == 0 and binary.stdout.startswith(b"\x89HDF"), binary.stderr
+    back = run("nir-translate", "--import-nir", "-", stdin=binary.stdout)
+    assert back.stdout == text.stdout
+    np.save(tmp_path / "x.npy", np.zeros((5, 12), np.float32))
+    npz = run("nir-run", "-", "--input", tmp_path / "x.npy", "-o", "-", stdin=binary.stdout)
+    assert npz.returncode == 0, npz.stderr
+    with np.load(io.BytesIO(npz.stdout)) as f:
+        assert f["output"].shape == (5, 4)
+    bad = run("nir-translate", "--import-nir", "-", stdin=b"nir.graph {")
+    assert "<stdin>" in one_error(bad, "text-syntax")
+    usage = run("nir-translate", SRNN, "--target=loihi2", "-o", "-")
+    assert usage.returncode == 2 and b"folder" in usage.stderr
+
+
+# --------------------------------------------------------------------------- damaged files
+
+
+def _damaged(data: bytes, draw: st.DrawFn) -> bytes:
+    if draw(st.booleans()):
+        return data[: draw(st.integers(0, len(data) - 1))]
+    b = bytearray(data)
+    for _ in range(draw(st.integers(1, 8))):
+        i = draw(st.integers(0, len(b) - 1))
+        b[i] = draw(st.integers(0, 255))
+    return bytes(b)
+
+
+@st.composite
+def damaged_files(draw: st.DrawFn) -> tuple[str, bytes]:
+    suffix = draw(st.sampled_from([".mlir", ".nir"]))
+    data = SRNN.read_bytes() if suffix == ".nir" else module_to_text(nirc.read(SRNN)).encode()
+    return suffix, _damaged(data, draw)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=damaged_files())
+def test_damaged_files_are_read_or_refused_with_a_rule(case: tuple[str, bytes], tmp_path: Path) -> None:
+    suffix, data = case
+    path = tmp_path / f"damaged{suffix}"
+    path.write_bytes(data)
+    try:
+        nirc.read(path)
+    except NircError as err:
+        assert err.rule, str(err)
+        assert str(err).isprintable()
+
+
+def test_a_damaged_nir_file_through_the_tool_is_one_line(tmp_path: Path) -> None:
+    data = bytearray(SRNN.read_bytes())
+    with h5py.File(SRNN) as f:
+        assert "node" in f
+    data[len(data) // 2 : len(data) // 2 + 64] = bytes(64)
+    path = tmp_path / "damaged.nir"
+    path.write_bytes(bytes(data))
+    proc = run("nir-translate", "--import-nir", path)
+    err = proc.stderr.decode()
+    assert "Traceback" not in err and "internal error" not in err, err
