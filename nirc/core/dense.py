@@ -34,6 +34,8 @@ from xdsl.irdl import irdl_attr_definition
 from xdsl.parser import AttrParser
 from xdsl.printer import Printer
 
+from nirc.core import budget
+
 #: numpy dtype name <-> MLIR element type spelling.
 _DTYPE_TO_MLIR: dict[str, str] = {
     "float16": "f16",
@@ -273,6 +275,7 @@ def parse_dense_body(content: str, pos: int) -> tuple[Tensor, int] | None:
         values = _convert([body], dtype, elem)
         if values is None:
             return None
+        budget.check(count * dtype.itemsize, f"a splat #nir.dense<{dims_text}{elem}>")
         arr = np.broadcast_to(values, dims).copy() if dims else values.reshape(())
     return Tensor(arr), match.end()
 
@@ -393,6 +396,7 @@ class DenseAttr(Data[Tensor]):
                 # A splat: one value for every element.
                 start = parser.pos
                 value = _checked_array(parser, [_parse_element(parser, dtype)], dtype, elem_text, start)
+                budget.check(count * dtype.itemsize, f"a splat of {'x'.join(map(str, dims))} {elem_text}")
                 return Tensor(np.broadcast_to(value, dims).copy())
             start = parser.pos
             if dims:

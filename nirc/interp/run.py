@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Operation
 
+from nirc.core import budget
 from nirc.core.errors import NircError
 from nirc.core.extension import passes
 from nirc.core.node import shape_of
@@ -116,6 +119,22 @@ def lower(module: Operation, sem: Semantics) -> Operation:
     return work
 
 
+def _check_budget(module: Operation, feeds: dict[str, np.ndarray], dtype: np.dtype) -> None:
+    """The signals of the run (every node's output over time and batch) against the
+    memory budget, before the run allocates them: a Conv2d whose padding implies a
+    terabyte, a huge model on a long input."""
+    first = next(iter(feeds.values()), None)
+    if first is None:
+        return
+    steps_batch = int(first.shape[0]) * int(first.shape[1])
+    total = 0
+    for op in module.walk():
+        for result in op.results:
+            if isinstance(result.type, TensorType):
+                total += steps_batch * math.prod(shape_of(result)) * dtype.itemsize
+                budget.check(total, f"the run's signals ({first.shape[0]} steps x batch {first.shape[1]})")
+
+
 def run(
     module: Operation,
     x: np.ndarray | Mapping[str, np.ndarray],
@@ -162,6 +181,7 @@ def run(
         sem = fixed.with_options(**options) if options else fixed
     graph = top_graph(module)
     feeds, batched = _prepare(graph, x)
+    _check_budget(module, feeds, np.dtype(sem.dtype))
     wanted = set(record)
     executor = Executor(graph, sem.with_options(lowering="") if sem.lowering else sem, wanted)
     executor.progress = progress

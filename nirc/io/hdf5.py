@@ -13,6 +13,7 @@ target and renamed into place, so a failed write never leaves a partial file.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 import h5py
 import numpy as np
 
+from nirc.core import budget
 from nirc.core.errors import NircError
 from nirc.io.atomic import atomic_path
 
@@ -93,6 +95,10 @@ def _read_dataset(obj: h5py.h5d.DatasetID, where: str) -> Any:
     if shape is None:  # HDF5 null dataspace
         raise NircError(f"dataset '{where}' holds no value", rule="file-format")
     dtype = obj.dtype
+    budget.check(
+        math.prod(shape) * max(dtype.itemsize, 1),
+        f"dataset '{where}' ({'x'.join(map(str, shape)) or 'scalar'} {dtype})",
+    )
     arr = np.empty(shape, dtype=dtype)
     try:
         if arr.size:

@@ -7,6 +7,7 @@ MESSAGE [RULE]``; no traceback unless ``NIRC_TRACEBACK=1`` is set.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -20,6 +21,7 @@ from typing import NoReturn
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.exceptions import DiagnosticException, ParseError
 
+from nirc.core import budget
 from nirc.core.errors import NircError, Violations, printable
 from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.files import read, read_nir
@@ -142,3 +144,27 @@ def write_stdout(fill: Callable[[Path], None]) -> None:
         with open(file, "rb") as src:
             shutil.copyfileobj(src, sys.stdout.buffer)
         sys.stdout.buffer.flush()
+
+
+def _memory_size(text: str) -> str:
+    try:
+        budget.parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
+def add_memory_limit(parser: argparse.ArgumentParser) -> None:
+    """``--memory-limit SIZE``: the budget declared sizes are checked against (nirc.core.budget)."""
+    parser.add_argument(
+        "--memory-limit",
+        type=_memory_size,
+        metavar="SIZE",
+        help=f"refuse input that declares more than SIZE bytes (8G, 512M, none; default: ${budget.ENV} or half "
+        "this machine's memory)",
+    )
+
+
+def apply_memory_limit(args: argparse.Namespace) -> None:
+    if getattr(args, "memory_limit", None) is not None:
+        os.environ[budget.ENV] = args.memory_limit

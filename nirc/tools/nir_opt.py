@@ -33,7 +33,15 @@ from nirc.core.verify import error_from_verify, verify_module
 from nirc.io.atomic import atomic_text_file
 from nirc.io.files import NIR_SUFFIXES, read_nir, write
 from nirc.io.text import parse_module, print_module
-from nirc.tools.common import STDIO, UsageError, current_input, parse_compression, run_tool
+from nirc.tools.common import (
+    STDIO,
+    UsageError,
+    add_memory_limit,
+    apply_memory_limit,
+    current_input,
+    parse_compression,
+    run_tool,
+)
 
 TOOL = "nir-opt"
 
@@ -101,6 +109,7 @@ class NirOptMain(xDSLOptMain):
             help="compression of .nir output: gzip (default), lzf, 0-9 (gzip level) or none",
         )
         arg_parser.add_argument("--print-ir-after-all", action="store_true", help="print the IR after every pass")
+        add_memory_limit(arg_parser)
         arg_parser.add_argument(
             "--patterns",
             action="append",
@@ -192,6 +201,7 @@ class NirOptMain(xDSLOptMain):
 
     # ---------------------------------------------------------------- driver
     def run(self) -> None:  # type: ignore[override]
+        apply_memory_limit(self.args)
         if self.args.input_file == STDIO:  # standard input, as mlir-opt reads it
             self.args.input_file = None
         if self.args.input_file is not None and not Path(self.args.input_file).is_file():

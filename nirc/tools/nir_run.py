@@ -11,18 +11,30 @@ can be overridden (``--reset subtract``, ``--compare '>='``, ...).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
+from nirc.core import budget
 from nirc.core.errors import NircError
 from nirc.core.profiles import profiles
 from nirc.core.semantics import CHOICES
 from nirc.interp.run import run
 from nirc.io.atomic import atomic_path
-from nirc.tools.common import STDIO, current_input, read_model, run_tool, write_stdout
+from nirc.tools.common import (
+    STDIO,
+    add_memory_limit,
+    apply_memory_limit,
+    current_input,
+    read_model,
+    run_tool,
+    write_stdout,
+)
 
 TOOL = "nir-run"
 
@@ -39,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         help=f"one of {', '.join(profiles())} (default nir; a discrete-time snn model runs as it was discretized)",
     )
     p.add_argument("--dt", type=float, help="time step in seconds (overrides the profile's)")
+    add_memory_limit(p)
     p.add_argument(
         "--record",
         action="append",
@@ -55,6 +68,31 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _npy_bytes(f: BinaryIO) -> int:
+    """The bytes a .npy stream's header declares (read before the data)."""
+    version = np.lib.format.read_magic(f)
+    read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+    shape, _, dtype = read(f)
+    return math.prod(shape) * dtype.itemsize
+
+
+def _check_declared(path: str, archive: bool) -> None:
+    """The arrays' declared sizes against the memory budget, before numpy reads (or a
+    zip inflates) any of them: a truncated file declaring terabytes, a zip bomb."""
+    if not archive:
+        with open(path, "rb") as f:
+            budget.check(_npy_bytes(f), "the input array")
+        return
+    total = 0
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            total += info.file_size  # what inflating it takes
+            budget.check(total, f"the input arrays (inflated, up to '{info.filename}')")
+            if info.filename.endswith(".npy"):
+                with z.open(info) as f:
+                    budget.check(_npy_bytes(f), f"input array '{info.filename[:-4]}'")
+
+
 def _load_input(path: str) -> np.ndarray | dict[str, np.ndarray]:
     if not Path(path).is_file():
         raise NircError("no such file", rule="file", file=path)
@@ -64,9 +102,12 @@ def _load_input(path: str) -> np.ndarray | dict[str, np.ndarray]:
         if not (magic.startswith(b"\x93NUMPY") or magic.startswith(b"PK")):
             # numpy would try it as a pickle and suggest allow_pickle: say what it is not
             raise ValueError("it does not begin as a .npy or a .npz (zip) file does")
+        _check_declared(path, magic.startswith(b"PK"))
         data = np.load(path, allow_pickle=False)
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise NircError(f"not a .npy/.npz array file ({exc})", rule="run-input", file=path) from None
+    except NircError as err:
+        raise err.in_file(path) from None
     if isinstance(data, np.lib.npyio.NpzFile):
         with data:
             return {k: data[k] for k in data.files}
@@ -83,6 +124,7 @@ def _bar(done: int, total: int) -> None:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    apply_memory_limit(args)
     current_input.append(args.model)
     overrides = {
         key: getattr(args, key)

@@ -22,7 +22,17 @@ from nirc.core.extension import targets as registered_targets
 from nirc.io.atomic import atomic_text_file
 from nirc.io.files import write
 from nirc.io.text import print_module
-from nirc.tools.common import STDIO, UsageError, current_input, parse_compression, read_model, run_tool, write_stdout
+from nirc.tools.common import (
+    STDIO,
+    UsageError,
+    add_memory_limit,
+    apply_memory_limit,
+    current_input,
+    parse_compression,
+    read_model,
+    run_tool,
+    write_stdout,
+)
 
 TOOL = "nir-translate"
 
@@ -42,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
         help="tensors with more elements print as blobs (-1: all inline)",
     )
     p.add_argument("--print-op-generic", action="store_true", help="print ops in the generic form")
+    add_memory_limit(p)
     p.add_argument("--compression", default="gzip", help="compression of .nir output: gzip (default), lzf, 0-9 or none")
     p.add_argument(
         "--report",
@@ -97,6 +108,7 @@ def _parse(argv: Sequence[str] | None) -> tuple[argparse.Namespace, object | Non
 
 def _main(argv: Sequence[str] | None) -> int:
     args, target = _parse(argv)
+    apply_memory_limit(args)
     current_input.append(args.input_file)
     if args.import_nir:
         module = read_model(args.input_file)

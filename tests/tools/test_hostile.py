@@ -246,7 +246,11 @@ def damaged_files(draw: st.DrawFn) -> tuple[str, bytes]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=damaged_files())
-def test_damaged_files_are_read_or_refused_with_a_rule(case: tuple[str, bytes], tmp_path: Path) -> None:
+def test_damaged_files_are_read_or_refused_with_a_rule(
+    case: tuple[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a flipped byte can make a dataset or a splat declare gigabytes: the budget refuses it
+    monkeypatch.setenv("NIRC_MEMORY_LIMIT", "64M")
     suffix, data = case
     path = tmp_path / f"damaged{suffix}"
     path.write_bytes(data)
@@ -267,3 +271,64 @@ def test_a_damaged_nir_file_through_the_tool_is_one_line(tmp_path: Path) -> None
     proc = run("nir-translate", "--import-nir", path)
     err = proc.stderr.decode()
     assert "Traceback" not in err and "internal error" not in err, err
+
+
+# --------------------------------------------------------------------------- the memory budget
+
+
+def test_declared_sizes_are_checked_before_allocating(tmp_path: Path) -> None:
+    """A splat, a dataset, an input array's header and a run's signals that declare
+    terabytes are refused in a fraction of a second, naming what asked and the limit."""
+    splat = tmp_path / "splat.mlir"
+    n = 1 << 40
+    splat.write_text(
+        "nir.graph {\n"
+        f'  %in = nir.input "in" {{shape = #nir.dense<1xi64: [{n}]>}} : tensor<{n}xf32>\n'
+        f'  %s = nir.scale "s"(%in) {{scale = #nir.dense<{n}xf32: 1.0>}} : tensor<{n}xf32> -> tensor<{n}xf32>\n'
+        f'  nir.output "out"(%s) {{shape = #nir.dense<1xi64: [{n}]>}} : tensor<{n}xf32>\n'
+        "}\n"
+    )
+    assert "4.0 TiB" in one_error(run("nir-translate", "--import-nir", splat), "limit")
+    sparse = tmp_path / "sparse.nir"
+    with h5py.File(sparse, "w") as f:
+        f.create_dataset("version", data="1.0.8", dtype=h5py.string_dtype())
+        node = f.create_group("node")
+        node.create_dataset("type", data="NIRGraph", dtype=h5py.string_dtype())
+        s = node.create_group("nodes").create_group("s")
+        s.create_dataset("type", data="Scale", dtype=h5py.string_dtype())
+        s.create_dataset("scale", shape=(n,), dtype="f4", chunks=(1 << 20,), compression="gzip")
+    assert "dataset 'nodes/s/scale'" in one_error(run("nir-translate", "--import-nir", sparse), "limit")
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (3 << 40, 12)})
+    (tmp_path / "t.npy").write_bytes(header.getvalue() + bytes(64))
+    assert "input array" in one_error(run("nir-run", SRNN, "--input", tmp_path / "t.npy"), "limit")
+    np.save(tmp_path / "x.npy", np.zeros((5, 12), np.float32))
+    line = one_error(run("nir-run", SRNN, "--input", tmp_path / "x.npy", "--memory-limit", "1k"), "limit")
+    assert "the run's signals (5 steps x batch 1)" in line and "1.0 KiB" in line
+
+
+def test_a_zip_bomb_input_is_refused_before_inflating(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.npz"
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z,
+        z.open("input.npy", "w", force_zip64=True) as f,
+    ):
+        np.lib.format.write_array_header_1_0(f, {"descr": "<f4", "fortran_order": False, "shape": (1 << 24, 12)})
+        for _ in range(48):
+            f.write(bytes(1 << 22))
+    assert path.stat().st_size < 1 << 20
+    line = one_error(run("nir-run", SRNN, "--input", path, "--memory-limit", "64M"), "limit")
+    assert "inflated" in line or "input array 'input'" in line
+
+
+def test_the_limit_is_an_option_and_an_environment_variable(tmp_path: Path) -> None:
+    assert run("nir-translate", "--import-nir", SRNN, "--memory-limit", "none").returncode == 0
+    bad = run("nir-translate", "--import-nir", SRNN, "--memory-limit", "lots")
+    assert bad.returncode == 2 and b"--memory-limit" in bad.stderr
+    env = {**os.environ, "NIRC_MEMORY_LIMIT": "100"}
+    proc = subprocess.run(
+        [sys.executable, "-m", MODULES["nir-translate"], "--import-nir", str(SRNN)], capture_output=True, env=env
+    )
+    one_error(proc, "limit")
