@@ -72,3 +72,13 @@ def check(nbytes: int, what: str, *, node: str | None = None) -> None:
             rule="limit",
             node=node,
         )
+
+
+#: numpy's largest number of dimensions
+MAX_DIMS = 64
+
+
+def check_dims(ndim: int, what: str, *, node: str | None = None) -> None:
+    """Refuse an array of more dimensions than numpy holds."""
+    if ndim > MAX_DIMS:
+        raise NircError(f"{what} has {ndim} dimensions; numpy holds at most {MAX_DIMS}", rule="limit", node=node)

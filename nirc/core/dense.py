@@ -258,6 +258,7 @@ def parse_dense_body(content: str, pos: int) -> tuple[Tensor, int] | None:
     if dtype_name is None or "0x" in body or "0X" in body:
         return None
     dims = [int(d) for d in dims_text[:-1].split("x")] if dims_text else []
+    budget.check_dims(len(dims), "a #nir.dense")
     dtype = np.dtype(dtype_name)
     count = math.prod(dims)
     if body.startswith("["):
@@ -370,6 +371,7 @@ class DenseAttr(Data[Tensor]):
             dims, elem = parser.parse_ranked_shape()
             if any(d < 0 for d in dims):
                 parser.raise_error("dynamic dimensions ('?') are not allowed in #nir.dense")
+            budget.check_dims(len(dims), "a #nir.dense")
             elem_text = str(elem)
             dtype_name = _MLIR_TO_DTYPE.get(elem_text)
             if dtype_name is None:

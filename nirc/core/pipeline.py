@@ -16,6 +16,7 @@ both run with ``-p NAME{options}``.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import types
 import typing
@@ -157,7 +158,9 @@ def build_pipeline(
     for pass_spec in specs:
         factory = available.get(pass_spec.name)
         if factory is None:
-            raise PipelineSpecError(f"unknown pass '{pass_spec.name}'; available passes: {names}")
+            close = difflib.get_close_matches(pass_spec.name, list(available), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise PipelineSpecError(f"unknown pass '{pass_spec.name}'{hint} (available passes: {names})")
         cls = factory()  # a plugin's pass that fails to import: NircError [plugin], naming it
         try:
             built.append(cls.from_pass_spec(coerce_options(cls, pass_spec)))

@@ -131,7 +131,9 @@ def _check_budget(module: Operation, feeds: dict[str, np.ndarray], dtype: np.dty
     for op in module.walk():
         for result in op.results:
             if isinstance(result.type, TensorType):
-                total += steps_batch * math.prod(shape_of(result)) * dtype.itemsize
+                shape = shape_of(result)
+                budget.check_dims(len(shape) + 2, "a signal over time and batch", node=getattr(op, "nir_name", None))
+                total += steps_batch * math.prod(shape) * dtype.itemsize
                 budget.check(total, f"the run's signals ({first.shape[0]} steps x batch {first.shape[1]})")
 
 

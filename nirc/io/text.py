@@ -137,6 +137,21 @@ def parse_module(text: str, ctx: Context | None = None, name: str = "<string>", 
             return Parser(ctx or make_context(), ops_text, name).parse_module()
         except ParseError as exc:
             raise NircError(_parse_error_line(exc, line_offset), rule="text-syntax") from None
+        except RecursionError:
+            raise NircError(
+                f"the text nests {nesting_depth(ops_text)} levels deep (brackets, braces, parentheses): "
+                "deeper than the parser follows",
+                rule="limit",
+            ) from None
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``( [ {`` in ``text`` (string literals included: an estimate
+    for the message only)."""
+    codes = np.frombuffer(text.encode("utf-8", "replace"), np.uint8)
+    opens = np.isin(codes, np.frombuffer(b"([{", np.uint8)).astype(np.int64)
+    closes = np.isin(codes, np.frombuffer(b")]}", np.uint8)).astype(np.int64)
+    return int(np.cumsum(opens - closes).max(initial=0))
 
 
 def _parse_error_line(exc: ParseError, line_offset: int = 0) -> str:

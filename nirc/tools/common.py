@@ -8,6 +8,7 @@ MESSAGE [RULE]``; no traceback unless ``NIRC_TRACEBACK=1`` is set.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import shutil
 import sys
@@ -91,6 +92,9 @@ def run_tool(tool: str, body: Callable[[], int | None]) -> NoReturn:
         fail(tool, f"{loc.file}: line {loc.line}:{loc.col}: {err.msg} [text-syntax]", EXIT_INPUT)
     except DiagnosticException as err:
         fail(tool, error_from_verify(err), EXIT_INPUT)
+    except RecursionError:
+        where = f"{current_input[-1]}: " if current_input else ""
+        fail(tool, f"{where}the model nests deeper than nirc follows (Python's recursion limit) [limit]", EXIT_INPUT)
     except KeyboardInterrupt:
         fail(tool, "interrupted", 130)
     except BrokenPipeError:
@@ -168,3 +172,22 @@ def add_memory_limit(parser: argparse.ArgumentParser) -> None:
 def apply_memory_limit(args: argparse.Namespace) -> None:
     if getattr(args, "memory_limit", None) is not None:
         os.environ[budget.ENV] = args.memory_limit
+
+
+def one_line_usage_errors(parser: argparse.ArgumentParser, tool: str) -> None:
+    """Make ``parser`` report a usage error as one line (exit 2), naming the closest known
+    option for a misspelled one, instead of printing its whole usage."""
+
+    def error(message: str) -> NoReturn:
+        hint = ""
+        if "unrecognized arguments:" in message:
+            given = message.split("unrecognized arguments:", 1)[1].split()
+            known = [o for o in parser._option_string_actions if o.startswith("--")]
+            for arg in given:
+                close = difflib.get_close_matches(arg.split("=", 1)[0], known, n=1)
+                if close:
+                    hint = f"; did you mean {close[0]}?"
+                    break
+        fail(tool, f"{message}{hint} ({tool} --help lists the options)", EXIT_USAGE)
+
+    parser.error = error  # type: ignore[method-assign]

@@ -39,6 +39,7 @@ from nirc.tools.common import (
     add_memory_limit,
     apply_memory_limit,
     current_input,
+    one_line_usage_errors,
     parse_compression,
     run_tool,
 )
@@ -109,6 +110,7 @@ class NirOptMain(xDSLOptMain):
             help="compression of .nir output: gzip (default), lzf, 0-9 (gzip level) or none",
         )
         arg_parser.add_argument("--print-ir-after-all", action="store_true", help="print the IR after every pass")
+        one_line_usage_errors(arg_parser, "nir-opt")
         add_memory_limit(arg_parser)
         arg_parser.add_argument(
             "--patterns",

@@ -31,6 +31,7 @@ from nirc.tools.common import (
     add_memory_limit,
     apply_memory_limit,
     current_input,
+    one_line_usage_errors,
     read_model,
     run_tool,
     write_stdout,
@@ -41,6 +42,7 @@ TOOL = "nir-run"
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=TOOL, description=__doc__.splitlines()[0])
+    one_line_usage_errors(p, TOOL)
     p.add_argument("model", help="the model: .nir or .mlir")
     p.add_argument("--input", required=True, help="input array: .npy, or .npz keyed by Input name")
     p.add_argument("-o", "--output", help="write outputs (and records) to this .npz; without it, print a summary")

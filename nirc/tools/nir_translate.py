@@ -28,6 +28,7 @@ from nirc.tools.common import (
     add_memory_limit,
     apply_memory_limit,
     current_input,
+    one_line_usage_errors,
     parse_compression,
     read_model,
     run_tool,
@@ -39,6 +40,7 @@ TOOL = "nir-translate"
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=TOOL, description=__doc__.splitlines()[0])
+    one_line_usage_errors(p, TOOL)
     p.add_argument("input_file", help="the model: .nir or .mlir")
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--import-nir", action="store_true", help="read .nir (HDF5), print the text IR")

@@ -332,3 +332,38 @@ def test_the_limit_is_an_option_and_an_environment_variable(tmp_path: Path) -> N
         [sys.executable, "-m", MODULES["nir-translate"], "--import-nir", str(SRNN)], capture_output=True, env=env
     )
     one_error(proc, "limit")
+
+
+def test_depth_and_dimensions_are_limits_not_crashes(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.mlir"
+    arr = "[" * 3000 + "1" + "]" * 3000
+    deep.write_text(
+        f"nir.graph <{{metadata = {{a = {arr}}}}}> {{\n"
+        '  %in = nir.input "in" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
+        '  nir.output "out"(%in) {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
+        "}\n"
+    )
+    assert "nests 3002 levels deep" in one_error(run("nir-translate", "--import-nir", deep), "limit")
+    dims = "x".join(["1"] * 70)
+    wide = tmp_path / "dims.mlir"
+    wide.write_text(
+        "nir.graph {\n"
+        f'  %in = nir.input "in" {{shape = #nir.dense<70xi64: 1>}} : tensor<{dims}xf32>\n'
+        f'  %s = nir.scale "s"(%in) {{scale = #nir.dense<{dims}xf32: 1.0>}} : tensor<{dims}xf32> -> tensor<{dims}xf32>\n'
+        f'  nir.output "out"(%s) {{shape = #nir.dense<70xi64: 1>}} : tensor<{dims}xf32>\n'
+        "}\n"
+    )
+    assert "70 dimensions" in one_error(run("nir-translate", "--import-nir", wide), "limit")
+
+
+def test_a_misspelled_option_or_pass_is_one_line_with_the_closest_name() -> None:
+    for tool, args, closest in (
+        ("nir-opt", ["--canonicalise"], "--canonicalize"),
+        ("nir-opt", ["-p", "canonicalise"], "'canonicalize'"),
+        ("nir-translate", ["--import-nir", "--blob-treshold", "3"], "--blob-threshold"),
+        ("nir-run", ["--input", "x.npy", "--semnatics", "nir"], "--semantics"),
+    ):
+        proc = run(tool, SRNN, *args)
+        err = proc.stderr.decode().strip()
+        assert proc.returncode == 2 and len(err.splitlines()) == 1, err
+        assert f"did you mean {closest}?" in err, err
