@@ -13,6 +13,7 @@ from xdsl.dialects.builtin import TensorType
 from xdsl.ir import Operation
 
 from nirc.core import budget
+from nirc.core.dense import DenseAttr
 from nirc.core.errors import NircError
 from nirc.core.extension import passes
 from nirc.core.node import shape_of
@@ -119,6 +120,17 @@ def lower(module: Operation, sem: Semantics) -> Operation:
     return work
 
 
+def metadata_dt(module: Operation) -> float | None:
+    """The time step the model's top-level metadata states (``dt``: a positive number of
+    seconds), or None."""
+    meta = top_graph(module).metadata
+    attr = meta.data.get("dt") if meta is not None else None
+    if not isinstance(attr, DenseAttr) or attr.array.size != 1 or attr.array.dtype.kind not in "iuf":
+        return None
+    value = float(attr.array.reshape(-1)[0])
+    return value if 0 < value < math.inf else None
+
+
 def _check_budget(module: Operation, feeds: dict[str, np.ndarray], dtype: np.dtype) -> None:
     """The signals of the run (every node's output over time and batch) against the
     memory budget, before the run allocates them: a Conv2d whose padding implies a
@@ -164,6 +176,8 @@ def run(
     else:
         label = f"convert-nir-to-snn with semantics={fixed.name}, dt={fixed.dt}" if fixed is not None else ""
     if fixed is None:
+        if dt is None:
+            dt = metadata_dt(module)  # the model's own time step, where its file states one
         sem = resolve(semantics if semantics is not None else "nir", dt, **options)
         if sem.lowering:
             module = lower(module, sem)

@@ -13,18 +13,20 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import warnings
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
+from xdsl.dialects.builtin import ModuleOp
 
 from nirc.core import budget
-from nirc.core.errors import NircError
+from nirc.core.errors import NircError, NircWarning
 from nirc.core.profiles import profiles
 from nirc.core.semantics import CHOICES
-from nirc.interp.run import run
+from nirc.interp.run import RunResult, metadata_dt, run
 from nirc.io.atomic import atomic_path
 from nirc.tools.common import (
     STDIO,
@@ -116,6 +118,25 @@ def _load_input(path: str) -> np.ndarray | dict[str, np.ndarray]:
     return data
 
 
+def _warn_silent(result: RunResult, dt: float | None, module: ModuleOp) -> None:
+    """Say why a model with spiking neurons may have sent no output spike: its time step
+    came from the profile, and a model trained in whole time steps (dt = 1) scales its
+    inputs far down at dt = 1e-4."""
+    sem = result.semantics
+    if result.fixed_by or sem is None or dt is not None or metadata_dt(module) is not None:
+        return
+    if any(np.any(arr) for arr in result.outputs.values()):
+        return
+    if not any(getattr(op, "NIR_TYPE", "") in ("IF", "LIF", "CubaLIF") for op in module.walk()):
+        return
+    warnings.warn(
+        f"no output spike at dt = {sem.dt} s (the {sem.name} profile's; the model states none): "
+        "a model trained in whole time steps (dt = 1) needs --dt 1",
+        NircWarning,
+        stacklevel=1,
+    )
+
+
 def _bar(done: int, total: int) -> None:
     width = 40
     filled = width * done // max(total, 1)
@@ -148,6 +169,7 @@ def _main(argv: Sequence[str] | None) -> int:
         raise
     if progress is not None:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
+    _warn_silent(result, args.dt, module)
     arrays = dict(result.outputs)
     for node, states in result.records.items():
         for state, values in states.items():

@@ -367,3 +367,30 @@ def test_a_misspelled_option_or_pass_is_one_line_with_the_closest_name() -> None
         err = proc.stderr.decode().strip()
         assert proc.returncode == 2 and len(err.splitlines()) == 1, err
         assert f"did you mean {closest}?" in err, err
+
+
+def test_the_files_own_dt_and_a_silent_model_are_explained(tmp_path: Path, corpus: Path) -> None:
+    """A model whose metadata states dt runs at it; a model trained in steps that sends no
+    spike at the profile's dt says why (cnn_sinabs.nir states none)."""
+    x = (np.random.default_rng(0).random((20, 2, 34, 34)) < 0.2).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    silent = run("nir-run", corpus / "cnn_sinabs.nir", "--input", tmp_path / "x.npy")
+    assert silent.returncode == 0 and b"needs --dt 1" in silent.stderr
+    d = nirc.module_from_dict(
+        {
+            "type": "NIRGraph",
+            "nodes": {
+                "in": {"type": "Input", "shape": np.array([2])},
+                "w": {"type": "Linear", "weight": np.eye(2)},
+                "n": {"type": "IF", "r": np.ones(2), "v_threshold": np.full(2, 0.5), "v_reset": np.zeros(2)},
+                "out": {"type": "Output", "shape": np.array([2])},
+            },
+            "edges": [("in", "w"), ("w", "n"), ("n", "out")],
+            "metadata": {"dt": 1.0},
+        }
+    )
+    y = np.ones((10, 2), np.float32)
+    by_metadata = nirc.run(d, y)
+    assert by_metadata.semantics is not None and by_metadata.semantics.dt == 1.0
+    np.testing.assert_array_equal(by_metadata.outputs["out"], nirc.run(d, y, dt=1.0).outputs["out"])
+    assert by_metadata.outputs["out"].sum() > 0
