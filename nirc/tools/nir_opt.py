@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from io import StringIO
@@ -149,7 +150,8 @@ class NirOptMain(xDSLOptMain):
         except UnicodeDecodeError as exc:
             raise NircError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", rule="file-format") from None
         module = parse_module(text, self.ctx, self.get_input_name(), self._line_offset())
-        verify_module(module)  # .nir input is verified as it is built
+        if not self.args.disable_verify:
+            verify_module(module)  # .nir input is verified as it is built
         return module
 
     def _read_nir(self, stream: IO[bytes]) -> ModuleOp:
@@ -174,17 +176,48 @@ class NirOptMain(xDSLOptMain):
                 raise UsageError("--patterns needs the apply-patterns pass, which no registered extension provides")
             passes = (*passes, *(apply()(file=path) for path in self.args.patterns))  # type: ignore[call-arg]
         print_after = self.args.print_between_passes or self.args.print_ir_after_all
+        verify = not self.args.disable_verify
+        self._timings: list[tuple[str, float]] = []
+        clock = [time.perf_counter()]
 
         def callback(previous: ModulePass | None, module: ModuleOp, following: ModulePass | None) -> None:
             self._running = following  # the pass apply_passes blames if it raises
+            now = time.perf_counter()
+            if previous is not None:
+                self._timings.append((previous.name, now - clock[0]))
             if previous is None:
+                clock[0] = time.perf_counter()
                 return  # the frontends hand over verified modules
-            verify_module(module)
+            if verify:
+                verify_module(module)
+                self._timings.append(("(verifier)", time.perf_counter() - now))
+            clock[0] = time.perf_counter()
             if print_after and (following is not None or self.args.print_ir_after_all):
                 print(f"// -----// IR Dump After {previous.name} //----- //", file=sys.stderr)
                 print_module(module, sys.stderr, blob_threshold=self._blob_threshold())
 
         self.pipeline = PassPipeline(passes, callback)
+
+    def _print_timings(self) -> None:
+        """``--time-passes``: wall time per pass (and the verifier's, summed), as mlir-opt
+        prints it, on stderr."""
+        rows: dict[str, float] = {}
+        for name, seconds in self._timings:
+            rows[name] = rows.get(name, 0.0) + seconds
+        total = sum(rows.values()) or 1e-12
+        bar = "===" + "-" * 73 + "==="
+        lines = [
+            bar,
+            "Pass execution timing report".center(79),
+            bar,
+            f"  Total Execution Time: {total:.4f} seconds",
+            "",
+        ]
+        lines.append("  ----Wall Time----  ----Name----")
+        for name, seconds in rows.items():
+            lines.append(f"  {seconds:8.4f} ({100 * seconds / total:5.1f}%)  {name}")
+        lines.append(f"  {total:8.4f} (100.0%)  Total")
+        print("\n".join(lines), file=sys.stderr)
 
     def _blob_threshold(self) -> int | None:
         return None if self.args.blob_threshold < 0 else self.args.blob_threshold
@@ -194,6 +227,8 @@ class NirOptMain(xDSLOptMain):
         self._running: ModulePass | None = None
         try:
             super().apply_passes(prog)
+            if self.args.time_passes:
+                self._print_timings()
         except Exception as exc:
             running = self._running
             err = blame("pass", running.name, exc) if running is not None else None

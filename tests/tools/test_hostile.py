@@ -394,3 +394,22 @@ def test_the_files_own_dt_and_a_silent_model_are_explained(tmp_path: Path, corpu
     assert by_metadata.semantics is not None and by_metadata.semantics.dt == 1.0
     np.testing.assert_array_equal(by_metadata.outputs["out"], nirc.run(d, y, dt=1.0).outputs["out"])
     assert by_metadata.outputs["out"].sum() > 0
+
+
+def test_time_passes_and_disable_verify_do_what_they_say(tmp_path: Path) -> None:
+    timed = run("nir-opt", SRNN, "-p", "canonicalize,nir-to-snn{dt=1e-4}", "--time-passes", "-o", tmp_path / "o.mlir")
+    err = timed.stderr.decode()
+    assert timed.returncode == 0 and "Pass execution timing report" in err, err
+    for name in ("canonicalize", "nir-to-snn", "(verifier)", "Total"):
+        assert f"  {name}" in err, err
+    bad = tmp_path / "bad.mlir"
+    bad.write_text(
+        "nir.graph {\n"
+        '  %in = nir.input "in" {shape = #nir.dense<1xi64: [2]>} : tensor<2xf32>\n'
+        '  %s = nir.scale "s"(%in) {scale = #nir.dense<2xf32: 1.0>} : tensor<2xf32> -> tensor<3xf32>\n'
+        '  nir.output "out"(%s) {shape = #nir.dense<1xi64: [3]>} : tensor<3xf32>\n'
+        "}\n"
+    )
+    one_error(run("nir-opt", bad), "result-type")
+    unverified = run("nir-opt", bad, "--disable-verify")
+    assert unverified.returncode == 0 and b"tensor<3xf32>" in unverified.stdout
