@@ -55,6 +55,18 @@ def _nirc_version() -> str:
         return "unknown"
 
 
+#: xdsl-opt options nir-opt cannot honour: hidden from --help, refused when given (dest: default)
+UNSUPPORTED: dict[str, object] = {
+    "target": "mlir",
+    "allow_unregistered_dialect": False,
+    "no_implicit_module": False,
+    "print_no_properties": False,
+    "print_debuginfo": False,
+    "syntax_highlight": False,
+    "shrink": False,
+}
+
+
 class _AppendPass(argparse.Action):
     def __call__(
         self,
@@ -112,6 +124,9 @@ class NirOptMain(xDSLOptMain):
         )
         arg_parser.add_argument("--print-ir-after-all", action="store_true", help="print the IR after every pass")
         one_line_usage_errors(arg_parser, "nir-opt")
+        for action in arg_parser._actions:
+            if action.dest in UNSUPPORTED:
+                action.help = argparse.SUPPRESS
         add_memory_limit(arg_parser)
         arg_parser.add_argument(
             "--patterns",
@@ -239,6 +254,10 @@ class NirOptMain(xDSLOptMain):
     # ---------------------------------------------------------------- driver
     def run(self) -> None:  # type: ignore[override]
         apply_memory_limit(self.args)
+        for dest, default in UNSUPPORTED.items():
+            if getattr(self.args, dest, default) != default:
+                flag = "--" + dest.replace("_", "-")
+                raise UsageError(f"{flag} is xdsl-opt's and has no effect in nir-opt")
         if self.args.input_file == STDIO:  # standard input, as mlir-opt reads it
             self.args.input_file = None
         if self.args.input_file is not None and not Path(self.args.input_file).is_file():

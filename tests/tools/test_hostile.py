@@ -413,3 +413,15 @@ def test_time_passes_and_disable_verify_do_what_they_say(tmp_path: Path) -> None
     one_error(run("nir-opt", bad), "result-type")
     unverified = run("nir-opt", bad, "--disable-verify")
     assert unverified.returncode == 0 and b"tensor<3xf32>" in unverified.stdout
+
+
+def test_xdsl_opt_options_nir_opt_cannot_honour_are_hidden_and_refused() -> None:
+    help_text = run("nir-opt", "--help").stdout.decode()
+    for flag in ("--allow-unregistered-dialect", "--no-implicit-module", "--syntax-highlight", "--shrink"):
+        assert flag not in help_text
+    proc = run("nir-opt", SRNN, "--no-implicit-module")
+    err = proc.stderr.decode().strip()
+    assert (
+        proc.returncode == 2
+        and err == "nir-opt: error: --no-implicit-module is xdsl-opt's and has no effect in nir-opt"
+    )
