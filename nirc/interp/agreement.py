@@ -9,6 +9,7 @@ import numpy as np
 
 from nirc.core.node import shape_of
 from nirc.dialects.nir import InputOp, top_graph
+from nirc.interp.run import run
 
 
 def count_agreement(a: np.ndarray, b: np.ndarray) -> float:
@@ -51,3 +52,22 @@ def output_agreement(
             "step_agreement": step_agreement(a, b),
         }
     return rows
+
+
+def chip_agreement(
+    snn_module: Any, chips: dict[str, Any], batch: int, steps: int, p: float, seed: int
+) -> dict[str, Any]:
+    """A report's ``agreement``: each compiled module of ``chips`` (by report key) against
+    the float ``snn_module`` on one random input (:func:`random_input`)."""
+    x, how = random_input(snn_module, batch, steps, p, seed)
+    ref = run(snn_module, x).outputs
+    return {"input": how, **{key: output_agreement(ref, run(module, x).outputs) for key, module in chips.items()}}
+
+
+def agreement_lines(rows: dict[str, dict[str, Any]], key: str = "chip_spikes", label: str = "chip") -> list[str]:
+    """A target summary's line per output of :func:`output_agreement`'s rows."""
+    return [
+        f"output '{name}': {label} {row[key]} spikes, model {row['model_spikes']}; "
+        f"count agreement {row['count_agreement']:.1%}"
+        for name, row in rows.items()
+    ]

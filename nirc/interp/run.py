@@ -146,7 +146,7 @@ def _check_budget(module: Operation, feeds: dict[str, np.ndarray], dtype: np.dty
                 shape = shape_of(result)
                 budget.check_dims(len(shape) + 2, "a signal over time and batch", node=getattr(op, "nir_name", None))
                 total += steps_batch * math.prod(shape) * dtype.itemsize
-                budget.check(total, f"the run's signals ({first.shape[0]} steps x batch {first.shape[1]})")
+    budget.check(total, f"the run's signals ({first.shape[0]} steps x batch {first.shape[1]})")
 
 
 def run(

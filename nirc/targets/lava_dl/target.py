@@ -19,7 +19,7 @@ from nirc.core.target import TargetOption, agreement_option, dt_option
 from nirc.core.verify import verify_module
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
-from nirc.interp.agreement import output_agreement, random_input
+from nirc.interp.agreement import agreement_lines, output_agreement, random_input
 from nirc.interp.run import run
 from nirc.io.atomic import owns, replace_dir
 from nirc.io.text import module_to_text
@@ -200,12 +200,8 @@ class LavaDlTarget:
                 + (f", {row['weights_zeroed']} weights rounded to 0" if row["weights_zeroed"] else "")
                 + (f", {row['weights_clipped']} clipped" if row["weights_clipped"] else "")
             )
-        for name, row in report.get("agreement", {}).items():
-            if name != "input":
-                lines.append(
-                    f"output '{name}': blocks {row['blocks_spikes']} spikes, model {row['model_spikes']}; "
-                    f"count agreement {row['count_agreement']:.1%}"
-                )
+        rows = {name: row for name, row in report.get("agreement", {}).items() if name != "input"}
+        lines.extend(agreement_lines(rows, key="blocks_spikes", label="blocks"))
         return lines
 
 

@@ -17,8 +17,7 @@ from nirc.core.target import agreement_option, dt_option
 from nirc.core.verify import verify_module
 from nirc.dialects import nir
 from nirc.dialects.nir import top_graph
-from nirc.interp.agreement import output_agreement, random_input
-from nirc.interp.run import run
+from nirc.interp.agreement import agreement_lines, chip_agreement
 from nirc.io.atomic import owns, replace_dir
 from nirc.io.text import module_to_text
 from nirc.targets.lava.layers import Analysis
@@ -99,12 +98,6 @@ def _deviations(a: Analysis) -> list[str]:
     return out
 
 
-def _agreement(snn_module: ModuleOp, chips: dict[str, ModuleOp]) -> dict[str, Any]:
-    x, how = random_input(snn_module, *AGREEMENT_INPUT)
-    ref = run(snn_module, x).outputs
-    return {"input": how, **{key: output_agreement(ref, run(module, x).outputs) for key, module in chips.items()}}
-
-
 def _owned(outdir: Path) -> bool:
     return owns(outdir / "report.json", "format", emitter.FORMAT)
 
@@ -180,7 +173,7 @@ class Loihi2Target:
         }
         if agreement:
             # the float `snn` model already delays each Dense by a step, as Lava does
-            report["agreement"] = _agreement(snn_module, {"chip": work, "float_chip": float_chip})
+            report["agreement"] = chip_agreement(snn_module, {"chip": work, "float_chip": float_chip}, *AGREEMENT_INPUT)
         return work, report
 
     def emit(self, module: ModuleOp, outdir: str | os.PathLike[str], **options: Any) -> dict[str, Any]:
@@ -204,11 +197,7 @@ class Loihi2Target:
             )
         netx = report["netx"]
         lines.append("netx: network.net written" if netx["written"] else f"netx: not written ({netx['why_not']})")
-        for name, row in report.get("agreement", {}).get("chip", {}).items():
-            lines.append(
-                f"output '{name}': chip {row['chip_spikes']} spikes, model {row['model_spikes']}; "
-                f"count agreement {row['count_agreement']:.1%}"
-            )
+        lines.extend(agreement_lines(report.get("agreement", {}).get("chip", {})))
         return lines
 
 

@@ -15,8 +15,7 @@ from nirc.core.node import shape_of
 from nirc.core.target import TargetOption, agreement_option, dt_option
 from nirc.core.verify import verify_module
 from nirc.dialects.nir import top_graph
-from nirc.interp.agreement import output_agreement, random_input
-from nirc.interp.run import run
+from nirc.interp.agreement import agreement_lines, chip_agreement
 from nirc.io.atomic import owns, replace_dir
 from nirc.io.text import module_to_text
 from nirc.passes.quantize import quantize_module
@@ -156,9 +155,7 @@ class SpiNNaker2Target:
             "deviations": _deviations(ops, integrator),
         }
         if agreement:
-            x, how = random_input(snn_module, *AGREEMENT_INPUT)
-            ref = run(snn_module, x).outputs
-            report["agreement"] = {"input": how, "chip": output_agreement(ref, run(work, x).outputs)}
+            report["agreement"] = chip_agreement(snn_module, {"chip": work}, *AGREEMENT_INPUT)
         return work, report
 
     def emit(self, module: ModuleOp, outdir: str | os.PathLike[str], **options: Any) -> dict[str, Any]:
@@ -182,11 +179,7 @@ class SpiNNaker2Target:
                 f"population '{row['node']}' {row['neuron_model']} ({row['neurons']} neurons, "
                 f"{row['max_atoms_per_core']} per PE, {row['slices']} PEs)"
             )
-        for name, row in report.get("agreement", {}).get("chip", {}).items():
-            lines.append(
-                f"output '{name}': chip {row['chip_spikes']} spikes, model {row['model_spikes']}; "
-                f"count agreement {row['count_agreement']:.1%}"
-            )
+        lines.extend(agreement_lines(report.get("agreement", {}).get("chip", {})))
         return lines
 
 
